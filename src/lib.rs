@@ -1,0 +1,15 @@
+//! guarantee-sim: an agent-based Monte Carlo simulator of security-guarantee
+//! packages for Ukraine after a ceasefire.
+//!
+//! This is an exploratory model, not a forecast. The layers, from input to
+//! output:
+//! - [`scenario`]: the TOML scenario format, validation with source spans,
+//!   and compilation into plain parameter structs;
+//! - [`model`]: the agents and one run, month by month;
+//! - [`batch`]: many runs in parallel, seeds, aggregation and statistics;
+//! - [`report`]: CSV, charts, HTML and Markdown outputs;
+//! - [`cli`]: the command-line interface (the only layer that knows about
+//!   the terminal).
+
+pub mod model;
+pub mod scenario;

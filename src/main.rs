@@ -1,0 +1,3 @@
+fn main() {
+    println!("guarantee-sim: under construction");
+}

@@ -1,0 +1,451 @@
+//! Plain parameter structs the simulation runs on.
+//!
+//! The scenario layer compiles a checked TOML file into these types: every
+//! name is already resolved to an index, every coefficient is a number or a
+//! distribution to sample. Nothing here knows about files, spans or TOML.
+
+use serde::Serialize;
+
+/// Declares the model's coefficients once: the struct the model reads
+/// (plain `f64` fields, so the monthly loop does no look-ups), the list of
+/// names the scenario layer validates against, and the units and meanings
+/// that documentation and the JSON schema show.
+macro_rules! coefficients {
+    ($( $(#[doc = $doc:literal])+ $name:ident : $unit:literal ),+ $(,)?) => {
+        /// One run's values of every model coefficient (after sampling).
+        #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+        pub struct Coefficients {
+            $( $(#[doc = $doc])+ pub $name: f64, )+
+        }
+
+        /// Name, unit and meaning of every coefficient, in declaration order.
+        pub const COEFFICIENTS: &[CoefficientInfo] = &[
+            $( CoefficientInfo {
+                name: stringify!($name),
+                unit: $unit,
+                meaning: concat!($($doc),+),
+            }, )+
+        ];
+
+        impl Coefficients {
+            /// Number of coefficients.
+            pub const COUNT: usize = COEFFICIENTS.len();
+
+            /// Mutable references to every field, in declaration order, so
+            /// that sampled values can be stored by index.
+            pub fn fields_mut(&mut self) -> [&mut f64; Self::COUNT] {
+                [ $( &mut self.$name, )+ ]
+            }
+
+            /// Every field's value, in declaration order.
+            pub fn values(&self) -> [f64; Self::COUNT] {
+                [ $( self.$name, )+ ]
+            }
+        }
+    };
+}
+
+/// Name, unit and one-line meaning of a coefficient.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CoefficientInfo {
+    pub name: &'static str,
+    pub unit: &'static str,
+    pub meaning: &'static str,
+}
+
+impl CoefficientInfo {
+    /// Index of a coefficient by name, for the scenario layer.
+    pub fn index_of(name: &str) -> Option<usize> {
+        COEFFICIENTS.iter().position(|c| c.name == name)
+    }
+}
+
+coefficients! {
+    // ---- Russia: intent, strength, sanctions, grievance ----
+    /// Russia's revisionist intent: how much it values gains from renewed war (0 none, 1 maximal).
+    russia_intent: "index 0-1",
+    /// Russia's ground force at the start of the ceasefire; 1.0 defines the force-index unit.
+    russia_strength_initial: "force index",
+    /// Ceiling that Russia's force reconstitutes toward.
+    russia_strength_ceiling: "force index",
+    /// Share of the gap to the ceiling Russia closes per month without sanctions.
+    russia_reconstitution_per_month: "share per month",
+    /// How much full sanction pressure slows reconstitution (1 stops it).
+    sanctions_drag: "share",
+    /// Share of sanction pressure that fades each month.
+    sanctions_decay_per_month: "share per month",
+    /// Share of Russia's grievance that fades each month.
+    grievance_decay_per_month: "share per month",
+
+    // ---- Russia's monthly choice (softmax over utilities; comply = 0) ----
+    /// Base utility of a grey-zone probe relative to complying.
+    utility_probe_base: "utility",
+    /// Base utility of a limited offensive relative to complying.
+    utility_limited_base: "utility",
+    /// Base utility of a major offensive relative to complying.
+    utility_major_base: "utility",
+    /// Gain from a probe at full intent.
+    gain_probe: "utility per unit intent",
+    /// Gain from a limited offensive at full intent and an even balance of forces.
+    gain_limited: "utility per unit intent",
+    /// Gain from a major offensive at full intent and an even balance of forces.
+    gain_major: "utility per unit intent",
+    /// Cost of Ukraine's defence: weight on Ukraine's strength relative to Russia's.
+    weight_defence: "utility per unit force ratio",
+    /// Cost of the guarantees: weight on the sum of credibility times capability.
+    weight_guarantee: "utility per force index",
+    /// Cost of sanctions that would snap back: weight on expected snap-back severity.
+    weight_sanctions: "utility per unit severity",
+    /// Risk of fighting Western troops: weight per 10,000 proximity-weighted Western troops in Ukraine.
+    weight_western_troops: "utility per 10k troops",
+    /// Push toward war from accumulated grievance.
+    weight_grievance: "utility per unit grievance",
+    /// Share of the defence, guarantee and troop costs a limited offensive incurs.
+    limited_cost_share: "share",
+    /// Fall in war utility with time since the ceasefire, per unit of ln(1 + months) (durability grows, Fortna 2004).
+    entrenchment_per_log_month: "utility per ln(month)",
+    /// Noise of Russia's choice: softmax temperature.
+    choice_temperature: "utility",
+
+    // ---- Acceptance of the terms ----
+    /// Log-odds that Russia accepts the ceasefire terms with no Western troops in Ukraine and zero intent.
+    acceptance_base_logit: "logit",
+    /// Fall in acceptance log-odds per unit of intent.
+    acceptance_intent_weight: "logit per unit intent",
+
+    // ---- Ukraine ----
+    /// Ukraine's armed forces at the start of the ceasefire.
+    ukraine_strength_initial: "force index",
+    /// Ceiling Ukraine's forces can grow to.
+    ukraine_strength_ceiling: "force index",
+    /// Share of the gap to the ceiling Ukraine closes per month by its own mobilisation.
+    ukraine_mobilisation_per_month: "share per month",
+    /// Extra share of the gap closed per month at full reconstruction support.
+    reconstruction_growth_per_month: "share per month",
+    /// Yearly military support that counts as full reconstruction support.
+    reconstruction_need_usd_bn_per_year: "USD bn per year",
+    /// Share of Ukraine's strength lost per month with no reconstruction support.
+    ukraine_attrition_per_month: "share per month",
+
+    // ---- Guarantors: resolve ----
+    /// Monthly pull of each guarantor's resolve toward the coalition's mean.
+    cohesion_pull_coalition: "share per month",
+    /// Monthly pull of each European guarantor's resolve toward the United States'.
+    cohesion_pull_us: "share per month",
+    /// Standard deviation of the resolve change at a national election.
+    election_shock_sd: "resolve",
+    /// Resolve lost per month per 10,000 own troops deployed (fatigue and cost).
+    fatigue_per_10k_troops: "resolve per month",
+    /// Change in a contributor's resolve when its own troops are struck (rally if positive).
+    strike_resolve_shift: "resolve",
+
+    // ---- Guarantors: credibility and capability ----
+    /// Credibility of a political declaration.
+    legal_strength_political_declaration: "index 0-1",
+    /// Credibility of bilateral security agreements.
+    legal_strength_bilateral_agreements: "index 0-1",
+    /// Credibility of a legally binding treaty.
+    legal_strength_binding_treaty: "index 0-1",
+    /// Credibility of a mutual-defence clause (Article-5-like).
+    legal_strength_mutual_defence: "index 0-1",
+    /// Rise in credibility per 10,000 proximity-weighted own troops in Ukraine (tripwire).
+    tripwire_credibility_per_10k: "share per 10k troops",
+    /// Force contributed per 10,000 troops deployed in or near Ukraine.
+    force_index_per_10k_troops: "force index per 10k troops",
+    /// Force contributed by an air-policing contributor, per unit of its military capability.
+    air_contribution: "force index per capability",
+    /// Force contributed by a maritime contributor, per unit of its military capability.
+    sea_contribution: "force index per capability",
+    /// Force a guarantor with no deployed component brings if it honours, per unit of military capability.
+    general_contribution: "force index per capability",
+    /// Multiplier on other guarantors' force when a US intelligence and logistics backstop honours.
+    backstop_effectiveness: "share",
+    /// Force multiplier from intelligence sharing and logistics, per unit of the providers' mean capability.
+    intelligence_logistics_effectiveness: "share",
+    /// Share of a guarantor's contribution that still counts per month of response delay.
+    delay_discount_per_month: "share per month",
+    /// Proximity weight of troops in rear areas (training, reassurance), relative to the line.
+    posture_proximity_rear: "share",
+    /// Proximity weight of troops along the contact line.
+    posture_proximity_line: "share",
+
+    // ---- Guarantors: honouring a call ----
+    /// Log-odds of honouring a commitment at zero resolve and no legal form (Leeds et al. 2000 anchor).
+    honour_base_logit: "logit",
+    /// Log-odds gained per unit of legal strength.
+    honour_legal_weight: "logit per unit",
+    /// Log-odds gained per unit of resolve.
+    honour_resolve_weight: "logit per unit resolve",
+    /// Log-odds gained when the guarantor's own troops are in Ukraine.
+    honour_own_troops_weight: "logit",
+    /// Log-odds gained by a European guarantor when the United States honours its backstop.
+    honour_us_backing_weight: "logit",
+    /// Log-odds lost per unit of force the guarantor must commit (cost).
+    honour_cost_weight: "logit per force index",
+    /// Share of called capability that must honour for the guarantee to count as kept.
+    honour_required_share: "share",
+
+    // ---- Monitoring, violations and erosion ----
+    /// Chance a violation is detected and attributed with no monitoring mission.
+    detection_none: "probability",
+    /// Chance with technical means only (satellites, drones).
+    detection_technical: "probability",
+    /// Chance with an observer mission.
+    detection_observers: "probability",
+    /// Chance with a US-led monitoring and verification mechanism.
+    detection_us_led: "probability",
+    /// Chance a limited offensive is attributed (harder to deny than a probe).
+    limited_attribution: "probability",
+    /// Line erosion from one unattributed probe.
+    probe_erosion: "erosion points",
+    /// Line erosion from one limited offensive, at an even balance of forces.
+    limited_erosion: "erosion points",
+    /// Share of erosion prevented when a violation is attributed and answered.
+    answered_erosion_share: "share",
+    /// Erosion at which the line counts as eroded (absorbing).
+    erosion_threshold: "erosion points",
+    /// Sanction pressure added per attributed probe, per unit of snap-back severity.
+    probe_sanction_increment: "pressure per unit severity",
+
+    // ---- Incidents and the battle ----
+    /// Monthly chance of an incident with no Western troops in Ukraine.
+    incident_base_probability: "probability per month",
+    /// Decisiveness of a major offensive: exponent of the contest between attack and defence.
+    battle_decisiveness: "exponent",
+}
+
+/// What a country is in the model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// Ukraine: defends, grows with reconstruction support.
+    Defender,
+    /// Russia: chooses each month whether to comply or escalate.
+    Challenger,
+    /// A state that can guarantee (the United States, coalition members).
+    Guarantor,
+    /// An economic actor (the EU): sanctions only, no forces.
+    Economic,
+}
+
+/// Country agents as a struct of arrays; index `i` is the same country in
+/// every vector.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Countries {
+    pub id: Vec<String>,
+    pub name: Vec<String>,
+    pub role: Vec<Role>,
+    /// Member of the European bloc (for cohesion toward the US stance).
+    pub european: Vec<bool>,
+    /// Counts as "Western military personnel" for an objection constraint.
+    pub western: Vec<bool>,
+    /// Military capability, 0-1 (1 = the strongest European military).
+    pub military: Vec<f64>,
+    /// Intelligence capability, 0-1.
+    pub intelligence: Vec<f64>,
+    /// Logistics capability, 0-1.
+    pub logistics: Vec<f64>,
+    /// Initial resolve, 0-1.
+    pub resolve: Vec<f64>,
+    /// Standard deviation of the monthly resolve drift.
+    pub volatility: Vec<f64>,
+    /// Months between national elections (0 = none modelled).
+    pub election_interval_months: Vec<u32>,
+    /// Month of the first election after the ceasefire starts (0 = none).
+    pub next_election_month: Vec<u32>,
+    /// Months from a call to the guarantor's response (parliamentary mandate).
+    pub response_delay_months: Vec<u32>,
+    pub ukraine: usize,
+    pub russia: usize,
+    /// The United States, whose stance Europeans are pulled toward.
+    pub united_states: Option<usize>,
+}
+
+impl Countries {
+    pub fn len(&self) -> usize {
+        self.id.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.id.is_empty()
+    }
+
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.id.iter().position(|c| c == id)
+    }
+}
+
+/// Legal form of a package's commitment, weakest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LegalForm {
+    None,
+    PoliticalDeclaration,
+    BilateralAgreements,
+    BindingTreaty,
+    MutualDefence,
+}
+
+/// Ceasefire monitoring level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Monitoring {
+    None,
+    Technical,
+    Observers,
+    UsLed,
+}
+
+/// Where the multinational force stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Posture {
+    None,
+    /// Outside Ukraine, ready to move in (not "in Ukraine" for the objection).
+    OverTheHorizon,
+    /// Inside Ukraine, far from the line: training, reassurance.
+    Rear,
+    /// Inside Ukraine, along the contact line: a tripwire.
+    Line,
+}
+
+/// How sanctions come back if Russia attacks again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SanctionsMode {
+    None,
+    /// Snap back by treaty, without a new decision.
+    Automatic,
+    /// Need a new decision; happen with the coalition's resolve as probability.
+    Discretionary,
+}
+
+/// A feasible guarantee package, with every name resolved to a country index.
+/// Per-country vectors have one entry per country in [`Countries`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Package {
+    pub id: String,
+    pub name: String,
+    pub legal_form: LegalForm,
+    pub monitoring: Monitoring,
+    pub posture: Posture,
+    /// Troops each country deploys with the multinational force.
+    pub troops: Vec<f64>,
+    /// Bound by the commitment: called when Russia launches a major offensive.
+    pub guarantor: Vec<bool>,
+    pub air: Vec<bool>,
+    pub sea: Vec<bool>,
+    pub intelligence: Vec<bool>,
+    pub logistics: Vec<bool>,
+    /// Backs the force from outside Ukraine (the US backstop).
+    pub backstop: Vec<bool>,
+    /// Snap-back severity, 0-1.
+    pub sanctions_severity: f64,
+    pub sanctions_mode: SanctionsMode,
+    pub reconstruction_usd_bn_per_year: f64,
+}
+
+/// A package ruled out by a hard constraint; never simulated.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InfeasiblePackage {
+    pub id: String,
+    pub name: String,
+    pub violations: Vec<ConstraintViolation>,
+}
+
+/// Why a package is infeasible.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConstraintViolation {
+    pub constraint: String,
+    pub country: String,
+    pub reason: String,
+    /// `file:line` of the offending entry in the scenario file.
+    pub location: String,
+}
+
+/// A number or a distribution sampled once per run.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "dist", rename_all = "kebab-case")]
+pub enum ParamDist {
+    Fixed { value: f64 },
+    Uniform { min: f64, max: f64 },
+    /// Normal, clamped to [min, max].
+    Normal { mean: f64, sd: f64, min: f64, max: f64 },
+    Triangular { min: f64, mode: f64, max: f64 },
+    /// Beta(alpha, beta) scaled to [min, max].
+    Beta { alpha: f64, beta: f64, min: f64, max: f64 },
+}
+
+/// Scripted shocks a scenario can contain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EventKind {
+    /// The US backstop and resolve fall (after an election).
+    UsDisengagement,
+    /// Target countries' resolve falls at once.
+    CoalitionFracture,
+    /// An attack strikes the multinational force in Ukraine.
+    ForceStrike,
+    /// A general resolve shock to the target countries (sign from magnitude).
+    ResolveShock,
+}
+
+/// A scripted event with an uncertain month and size.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Event {
+    pub kind: EventKind,
+    /// Month the event happens (rounded; outside the horizon = never).
+    pub month: ParamDist,
+    /// Size of the shock, in resolve units for resolve shocks.
+    pub magnitude: ParamDist,
+    /// Countries affected; empty = the event's natural targets.
+    pub targets: Vec<usize>,
+}
+
+/// A scenario: distributions for every coefficient and scripted events.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Scenario {
+    pub id: String,
+    pub name: String,
+    /// One entry per coefficient, in [`COEFFICIENTS`] order.
+    pub coefficients: Vec<ParamDist>,
+    pub events: Vec<Event>,
+}
+
+/// Russia's stated objection to foreign military personnel in Ukraine:
+/// a soft constraint whose effects the model applies.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Objection {
+    /// The objecting country (Russia).
+    pub objector: usize,
+    /// Fall in acceptance log-odds per 10,000 proximity-weighted troops.
+    pub acceptance_penalty_per_10k: f64,
+    /// Added monthly incident chance per 10,000 proximity-weighted troops.
+    pub incident_probability_per_10k: f64,
+    /// Grievance added by each incident.
+    pub grievance_per_incident: f64,
+}
+
+/// Everything one batch needs, compiled from a checked scenario file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct World {
+    pub title: String,
+    pub horizon_months: u32,
+    pub default_runs: u64,
+    pub default_seed: u64,
+    pub countries: Countries,
+    pub packages: Vec<Package>,
+    pub infeasible: Vec<InfeasiblePackage>,
+    pub scenarios: Vec<Scenario>,
+    pub objection: Option<Objection>,
+}
+
+impl World {
+    pub fn package_index(&self, id: &str) -> Option<usize> {
+        self.packages.iter().position(|p| p.id == id)
+    }
+
+    pub fn scenario_index(&self, id: &str) -> Option<usize> {
+        self.scenarios.iter().position(|s| s.id == id)
+    }
+}

@@ -1,0 +1,353 @@
+//! The scenario file format, as serde and schemars types.
+//!
+//! These types describe one TOML file *after* `extends` has been resolved.
+//! Almost every field is optional here so that a small "what if" file that
+//! extends the bundled one validates against the same JSON schema; whether a
+//! merged file is complete is checked by the validator, which can then say
+//! which field is missing and where it would go.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// A guarantee-sim scenario file.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioFile {
+    /// Another scenario file this one builds on, relative to this file
+    /// (e.g. "paris-2026.toml"). Tables merge key by key; countries,
+    /// packages, scenarios and constraints merge by `id`.
+    pub extends: Option<String>,
+    /// Title, description and sources of the file.
+    pub meta: Option<Meta>,
+    /// Horizon, default number of runs and default seed.
+    pub simulation: Option<Simulation>,
+    /// Every model coefficient: a number, or a distribution sampled per run.
+    /// Scenarios override these.
+    pub coefficients: Option<BTreeMap<String, ParamSpec>>,
+    /// Country agents.
+    #[serde(default)]
+    pub countries: Vec<CountrySpec>,
+    /// Stated constraints of the negotiating parties.
+    #[serde(default)]
+    pub constraints: Vec<ConstraintSpec>,
+    /// Guarantee packages to compare.
+    #[serde(default)]
+    pub packages: Vec<PackageSpec>,
+    /// Scenarios: conditions and uncertain parameters.
+    #[serde(default)]
+    pub scenarios: Vec<ScenarioSpec>,
+}
+
+/// What the file is about and where its numbers come from.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Meta {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    /// References for the numbers in this file.
+    #[serde(default)]
+    pub sources: Vec<String>,
+}
+
+/// Simulation settings.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Simulation {
+    /// Months simulated from the start of the ceasefire (> 0).
+    pub horizon_months: Option<i64>,
+    /// Runs per package and scenario when `--runs` is not given (> 0).
+    pub runs: Option<i64>,
+    /// Master seed when `--seed` is not given (0 to 9223372036854775807).
+    pub seed: Option<i64>,
+}
+
+/// A number, or a distribution sampled once per run.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum ParamSpec {
+    /// A fixed value.
+    Fixed(f64),
+    /// A distribution.
+    Dist(DistSpec),
+}
+
+/// A probability distribution for an uncertain parameter.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(tag = "dist", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum DistSpec {
+    /// Every value in [min, max] equally likely.
+    Uniform { min: f64, max: f64 },
+    /// Normal with mean and standard deviation, clamped to [min, max] when given.
+    Normal {
+        mean: f64,
+        sd: f64,
+        min: Option<f64>,
+        max: Option<f64>,
+    },
+    /// Triangular on [min, max] with its peak at mode.
+    Triangular { min: f64, mode: f64, max: f64 },
+    /// Beta(alpha, beta), scaled from [0, 1] to [min, max] when given.
+    Beta {
+        alpha: f64,
+        beta: f64,
+        min: Option<f64>,
+        max: Option<f64>,
+    },
+}
+
+/// What a country is in the model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum RoleSpec {
+    /// Ukraine.
+    Defender,
+    /// Russia.
+    Challenger,
+    /// The United States and coalition members.
+    Guarantor,
+    /// The EU: sanctions and money, no forces.
+    Economic,
+}
+
+/// A country agent.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CountrySpec {
+    /// Short id used everywhere else in the file, e.g. "united-kingdom".
+    pub id: String,
+    pub name: Option<String>,
+    /// ISO 3166-1 alpha-3 code ("GBR"; "EUU" for the EU).
+    pub iso: Option<String>,
+    pub role: Option<RoleSpec>,
+    /// Bloc: "europe", "north-america", "asia-pacific", "ukraine" or "russia".
+    pub bloc: Option<String>,
+    /// Counts as Western military personnel for an objection constraint (default: true for guarantors).
+    pub western: Option<bool>,
+    /// Capabilities, each an index 0-1.
+    pub capability: Option<CapabilitySpec>,
+    /// Initial political will to honour commitments, 0-1.
+    pub resolve: Option<f64>,
+    /// Standard deviation of the monthly drift of resolve (resolve units).
+    pub volatility: Option<f64>,
+    /// Months between national elections (0 = no elections modelled).
+    pub election_interval_months: Option<i64>,
+    /// Month of the first election after the ceasefire starts (0 = none).
+    pub next_election_month: Option<i64>,
+    /// What the country has pledged to offer.
+    pub pledge: Option<PledgeSpec>,
+    /// Where the numbers for this country come from.
+    pub source: Option<String>,
+}
+
+/// Capability indices, 0-1.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CapabilitySpec {
+    /// Deployable military power (1 = the strongest European military).
+    pub military: Option<f64>,
+    /// Intelligence and surveillance.
+    pub intelligence: Option<f64>,
+    /// Logistics and lift.
+    pub logistics: Option<f64>,
+    /// Economic weight for sanctions (GDP in USD trillion).
+    pub economy_usd_tn: Option<f64>,
+}
+
+/// A country's pledge.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PledgeSpec {
+    /// Most troops it has signalled it could deploy (persons, >= 0).
+    pub troops_max: Option<i64>,
+    /// Domains offered: "land", "air", "sea", "intelligence", "logistics", "training", "sanctions", "money".
+    #[serde(default)]
+    pub domains: Vec<String>,
+}
+
+/// Kinds of stated constraint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ConstraintKindSpec {
+    /// Hard: `country` sends no troops into the multinational force.
+    NoGroundTroops,
+    /// Hard: the force's lead nation must belong to `bloc`.
+    ForceLedByBloc,
+    /// Hard: `country` contributes logistics and support, no troops.
+    LogisticsOnly,
+    /// Soft: `country` objects to Western military personnel in Ukraine (acceptance and incidents).
+    ObjectsToForeignTroops,
+    /// Soft: `country` needs a parliamentary mandate, so it responds `delay_months` late.
+    ParliamentaryMandate,
+    /// Soft: `country` deploys troops only if the package has a US backstop; otherwise they stay home.
+    RequiresUsBackstop,
+}
+
+/// A stated constraint. Which fields apply depends on `kind`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConstraintSpec {
+    pub id: String,
+    pub kind: Option<ConstraintKindSpec>,
+    /// The constrained country (all kinds but force-led-by-bloc).
+    pub country: Option<String>,
+    /// The bloc that must lead (force-led-by-bloc).
+    pub bloc: Option<String>,
+    /// Response delay in months (parliamentary-mandate).
+    pub delay_months: Option<i64>,
+    /// Fall in the log-odds of accepting the terms per 10,000 proximity-weighted troops (objects-to-foreign-troops).
+    pub acceptance_penalty_per_10k: Option<f64>,
+    /// Added monthly incident probability per 10,000 proximity-weighted troops (objects-to-foreign-troops).
+    pub incident_probability_per_10k: Option<f64>,
+    /// Grievance added per incident (objects-to-foreign-troops).
+    pub grievance_per_incident: Option<f64>,
+    pub description: Option<String>,
+    pub source: Option<String>,
+}
+
+/// Legal form of a package's commitment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum LegalFormSpec {
+    None,
+    PoliticalDeclaration,
+    BilateralAgreements,
+    BindingTreaty,
+    MutualDefence,
+}
+
+/// Ceasefire monitoring level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum MonitoringSpec {
+    None,
+    Technical,
+    Observers,
+    UsLed,
+}
+
+/// Where the multinational force stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum PostureSpec {
+    None,
+    OverTheHorizon,
+    Rear,
+    Line,
+}
+
+/// How sanctions return if Russia attacks again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum SanctionsModeSpec {
+    None,
+    Automatic,
+    Discretionary,
+}
+
+/// A guarantee package.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PackageSpec {
+    pub id: String,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub legal_form: Option<LegalFormSpec>,
+    pub monitoring: Option<MonitoringSpec>,
+    /// Countries bound to respond if Russia attacks again (contributors below are added automatically).
+    #[serde(default)]
+    pub guarantors: Vec<String>,
+    /// The multinational force.
+    pub force: Option<ForceSpec>,
+    /// Countries providing air policing / an air shield.
+    #[serde(default)]
+    pub air_policing: Vec<String>,
+    /// Countries providing maritime security in the Black Sea.
+    #[serde(default)]
+    pub maritime: Vec<String>,
+    /// Countries sharing intelligence.
+    #[serde(default)]
+    pub intelligence: Vec<String>,
+    /// Countries providing logistics.
+    #[serde(default)]
+    pub logistics: Vec<String>,
+    /// Countries backing the force from outside Ukraine (the US backstop).
+    #[serde(default)]
+    pub backstop: Vec<String>,
+    pub sanctions: Option<SanctionsSpec>,
+    pub reconstruction: Option<ReconstructionSpec>,
+    /// Diplomatic initiatives are part of the package (documentation only).
+    pub diplomacy: Option<bool>,
+}
+
+/// The multinational force.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ForceSpec {
+    /// Lead nation.
+    pub lead: Option<String>,
+    pub posture: Option<PostureSpec>,
+    /// Troops per contributing country (persons), e.g. { united-kingdom = 7000 }.
+    #[serde(default)]
+    pub troops: BTreeMap<String, i64>,
+}
+
+/// Sanctions snap-back.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SanctionsSpec {
+    /// Severity of the snap-back, 0-1 (1 = the full 2022-25 sanctions regime and more).
+    pub severity: Option<f64>,
+    pub mode: Option<SanctionsModeSpec>,
+}
+
+/// Support to rebuild Ukraine's armed forces.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReconstructionSpec {
+    /// Military support per year, USD billion (>= 0).
+    pub usd_bn_per_year: Option<f64>,
+    /// Target size of Ukraine's armed forces (persons; documentation only).
+    pub target_troops: Option<i64>,
+}
+
+/// A scenario.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioSpec {
+    pub id: String,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    /// Coefficients that differ in this scenario: a number or a distribution.
+    #[serde(default)]
+    pub coefficients: BTreeMap<String, ParamSpec>,
+    /// Scripted events.
+    #[serde(default)]
+    pub events: Vec<EventSpec>,
+}
+
+/// Kinds of scripted event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum EventKindSpec {
+    UsDisengagement,
+    CoalitionFracture,
+    ForceStrike,
+    ResolveShock,
+}
+
+/// A scripted event.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EventSpec {
+    pub kind: EventKindSpec,
+    /// Month it happens: a number or a distribution (months after the ceasefire starts).
+    pub month: ParamSpec,
+    /// Size of the shock (resolve units): a number or a distribution.
+    pub magnitude: Option<ParamSpec>,
+    /// Countries affected (default: the event's natural targets).
+    #[serde(default)]
+    pub targets: Vec<String>,
+    pub description: Option<String>,
+}
