@@ -1,1 +1,13 @@
+//! The agent-based model: country agents, their monthly decisions, and one
+//! run of one package under one scenario. Knows nothing of files or the
+//! terminal: it runs on the plain structs of [`params`].
+
+pub mod outcome;
 pub mod params;
+pub mod rng;
+pub mod run;
+pub mod trace;
+
+pub use outcome::{FailureMode, Outcome, OutcomeKind};
+pub use run::{RunKey, Workspace, simulate};
+pub use trace::{NoTrace, Recorder, Trace, TraceEvent};

@@ -156,7 +156,7 @@ coefficients! {
     air_contribution: "force index per capability",
     /// Force contributed by a maritime contributor, per unit of its military capability.
     sea_contribution: "force index per capability",
-    /// Force a guarantor with no deployed component brings if it honours, per unit of military capability.
+    /// Force every guarantor brings if it honours (fires, air, reserves), per unit of military capability, on top of deployed components.
     general_contribution: "force index per capability",
     /// Multiplier on other guarantors' force when a US intelligence and logistics backstop honours.
     backstop_effectiveness: "share",
@@ -367,13 +367,32 @@ pub struct ConstraintViolation {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(tag = "dist", rename_all = "kebab-case")]
 pub enum ParamDist {
-    Fixed { value: f64 },
-    Uniform { min: f64, max: f64 },
+    Fixed {
+        value: f64,
+    },
+    Uniform {
+        min: f64,
+        max: f64,
+    },
     /// Normal, clamped to [min, max].
-    Normal { mean: f64, sd: f64, min: f64, max: f64 },
-    Triangular { min: f64, mode: f64, max: f64 },
+    Normal {
+        mean: f64,
+        sd: f64,
+        min: f64,
+        max: f64,
+    },
+    Triangular {
+        min: f64,
+        mode: f64,
+        max: f64,
+    },
     /// Beta(alpha, beta) scaled to [min, max].
-    Beta { alpha: f64, beta: f64, min: f64, max: f64 },
+    Beta {
+        alpha: f64,
+        beta: f64,
+        min: f64,
+        max: f64,
+    },
 }
 
 /// Scripted shocks a scenario can contain.
