@@ -7,9 +7,9 @@
 //!   and compilation into plain parameter structs;
 //! - [`model`]: the agents and one run, month by month;
 //! - [`batch`]: many runs in parallel, seeds, aggregation and statistics;
-//! - [`report`]: CSV, charts, HTML and Markdown outputs;
-//! - [`cli`]: the command-line interface (the only layer that knows about
-//!   the terminal).
+//! - [`report`]: CSV, charts, HTML and Markdown outputs.
 
+pub mod batch;
 pub mod model;
+pub mod report;
 pub mod scenario;

@@ -1,0 +1,297 @@
+//! Many runs in parallel: seeds, blocks, aggregation and statistics.
+//!
+//! The run-index space of each scenario is cut into fixed blocks of
+//! [`BLOCK_RUNS`] runs. A block runs every selected package on the same run
+//! indices (common random numbers) and returns small aggregates; blocks are
+//! merged in index order, so results are the same bytes whatever the
+//! thread count. A cluster version can hand out blocks to machines the
+//! same way: a block is fully named by (seed, scenario, block index).
+
+pub mod aggregate;
+pub mod stats;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use rayon::prelude::*;
+
+use crate::model::params::World;
+use crate::model::{NoTrace, Outcome, RunKey, Workspace, simulate};
+
+pub use aggregate::Cell;
+
+/// Runs per block. Fixed, never derived from the thread count, so the
+/// merge order (and every floating-point sum) is the same on any machine.
+pub const BLOCK_RUNS: u64 = 250;
+
+/// Keep adding runs until every hold rate's 95% interval half-width is at
+/// most `half_width`, or `max_runs` per scenario is reached.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Precision {
+    pub half_width: f64,
+    pub max_runs: u64,
+}
+
+/// What to run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    pub seed: u64,
+    /// Runs per package and scenario (the first target with a precision).
+    pub runs: u64,
+    /// Indices into `world.packages`, in output order.
+    pub packages: Vec<usize>,
+    /// Indices into `world.scenarios`, in output order.
+    pub scenarios: Vec<usize>,
+    /// Position in `packages` of the reference for paired differences.
+    pub reference: Option<usize>,
+    pub precision: Option<Precision>,
+}
+
+/// One run's record, for the optional per-run output.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RunRecord {
+    /// Positions in the plan's `scenarios` and `packages`.
+    pub scenario: usize,
+    pub package: usize,
+    pub run_index: u64,
+    pub outcome: Outcome,
+}
+
+/// How a batch ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Completion {
+    /// Every planned run finished.
+    Complete,
+    /// Stopped by the caller (Ctrl-C); the finished blocks are aggregated.
+    Interrupted,
+}
+
+/// Aggregates of a batch.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchResult {
+    /// Cells by `scenario position * packages + package position`.
+    pub cells: Vec<Cell>,
+    pub packages: usize,
+    pub completion: Completion,
+    /// With a precision target: whether it was met.
+    pub precision_met: Option<bool>,
+}
+
+impl BatchResult {
+    pub fn cell(&self, scenario_pos: usize, package_pos: usize) -> &Cell {
+        &self.cells[scenario_pos * self.packages + package_pos]
+    }
+
+    /// Largest 95% half-width of any hold rate.
+    pub fn max_hold_half_width(&self) -> f64 {
+        self.cells
+            .iter()
+            .filter_map(|c| stats::wilson(c.holds(), c.runs))
+            .map(|e| e.half_width())
+            .fold(0.0, f64::max)
+    }
+}
+
+/// Hooks the caller provides: cancellation, progress, per-run records.
+pub struct Control<'a> {
+    /// Set (e.g. by a Ctrl-C handler) to stop after the blocks under way.
+    pub cancel: &'a AtomicBool,
+    /// Called after each wave with (runs done, runs planned so far), where a
+    /// run is one package under one scenario.
+    pub progress: &'a (dyn Fn(u64, u64) + Sync),
+    /// Whether to collect per-run records.
+    pub per_run: bool,
+}
+
+struct Block {
+    scenario_pos: usize,
+    first_run: u64,
+    end_run: u64,
+}
+
+struct BlockOutput {
+    cells: Vec<Cell>,
+    records: Vec<RunRecord>,
+}
+
+/// Runs a plan. `records` receives the per-run records of each wave in
+/// run-index order (only when `control.per_run`); an error it returns stops
+/// the batch.
+pub fn run_batch<E>(
+    world: &World,
+    plan: &Plan,
+    control: &Control<'_>,
+    mut records: impl FnMut(&[RunRecord]) -> Result<(), E>,
+) -> Result<BatchResult, E> {
+    let n_packages = plan.packages.len();
+    let empty = Cell::new(world.horizon_months, world.countries.len());
+    let mut result = BatchResult {
+        cells: vec![empty; plan.scenarios.len() * n_packages],
+        packages: n_packages,
+        completion: Completion::Complete,
+        precision_met: None,
+    };
+    let wave_blocks = (rayon::current_num_threads() * 2).max(1);
+    let mut done_runs = 0u64; // per scenario: all scenarios advance together
+    let mut target = plan.runs;
+    loop {
+        let blocks = blocks_between(done_runs, target, plan.scenarios.len());
+        let planned = |t: u64| t * (plan.scenarios.len() * n_packages) as u64;
+        let mut finished_units = planned(done_runs);
+        for wave in blocks.chunks(wave_blocks) {
+            if control.cancel.load(Ordering::SeqCst) {
+                result.completion = Completion::Interrupted;
+                return Ok(result);
+            }
+            let outputs: Vec<BlockOutput> = wave
+                .par_iter()
+                .map_init(
+                    || Workspace::new(world),
+                    |ws, block| run_block(world, plan, block, ws, control.per_run),
+                )
+                .collect();
+            for (block, output) in wave.iter().zip(&outputs) {
+                let base = block.scenario_pos * n_packages;
+                for (p, cell) in output.cells.iter().enumerate() {
+                    result.cells[base + p].merge(cell);
+                }
+                finished_units += (block.end_run - block.first_run) * n_packages as u64;
+            }
+            if control.per_run {
+                for output in &outputs {
+                    records(&output.records)?;
+                }
+            }
+            (control.progress)(finished_units, planned(target));
+        }
+        done_runs = target;
+        let Some(precision) = plan.precision else {
+            return Ok(result);
+        };
+        let worst = result.max_hold_half_width();
+        if worst <= precision.half_width || done_runs >= precision.max_runs {
+            result.precision_met = Some(worst <= precision.half_width);
+            return Ok(result);
+        }
+        target = next_target(done_runs, worst, precision);
+    }
+}
+
+/// Runs needed so that a rate's half-width shrinks from `worst` to the
+/// target (half-widths fall as 1/sqrt(n)), rounded up to whole blocks and
+/// capped at `max_runs`; at least one more block.
+fn next_target(done: u64, worst: f64, precision: Precision) -> u64 {
+    let ratio = worst / precision.half_width;
+    let needed = (done as f64 * ratio * ratio).ceil() as u64;
+    let rounded = needed.div_ceil(BLOCK_RUNS) * BLOCK_RUNS;
+    rounded.max(done + BLOCK_RUNS).min(precision.max_runs)
+}
+
+/// Blocks covering run indices `from..to` of every scenario, ordered block
+/// first, so that an interrupted batch has advanced all scenarios evenly.
+fn blocks_between(from: u64, to: u64, scenarios: usize) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    let mut first = from;
+    while first < to {
+        // Blocks are aligned to BLOCK_RUNS so a run index always belongs to
+        // the same block, whatever the targets were.
+        let end = ((first / BLOCK_RUNS + 1) * BLOCK_RUNS).min(to);
+        for scenario_pos in 0..scenarios {
+            blocks.push(Block {
+                scenario_pos,
+                first_run: first,
+                end_run: end,
+            });
+        }
+        first = end;
+    }
+    blocks
+}
+
+fn run_block(
+    world: &World,
+    plan: &Plan,
+    block: &Block,
+    ws: &mut Workspace,
+    keep_records: bool,
+) -> BlockOutput {
+    let scenario = &world.scenarios[plan.scenarios[block.scenario_pos]];
+    let mut cells: Vec<Cell> = plan
+        .packages
+        .iter()
+        .map(|_| Cell::new(world.horizon_months, world.countries.len()))
+        .collect();
+    let mut holds = vec![false; plan.packages.len()];
+    let mut records = Vec::new();
+    for run_index in block.first_run..block.end_run {
+        for (pos, &p) in plan.packages.iter().enumerate() {
+            let key = RunKey {
+                world,
+                package: &world.packages[p],
+                scenario,
+                seed: plan.seed,
+                run_index,
+            };
+            let outcome = simulate(key, ws, &mut NoTrace);
+            cells[pos].add(&outcome, &ws.called, &ws.honoured);
+            holds[pos] = outcome.kind.holds();
+            if keep_records {
+                records.push(RunRecord {
+                    scenario: block.scenario_pos,
+                    package: pos,
+                    run_index,
+                    outcome,
+                });
+            }
+        }
+        if let Some(r) = plan.reference {
+            for (pos, cell) in cells.iter_mut().enumerate() {
+                cell.paired_vs_reference
+                    .add(i64::from(holds[pos]) - i64::from(holds[r]));
+            }
+        }
+    }
+    BlockOutput { cells, records }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_are_aligned_and_cover_the_range() {
+        let b = blocks_between(0, 600, 2);
+        let spans: Vec<(usize, u64, u64)> = b
+            .iter()
+            .map(|b| (b.scenario_pos, b.first_run, b.end_run))
+            .collect();
+        assert_eq!(
+            spans,
+            vec![
+                (0, 0, 250),
+                (1, 0, 250),
+                (0, 250, 500),
+                (1, 250, 500),
+                (0, 500, 600),
+                (1, 500, 600)
+            ]
+        );
+        let b = blocks_between(600, 800, 1);
+        assert_eq!((b[0].first_run, b[0].end_run), (600, 750));
+        assert_eq!((b[1].first_run, b[1].end_run), (750, 800));
+    }
+
+    #[test]
+    fn precision_targets_grow_with_the_square_of_the_ratio() {
+        let p = Precision {
+            half_width: 0.01,
+            max_runs: 1_000_000,
+        };
+        assert_eq!(next_target(1000, 0.02, p), 4000);
+        assert_eq!(next_target(1000, 0.0101, p), 1250);
+        let capped = Precision {
+            half_width: 0.001,
+            max_runs: 3000,
+        };
+        assert_eq!(next_target(1000, 0.02, capped), 3000);
+    }
+}

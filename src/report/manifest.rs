@@ -1,0 +1,63 @@
+//! `manifest.json`: what produced a run's outputs, enough to reproduce them.
+
+use serde::{Deserialize, Serialize};
+
+/// Provenance of a run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub tool: String,
+    pub version: String,
+    /// Commit the binary was built from, when known.
+    pub git_commit: Option<String>,
+    /// `complete`, or `partial` when the run was interrupted.
+    pub status: RunStatus,
+    /// The scenario file as given on the command line.
+    pub scenario_file: String,
+    /// Title of the scenario file.
+    pub title: String,
+    /// SHA-256 of `scenario_resolved`.
+    pub scenario_sha256: String,
+    /// Every file read, parents first (`extends`).
+    pub source_files: Vec<String>,
+    /// The scenario file with `extends` resolved: what was simulated.
+    pub scenario_resolved: String,
+    pub seed: u64,
+    /// Runs per package and scenario requested (first target with a precision).
+    pub runs_requested: u64,
+    /// Runs per package and scenario finished (smallest over scenarios).
+    pub runs_completed: u64,
+    pub precision: Option<PrecisionRecord>,
+    pub packages: Vec<String>,
+    pub scenarios: Vec<String>,
+    pub reference: Option<String>,
+    pub per_run: bool,
+    pub threads: usize,
+    pub started_at: String,
+    pub finished_at: String,
+    pub wall_seconds: f64,
+}
+
+/// The precision target of a run and whether it was met.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct PrecisionRecord {
+    pub half_width: f64,
+    pub max_runs: u64,
+    pub met: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RunStatus {
+    Complete,
+    Partial,
+}
+
+/// File name of the manifest inside a run's output folder.
+pub const MANIFEST_JSON: &str = "manifest.json";
+
+/// The commit this binary was built from (set by build.rs when git knows).
+pub fn build_commit() -> Option<String> {
+    option_env!("GUARANTEE_SIM_GIT_COMMIT")
+        .filter(|c| !c.is_empty())
+        .map(str::to_string)
+}

@@ -1,0 +1,400 @@
+//! The result tables of a batch, as rows that are written to CSV and read
+//! back by `guarantee-sim chart` and the HTML report.
+//!
+//! Numbers are rounded to [`DECIMALS`] places when the tables are built, so
+//! a table computed from a batch and one read back from its CSV files are
+//! equal, and charts drawn from either are the same bytes.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::batch::stats::{Estimate, kaplan_meier, median_survival, wilson};
+use crate::batch::{BatchResult, Plan};
+use crate::model::params::World;
+use crate::model::{FailureMode, OutcomeKind};
+
+/// Decimal places of every rate and mean in the outputs.
+pub const DECIMALS: i32 = 6;
+
+/// Rounds a number as every output does.
+pub fn round_for_output(x: f64) -> f64 {
+    round(x)
+}
+
+fn round(x: f64) -> f64 {
+    let scale = 10f64.powi(DECIMALS);
+    let r = (x * scale).round() / scale;
+    if r == 0.0 { 0.0 } else { r }
+}
+
+fn rounded(e: Option<Estimate>) -> (Option<f64>, Option<f64>, Option<f64>) {
+    match e {
+        Some(e) => (
+            Some(round(e.value)),
+            Some(round(e.lower)),
+            Some(round(e.upper)),
+        ),
+        None => (None, None, None),
+    }
+}
+
+/// One row of `summary.csv`: a package under a scenario.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SummaryRow {
+    pub scenario: String,
+    pub package: String,
+    pub package_name: String,
+    pub runs: u64,
+    /// Share of runs held or defended.
+    pub hold_rate: Option<f64>,
+    pub hold_lower: Option<f64>,
+    pub hold_upper: Option<f64>,
+    /// Share of runs held without a major offensive.
+    pub deterrence_rate: Option<f64>,
+    pub deterrence_lower: Option<f64>,
+    pub deterrence_upper: Option<f64>,
+    pub share_rejected: Option<f64>,
+    pub share_held: Option<f64>,
+    pub share_defended: Option<f64>,
+    pub share_eroded: Option<f64>,
+    pub share_failed: Option<f64>,
+    pub failure_breakthrough: Option<f64>,
+    pub failure_guarantors_defected: Option<f64>,
+    pub failure_erosion: Option<f64>,
+    pub failure_rejected_terms: Option<f64>,
+    /// Kaplan-Meier median months to the first major offensive (empty: not reached).
+    pub median_months_to_major: Option<u32>,
+    pub mean_violations_detected: Option<f64>,
+    pub mean_violations_undetected: Option<f64>,
+    pub mean_incidents: Option<f64>,
+    pub mean_sanctions_applied: Option<f64>,
+    pub mean_troop_months: Option<f64>,
+    pub reference: String,
+    /// Paired difference in hold rate from the reference package.
+    pub hold_diff_vs_reference: Option<f64>,
+    pub hold_diff_lower: Option<f64>,
+    pub hold_diff_upper: Option<f64>,
+}
+
+/// One row of `survival.csv`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SurvivalRow {
+    pub scenario: String,
+    pub package: String,
+    pub month: u32,
+    pub at_risk: u64,
+    pub events: u64,
+    /// Share of accepted runs with no major offensive by the end of the month.
+    pub survival: f64,
+    pub lower: f64,
+    pub upper: f64,
+}
+
+/// One row of `guarantors.csv`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GuarantorRow {
+    pub scenario: String,
+    pub package: String,
+    pub country: String,
+    pub country_name: String,
+    pub called: u64,
+    pub honoured: u64,
+    pub honour_rate: Option<f64>,
+    pub lower: Option<f64>,
+    pub upper: Option<f64>,
+}
+
+/// One row of `robustness.csv`: a package across scenarios.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RobustnessRow {
+    /// 1 = most robust (highest worst-case hold rate, then mean).
+    pub rank: u32,
+    pub package: String,
+    pub package_name: String,
+    pub worst_hold_rate: f64,
+    pub worst_scenario: String,
+    pub mean_hold_rate: f64,
+    /// Largest shortfall from the best package in any scenario.
+    pub max_regret: f64,
+    pub max_regret_scenario: String,
+    pub mean_regret: f64,
+}
+
+/// One row of `infeasible.csv`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InfeasibleRow {
+    pub package: String,
+    pub package_name: String,
+    pub constraint: String,
+    pub country: String,
+    pub reason: String,
+    pub location: String,
+}
+
+/// All result tables of a batch.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Tables {
+    pub summary: Vec<SummaryRow>,
+    pub survival: Vec<SurvivalRow>,
+    pub guarantors: Vec<GuarantorRow>,
+    pub robustness: Vec<RobustnessRow>,
+    pub infeasible: Vec<InfeasibleRow>,
+}
+
+/// File names of the tables inside a run's output folder.
+pub const SUMMARY_CSV: &str = "summary.csv";
+pub const SURVIVAL_CSV: &str = "survival.csv";
+pub const GUARANTORS_CSV: &str = "guarantors.csv";
+pub const ROBUSTNESS_CSV: &str = "robustness.csv";
+pub const INFEASIBLE_CSV: &str = "infeasible.csv";
+
+/// A table file that could not be read back.
+#[derive(Debug, thiserror::Error)]
+pub enum TableError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "{path} is not a valid {what} table: {source}\n  (re-run `guarantee-sim run` to regenerate it)"
+    )]
+    Parse {
+        path: PathBuf,
+        what: &'static str,
+        source: csv::Error,
+    },
+}
+
+impl Tables {
+    /// Builds the tables of a finished (or interrupted) batch.
+    pub fn from_batch(world: &World, plan: &Plan, result: &BatchResult) -> Tables {
+        let mut t = Tables::default();
+        let reference = plan
+            .reference
+            .map(|r| world.packages[plan.packages[r]].id.clone())
+            .unwrap_or_default();
+        for (s_pos, &s) in plan.scenarios.iter().enumerate() {
+            let scenario = &world.scenarios[s];
+            for (p_pos, &p) in plan.packages.iter().enumerate() {
+                let package = &world.packages[p];
+                let cell = result.cell(s_pos, p_pos);
+                let n = cell.runs;
+                let share = |count: u64| (n > 0).then(|| round(count as f64 / n as f64));
+                let mean = |sum: f64| (n > 0).then(|| round(sum / n as f64));
+                let (hold_rate, hold_lower, hold_upper) = rounded(wilson(cell.holds(), n));
+                let (deterrence_rate, deterrence_lower, deterrence_upper) =
+                    rounded(wilson(cell.count(OutcomeKind::Held), n));
+                let km = kaplan_meier(&cell.major_at, &cell.censored_at);
+                let (diff, diff_lower, diff_upper) = if plan.reference.is_some() {
+                    rounded(cell.paired_vs_reference.estimate())
+                } else {
+                    (None, None, None)
+                };
+                let mode = |m: FailureMode| share(cell.failure_modes[m.index()]);
+                t.summary.push(SummaryRow {
+                    scenario: scenario.id.clone(),
+                    package: package.id.clone(),
+                    package_name: package.name.clone(),
+                    runs: n,
+                    hold_rate,
+                    hold_lower,
+                    hold_upper,
+                    deterrence_rate,
+                    deterrence_lower,
+                    deterrence_upper,
+                    share_rejected: share(cell.count(OutcomeKind::Rejected)),
+                    share_held: share(cell.count(OutcomeKind::Held)),
+                    share_defended: share(cell.count(OutcomeKind::Defended)),
+                    share_eroded: share(cell.count(OutcomeKind::Eroded)),
+                    share_failed: share(cell.count(OutcomeKind::Failed)),
+                    failure_breakthrough: mode(FailureMode::Breakthrough),
+                    failure_guarantors_defected: mode(FailureMode::GuarantorsDefected),
+                    failure_erosion: mode(FailureMode::Erosion),
+                    failure_rejected_terms: mode(FailureMode::RejectedTerms),
+                    median_months_to_major: median_survival(&km),
+                    mean_violations_detected: mean(cell.violations_detected as f64),
+                    mean_violations_undetected: mean(cell.violations_undetected as f64),
+                    mean_incidents: mean(cell.incidents as f64),
+                    mean_sanctions_applied: mean(cell.sanctions_applied as f64),
+                    mean_troop_months: mean(cell.troop_months),
+                    reference: reference.clone(),
+                    hold_diff_vs_reference: diff,
+                    hold_diff_lower: diff_lower,
+                    hold_diff_upper: diff_upper,
+                });
+                for point in km {
+                    t.survival.push(SurvivalRow {
+                        scenario: scenario.id.clone(),
+                        package: package.id.clone(),
+                        month: point.month,
+                        at_risk: point.at_risk,
+                        events: point.events,
+                        survival: round(point.survival.value),
+                        lower: round(point.survival.lower),
+                        upper: round(point.survival.upper),
+                    });
+                }
+                let c = &world.countries;
+                for i in 0..c.len() {
+                    if !package.guarantor[i] && cell.called[i] == 0 {
+                        continue;
+                    }
+                    let (rate, lower, upper) = rounded(wilson(cell.honoured[i], cell.called[i]));
+                    t.guarantors.push(GuarantorRow {
+                        scenario: scenario.id.clone(),
+                        package: package.id.clone(),
+                        country: c.id[i].clone(),
+                        country_name: c.name[i].clone(),
+                        called: cell.called[i],
+                        honoured: cell.honoured[i],
+                        honour_rate: rate,
+                        lower,
+                        upper,
+                    });
+                }
+            }
+        }
+        t.robustness = robustness(&t.summary);
+        t.infeasible = world
+            .infeasible
+            .iter()
+            .flat_map(|p| {
+                p.violations.iter().map(move |v| InfeasibleRow {
+                    package: p.id.clone(),
+                    package_name: p.name.clone(),
+                    constraint: v.constraint.clone(),
+                    country: v.country.clone(),
+                    reason: v.reason.clone(),
+                    location: v.location.clone(),
+                })
+            })
+            .collect();
+        t
+    }
+
+    /// Reads the tables back from a run's output folder.
+    pub fn load(dir: &Path) -> Result<Tables, TableError> {
+        Ok(Tables {
+            summary: read_table(&dir.join(SUMMARY_CSV), "summary")?,
+            survival: read_table(&dir.join(SURVIVAL_CSV), "survival")?,
+            guarantors: read_table(&dir.join(GUARANTORS_CSV), "guarantors")?,
+            robustness: read_table(&dir.join(ROBUSTNESS_CSV), "robustness")?,
+            infeasible: read_table(&dir.join(INFEASIBLE_CSV), "infeasible")?,
+        })
+    }
+
+    /// Package ids in the order of the summary (the plan's order).
+    pub fn packages(&self) -> Vec<String> {
+        unique(self.summary.iter().map(|r| r.package.as_str()))
+    }
+
+    /// Scenario ids in the order of the summary.
+    pub fn scenarios(&self) -> Vec<String> {
+        unique(self.summary.iter().map(|r| r.scenario.as_str()))
+    }
+
+    pub fn summary_row(&self, scenario: &str, package: &str) -> Option<&SummaryRow> {
+        self.summary
+            .iter()
+            .find(|r| r.scenario == scenario && r.package == package)
+    }
+}
+
+fn unique<'a>(items: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for item in items {
+        if !out.iter().any(|o| o == item) {
+            out.push(item.to_string());
+        }
+    }
+    out
+}
+
+fn read_table<T: DeserializeOwned>(path: &Path, what: &'static str) -> Result<Vec<T>, TableError> {
+    let file = File::open(path).map_err(|source| TableError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut reader = csv::Reader::from_reader(file);
+    reader
+        .deserialize()
+        .collect::<Result<Vec<T>, _>>()
+        .map_err(|source| TableError::Parse {
+            path: path.to_path_buf(),
+            what,
+            source,
+        })
+}
+
+/// Robust-decision-making view: for each package, the worst-case and mean
+/// hold rate across scenarios and the regret against the best package in
+/// each scenario; ranked by worst case, then mean.
+fn robustness(summary: &[SummaryRow]) -> Vec<RobustnessRow> {
+    let packages = unique(summary.iter().map(|r| r.package.as_str()));
+    let scenarios = unique(summary.iter().map(|r| r.scenario.as_str()));
+    let rate = |s: &str, p: &str| {
+        summary
+            .iter()
+            .find(|r| r.scenario == s && r.package == p)
+            .and_then(|r| r.hold_rate)
+    };
+    let best: Vec<f64> = scenarios
+        .iter()
+        .map(|s| {
+            packages
+                .iter()
+                .filter_map(|p| rate(s, p))
+                .fold(0.0, f64::max)
+        })
+        .collect();
+    let mut rows: Vec<RobustnessRow> = packages
+        .iter()
+        .filter_map(|p| {
+            let name = summary
+                .iter()
+                .find(|r| &r.package == p)?
+                .package_name
+                .clone();
+            let mut worst = (f64::INFINITY, String::new());
+            let mut regret = (f64::NEG_INFINITY, String::new());
+            let (mut sum, mut regret_sum, mut n) = (0.0, 0.0, 0u32);
+            for (s, best) in scenarios.iter().zip(&best) {
+                let Some(r) = rate(s, p) else { continue };
+                if r < worst.0 {
+                    worst = (r, s.clone());
+                }
+                if best - r > regret.0 {
+                    regret = (best - r, s.clone());
+                }
+                sum += r;
+                regret_sum += best - r;
+                n += 1;
+            }
+            (n > 0).then(|| RobustnessRow {
+                rank: 0,
+                package: p.clone(),
+                package_name: name,
+                worst_hold_rate: round(worst.0),
+                worst_scenario: worst.1,
+                mean_hold_rate: round(sum / f64::from(n)),
+                max_regret: round(regret.0),
+                max_regret_scenario: regret.1,
+                mean_regret: round(regret_sum / f64::from(n)),
+            })
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.worst_hold_rate
+            .total_cmp(&a.worst_hold_rate)
+            .then(b.mean_hold_rate.total_cmp(&a.mean_hold_rate))
+            .then(a.package.cmp(&b.package))
+    });
+    for (i, row) in rows.iter_mut().enumerate() {
+        row.rank = i as u32 + 1;
+    }
+    rows
+}
