@@ -5,6 +5,7 @@
 pub mod atomic;
 pub mod csv;
 pub mod manifest;
+pub mod narrative;
 pub mod ranking;
 pub mod tables;
 

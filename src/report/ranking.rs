@@ -89,8 +89,8 @@ pub fn ranking_text(tables: &Tables) -> String {
         for r in infeasible {
             let _ = writeln!(
                 out,
-                "  {}: {} (constraint `{}`, {}; {})",
-                r.package, r.reason, r.constraint, r.country, r.location
+                "  {}: {} (constraint `{}`, country `{}`)",
+                r.package, r.reason, r.constraint, r.country
             );
         }
     }

@@ -131,7 +131,6 @@ pub struct InfeasibleRow {
     pub constraint: String,
     pub country: String,
     pub reason: String,
-    pub location: String,
 }
 
 /// All result tables of a batch.
@@ -269,7 +268,6 @@ impl Tables {
                     constraint: v.constraint.clone(),
                     country: v.country.clone(),
                     reason: v.reason.clone(),
-                    location: v.location.clone(),
                 })
             })
             .collect();

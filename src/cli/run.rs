@@ -1,0 +1,432 @@
+//! `guarantee-sim run`: every feasible package under every scenario, many
+//! runs each, in parallel; writes the tables, charts and reports.
+
+use std::fs;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Instant, SystemTime};
+
+use anyhow::{Context as _, bail};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use super::Context;
+use super::common::{Input, load_input, package_index, scenario_index};
+use crate::batch::{BLOCK_RUNS, Completion, Control, Plan, Precision, run_batch};
+use crate::report::csv::{CsvTables, RunsCsv};
+use crate::report::manifest::{MANIFEST_JSON, PrecisionRecord, build_commit};
+use crate::report::ranking::ranking_text;
+use crate::report::{Manifest, Output, ReportContext, RunStatus, Tables};
+use crate::scenario;
+
+const EXAMPLES: &str = "\
+EXAMPLES:
+  guarantee-sim run                                  the bundled Paris 2026 scenario file
+  guarantee-sim run my-what-if.toml --runs 2000      your own file, fewer runs
+  guarantee-sim run --packages paris-draft,porcupine --scenarios renewed-attack
+  guarantee-sim run --precision 0.01 --max-runs 200000
+                                                     add runs until every 95% interval is +-1 point
+  guarantee-sim run --replay output/paris-2026/manifest.json --out /tmp/check
+
+Outputs go to output/<file name>/ (summary.csv, survival.csv, guarantors.csv,
+robustness.csv, infeasible.csv, manifest.json; runs.csv with --per-run).
+The same file, seed and version give the same bytes with any --threads.
+Ctrl-C stops cleanly: finished runs are written and marked partial.";
+
+/// Arguments of `run`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = EXAMPLES)]
+pub struct Args {
+    /// Scenario file (default: scenarios/paris-2026.toml, or the built-in copy).
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// Runs per package and scenario (default: the file's `simulation.runs`).
+    #[arg(long, value_name = "N", value_parser = parse_count, allow_hyphen_values = true)]
+    pub runs: Option<u64>,
+    /// Master seed, 0 to 18446744073709551615 (default: the file's `simulation.seed`).
+    #[arg(long, value_name = "S", value_parser = parse_seed, allow_hyphen_values = true)]
+    pub seed: Option<u64>,
+    /// Only these packages (comma-separated ids).
+    #[arg(long, value_name = "A,B", value_delimiter = ',')]
+    pub packages: Vec<String>,
+    /// Only these scenarios (comma-separated ids).
+    #[arg(long, value_name = "X,Y", value_delimiter = ',')]
+    pub scenarios: Vec<String>,
+    /// Package the paired differences are measured from (default: no-guarantee).
+    #[arg(long, value_name = "P")]
+    pub reference: Option<String>,
+    /// Output folder (default: output/<file name>/).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_name = "N", value_parser = parse_threads, allow_hyphen_values = true)]
+    pub threads: Option<usize>,
+    /// Also write runs.csv, one row per run.
+    #[arg(long)]
+    pub per_run: bool,
+    /// No progress bar and no ranking table; errors still print.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Add runs until every hold rate's 95% half-width is at most H (e.g. 0.01).
+    #[arg(long, value_name = "H", value_parser = parse_precision, allow_hyphen_values = true)]
+    pub precision: Option<f64>,
+    /// Cap on runs per package and scenario with --precision.
+    #[arg(long, value_name = "N", value_parser = parse_count, allow_hyphen_values = true, requires = "precision")]
+    pub max_runs: Option<u64>,
+    /// Re-run exactly what a manifest.json records (file, seed, runs, selection).
+    #[arg(long, value_name = "MANIFEST", conflicts_with_all = ["file", "runs", "seed", "packages", "scenarios", "reference", "precision", "max_runs", "per_run"])]
+    pub replay: Option<PathBuf>,
+}
+
+fn parse_count(s: &str) -> Result<u64, String> {
+    match s.trim().parse::<u64>() {
+        Ok(0) => Err("must be at least 1".to_string()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("expected a whole number of at least 1, got `{s}`")),
+    }
+}
+
+fn parse_seed(s: &str) -> Result<u64, String> {
+    s.trim()
+        .parse::<u64>()
+        .map_err(|_| format!("expected a whole number from 0 to {}, got `{s}`", u64::MAX))
+}
+
+fn parse_threads(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(n) if (1..=1024).contains(&n) => Ok(n),
+        _ => Err(format!("expected a number of threads from 1 to 1024, got `{s}`")),
+    }
+}
+
+fn parse_precision(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(h) if h > 0.0 && h <= 0.5 => Ok(h),
+        _ => Err(format!(
+            "expected a half-width between 0 and 0.5 (e.g. 0.01 for +-1 point), got `{s}`"
+        )),
+    }
+}
+
+/// Default cap on runs with --precision.
+const DEFAULT_MAX_RUNS: u64 = 1_000_000;
+/// Reference package for paired differences when none is named.
+const DEFAULT_REFERENCE: &str = "no-guarantee";
+
+pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let started_at = SystemTime::now();
+    let replay = match &args.replay {
+        Some(path) => Some(read_manifest(path)?),
+        None => None,
+    };
+    let (input, default_out) = match &replay {
+        Some(m) => {
+            let name = Path::new(&m.scenario_file)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "replay.toml".to_string());
+            let loaded = match scenario::load_str(&name, &m.scenario_resolved, None) {
+                Ok(l) => l,
+                Err(errors) => {
+                    ctx.print_errors(&m.scenario_file, &errors);
+                    return Ok(ExitCode::FAILURE);
+                }
+            };
+            let manifest_dir = args
+                .replay
+                .as_deref()
+                .and_then(Path::parent)
+                .unwrap_or(Path::new("."));
+            let input = Input {
+                loaded,
+                shown: m.scenario_file.clone(),
+                stem: String::new(),
+            };
+            (input, manifest_dir.join("replay"))
+        }
+        None => {
+            let Some(input) = load_input(ctx, args.file.as_deref()) else {
+                return Ok(ExitCode::FAILURE);
+            };
+            let out = Path::new("output").join(&input.stem);
+            (input, out)
+        }
+    };
+    let world = &input.loaded.world;
+
+    // Everything the user typed is checked before any work starts.
+    let plan = match &replay {
+        Some(m) => Plan {
+            seed: m.seed,
+            runs: m.runs_requested,
+            packages: m
+                .packages
+                .iter()
+                .map(|p| package_index(world, p))
+                .collect::<anyhow::Result<_>>()?,
+            scenarios: m
+                .scenarios
+                .iter()
+                .map(|s| scenario_index(world, s))
+                .collect::<anyhow::Result<_>>()?,
+            reference: None,
+            precision: m.precision.map(|p| Precision {
+                half_width: p.half_width,
+                max_runs: p.max_runs,
+            }),
+        },
+        None => build_plan(world, args)?,
+    };
+    let mut plan = plan;
+    let reference = match &replay {
+        Some(m) => m.reference.clone(),
+        None => args.reference.clone(),
+    };
+    plan.reference = resolve_reference(world, &mut plan, reference.as_deref(), replay.is_none() && args.reference.is_some())?;
+    let per_run = replay.as_ref().map_or(args.per_run, |m| m.per_run);
+    let out_dir = args.out.clone().unwrap_or(default_out);
+    prepare_output_dir(&out_dir)?;
+
+    let threads = args.threads.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    });
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .context("cannot start worker threads")?;
+
+    let cancel = Arc::new(AtomicBool::new(false));
+    install_interrupt_handler(Arc::clone(&cancel));
+
+    let bar = progress_bar(args.quiet);
+    let progress = |done: u64, planned: u64| {
+        bar.set_length(planned);
+        bar.set_position(done);
+    };
+    let control = Control {
+        cancel: &cancel,
+        progress: &progress,
+        per_run,
+    };
+    let mut runs_csv = if per_run {
+        Some(RunsCsv::create(&out_dir)?)
+    } else {
+        None
+    };
+    let result = pool.install(|| {
+        run_batch(world, &plan, &control, |records| match &mut runs_csv {
+            Some(w) => w.write(world, &plan.packages, &plan.scenarios, records),
+            None => Ok(()),
+        })
+    })?;
+    bar.finish_and_clear();
+
+    let status = match result.completion {
+        Completion::Complete => RunStatus::Complete,
+        Completion::Interrupted => RunStatus::Partial,
+    };
+    let tables = Tables::from_batch(world, &plan, &result);
+    let runs_completed = result.cells.iter().map(|c| c.runs).min().unwrap_or(0);
+    let manifest = Manifest {
+        tool: env!("CARGO_PKG_NAME").to_string(),
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        git_commit: build_commit(),
+        status,
+        scenario_file: input.shown.clone(),
+        title: world.title.clone(),
+        scenario_sha256: input.loaded.sha256.clone(),
+        source_files: input.loaded.sources.iter().map(|s| s.path.clone()).collect(),
+        scenario_resolved: input.loaded.resolved_toml.clone(),
+        seed: plan.seed,
+        runs_requested: plan.runs,
+        runs_completed,
+        precision: plan.precision.map(|p| PrecisionRecord {
+            half_width: p.half_width,
+            max_runs: p.max_runs,
+            met: result.precision_met.unwrap_or(false),
+        }),
+        packages: plan.packages.iter().map(|&p| world.packages[p].id.clone()).collect(),
+        scenarios: plan.scenarios.iter().map(|&s| world.scenarios[s].id.clone()).collect(),
+        reference: plan.reference.map(|r| world.packages[plan.packages[r]].id.clone()),
+        per_run,
+        threads,
+        started_at: humantime::format_rfc3339_seconds(started_at).to_string(),
+        finished_at: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
+        wall_seconds: (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
+    };
+    let report = ReportContext {
+        tables: &tables,
+        manifest: &manifest,
+    };
+    let outputs: Vec<Box<dyn Output>> = vec![Box::new(CsvTables)];
+    for output in &outputs {
+        output
+            .write(&report, &out_dir)
+            .with_context(|| format!("writing the {}", output.name()))?;
+    }
+    if let Some(w) = runs_csv {
+        w.commit()?;
+    }
+    // The manifest goes last: its presence says the other files are whole.
+    let manifest_path = out_dir.join(MANIFEST_JSON);
+    let json = serde_json::to_string_pretty(&manifest)? + "\n";
+    crate::report::atomic::write_atomic(&manifest_path, json.as_bytes())
+        .with_context(|| format!("cannot write {}", manifest_path.display()))?;
+
+    if !args.quiet {
+        println!(
+            "{}: {} package(s) x {} scenario(s), {} runs each, seed {}{}\n",
+            world.title,
+            plan.packages.len(),
+            plan.scenarios.len(),
+            runs_completed,
+            plan.seed,
+            match result.precision_met {
+                Some(true) => format!(" (precision +-{} reached)", plan.precision.map_or(0.0, |p| p.half_width)),
+                Some(false) => " (precision NOT reached: --max-runs cap hit)".to_string(),
+                None => String::new(),
+            }
+        );
+        print!("{}", ranking_text(&tables));
+        println!("\nOutputs in {}/", out_dir.display());
+        println!("Exploratory model, not a forecast: see docs/MODEL.md for its assumptions.");
+    }
+    if status == RunStatus::Partial {
+        eprintln!(
+            "warning: interrupted: results are PARTIAL ({runs_completed} runs per package and scenario finished); \
+             manifest.json says so"
+        );
+        return Ok(ExitCode::from(130));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn build_plan(world: &crate::model::params::World, args: &Args) -> anyhow::Result<Plan> {
+    let packages: Vec<usize> = if args.packages.is_empty() {
+        (0..world.packages.len()).collect()
+    } else {
+        args.packages
+            .iter()
+            .map(|p| package_index(world, p.trim()))
+            .collect::<anyhow::Result<_>>()?
+    };
+    if packages.is_empty() {
+        bail!(
+            "no feasible package to simulate: every package breaks a hard constraint (see `guarantee-sim validate`)"
+        );
+    }
+    let scenarios: Vec<usize> = if args.scenarios.is_empty() {
+        (0..world.scenarios.len()).collect()
+    } else {
+        args.scenarios
+            .iter()
+            .map(|s| scenario_index(world, s.trim()))
+            .collect::<anyhow::Result<_>>()?
+    };
+    if scenarios.is_empty() {
+        bail!("the scenario file defines no scenarios");
+    }
+    let runs = args.runs.unwrap_or(world.default_runs);
+    let precision = args.precision.map(|half_width| Precision {
+        half_width,
+        max_runs: args.max_runs.unwrap_or(DEFAULT_MAX_RUNS).max(BLOCK_RUNS),
+    });
+    Ok(Plan {
+        seed: args.seed.unwrap_or(world.default_seed),
+        runs,
+        packages: dedup(packages),
+        scenarios: dedup(scenarios),
+        reference: None,
+        precision,
+    })
+}
+
+fn dedup(mut v: Vec<usize>) -> Vec<usize> {
+    let mut seen = Vec::new();
+    v.retain(|x| {
+        let new = !seen.contains(x);
+        seen.push(*x);
+        new
+    });
+    v
+}
+
+/// Position of the reference package in the plan. A named reference is
+/// added to the run if it was not selected; the default is used only when
+/// it is part of the run anyway.
+fn resolve_reference(
+    world: &crate::model::params::World,
+    plan: &mut Plan,
+    named: Option<&str>,
+    add_if_missing: bool,
+) -> anyhow::Result<Option<usize>> {
+    let (name, explicit) = match named {
+        Some(n) => (n, true),
+        None => (DEFAULT_REFERENCE, false),
+    };
+    let index = match package_index(world, name) {
+        Ok(i) => i,
+        Err(e) if explicit => return Err(e.context("--reference")),
+        Err(_) => return Ok(None),
+    };
+    if let Some(pos) = plan.packages.iter().position(|&p| p == index) {
+        return Ok(Some(pos));
+    }
+    if add_if_missing {
+        plan.packages.push(index);
+        return Ok(Some(plan.packages.len() - 1));
+    }
+    Ok(None)
+}
+
+/// Creates the output folder and proves it is writable before any work.
+fn prepare_output_dir(dir: &Path) -> anyhow::Result<()> {
+    if dir.exists() && !dir.is_dir() {
+        bail!("output folder {} exists and is not a folder", dir.display());
+    }
+    fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create the output folder {}", dir.display()))?;
+    let probe = dir.join(format!(".write-test.{}", std::process::id()));
+    fs::write(&probe, b"")
+        .with_context(|| format!("cannot write into the output folder {}", dir.display()))?;
+    let _ = fs::remove_file(&probe);
+    Ok(())
+}
+
+fn read_manifest(path: &Path) -> anyhow::Result<Manifest> {
+    let text = fs::read_to_string(path)
+        .with_context(|| format!("cannot read the manifest {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| {
+        format!(
+            "{} is not a guarantee-sim manifest.json (written by `guarantee-sim run`)",
+            path.display()
+        )
+    })
+}
+
+/// First Ctrl-C: finish the blocks under way and write what is done.
+/// Second Ctrl-C: leave at once.
+fn install_interrupt_handler(cancel: Arc<AtomicBool>) {
+    let _ = ctrlc::set_handler(move || {
+        if cancel.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+        eprintln!("\ninterrupt: finishing the runs under way and writing partial results (Ctrl-C again to abort)");
+    });
+}
+
+fn progress_bar(quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template(
+        "{spinner} [{elapsed_precise}] {wide_bar} {human_pos}/{human_len} runs ({per_sec}, {eta} left)",
+    ) {
+        bar.set_style(style);
+    }
+    bar
+}
