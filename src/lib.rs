@@ -11,5 +11,6 @@
 //! - [`cli`]: the command-line interface (the only layer that knows about
 //!   the terminal).
 
+pub mod cli;
 pub mod model;
 pub mod scenario;
