@@ -7,9 +7,11 @@
 //!   and compilation into plain parameter structs;
 //! - [`model`]: the agents and one run, month by month;
 //! - [`batch`]: many runs in parallel, seeds, aggregation and statistics;
-//! - [`report`]: CSV, charts, HTML and Markdown outputs.
+//! - [`report`]: CSV, charts, HTML and Markdown outputs;
+//! - [`cli`]: the command line, the only layer that knows the terminal.
 
 pub mod batch;
+pub mod cli;
 pub mod model;
 pub mod report;
 pub mod scenario;

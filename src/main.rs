@@ -1,3 +1,3 @@
-fn main() {
-    println!("guarantee-sim: under construction");
+fn main() -> std::process::ExitCode {
+    guarantee_sim::cli::main()
 }

@@ -1,1 +1,494 @@
+//! Scenario files: reading, `extends`, validation with source spans, stated
+//! constraints, and compilation into [`crate::model::params::World`].
+//!
+//! The entry point is [`load`]:
+//!
+//! ```no_run
+//! use std::path::Path;
+//! match guarantee_sim::scenario::load(Path::new("scenarios/paris-2026.toml")) {
+//!     Ok(loaded) => {
+//!         let world = &loaded.world; // what the simulation runs on
+//!         println!("{} packages, hash {}", world.packages.len(), loaded.sha256);
+//!     }
+//!     Err(errors) => {
+//!         eprint!("{}", errors.render(false)); // every error, with file:line
+//!         std::process::exit(errors.exit_code());
+//!     }
+//! }
+//! ```
+
 pub mod format;
+
+mod check;
+mod constraints;
+mod diag;
+mod items;
+mod schema;
+mod source;
+pub(crate) mod suggest;
+mod tree;
+
+use std::collections::HashSet;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use sha2::{Digest, Sha256};
+use toml::de::DeTable;
+
+pub use diag::{Diagnostic, Location, ScenarioErrors, Severity, render};
+pub use schema::json_schema;
+pub use source::{BUNDLED, MAX_FILE_BYTES, SourceFile, bundled};
+
+use crate::model::params::World;
+use tree::{FileId, Node, Value};
+
+/// Deepest `extends` chain accepted.
+const MAX_EXTENDS_DEPTH: usize = 32;
+
+/// A scenario file, checked and compiled.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// What the simulation runs on.
+    pub world: World,
+    /// The merged file as typed values (extends resolved), for listings.
+    pub spec: format::ScenarioFile,
+    /// Every file used, the named file first, then its parent, and so on.
+    pub sources: Vec<SourceFile>,
+    /// The merged file re-serialized as TOML (extends resolved; no
+    /// comments). Store it with a run's results: it reproduces the input.
+    pub resolved_toml: String,
+    /// SHA-256 of `resolved_toml`, lower-case hex.
+    pub sha256: String,
+    /// Warnings (e.g. troops above a pledge, troops kept home by a
+    /// constraint). Errors never reach here.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Reads, checks and compiles a scenario file and the files it extends.
+///
+/// All independent problems are reported together; nothing here panics on
+/// any input.
+pub fn load(path: &Path) -> Result<Loaded, ScenarioErrors> {
+    let text = source::read_text(path).map_err(|d| ScenarioErrors {
+        diagnostics: vec![d],
+    })?;
+    let disk = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    load_file(SourceFile {
+        path: path.display().to_string(),
+        disk_path: Some(disk),
+        text: Arc::from(text),
+    })
+}
+
+/// Like [`load`], for text already in memory. `name` is shown in messages;
+/// a relative `extends` is looked up in `dir`, or only among the bundled
+/// files when `dir` is `None`.
+pub fn load_str(name: &str, text: &str, dir: Option<&Path>) -> Result<Loaded, ScenarioErrors> {
+    source::check_text(name, text).map_err(|d| ScenarioErrors {
+        diagnostics: vec![d],
+    })?;
+    load_file(SourceFile {
+        path: name.to_string(),
+        disk_path: dir.map(|d| d.join(name)),
+        text: Arc::from(text),
+    })
+}
+
+/// Shared state while loading: the files read and the diagnostics found.
+pub(crate) struct Ctx {
+    pub files: Vec<SourceFile>,
+    pub diags: Vec<Diagnostic>,
+    tainted: HashSet<(FileId, usize, usize)>,
+}
+
+impl Ctx {
+    fn new() -> Self {
+        Ctx {
+            files: Vec::new(),
+            diags: Vec::new(),
+            tainted: HashSet::new(),
+        }
+    }
+
+    fn make(
+        &self,
+        d: Diagnostic,
+        file: FileId,
+        span: Range<usize>,
+        label: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Diagnostic {
+        let help: String = help.into();
+        let d = if help.is_empty() {
+            d
+        } else {
+            d.with_help(help)
+        };
+        match self.files.get(file) {
+            Some(f) => d.at(&f.path, &f.text, span, Some(label.into())),
+            None => d,
+        }
+    }
+
+    pub fn error_at(
+        &mut self,
+        file: FileId,
+        span: Range<usize>,
+        message: impl Into<String>,
+        label: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        let d = self.make(Diagnostic::error(message), file, span, label, help);
+        self.diags.push(d);
+    }
+
+    pub fn warn_at(
+        &mut self,
+        file: FileId,
+        span: Range<usize>,
+        message: impl Into<String>,
+        label: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        let d = self.make(Diagnostic::warning(message), file, span, label, help);
+        self.diags.push(d);
+    }
+
+    pub fn make_error(
+        &self,
+        message: impl Into<String>,
+        file: FileId,
+        span: Range<usize>,
+        label: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Diagnostic {
+        self.make(Diagnostic::error(message), file, span, label, help)
+    }
+
+    pub fn make_warning(
+        &self,
+        message: impl Into<String>,
+        file: FileId,
+        span: Range<usize>,
+        label: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Diagnostic {
+        self.make(Diagnostic::warning(message), file, span, label, help)
+    }
+
+    pub fn push(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    /// `path:line` of a span.
+    pub fn file_line(&self, file: FileId, span: &Range<usize>) -> String {
+        match self.files.get(file) {
+            Some(f) => format!("{}:{}", f.path, diag::line_col(&f.text, span.start).0),
+            None => "?".into(),
+        }
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.diags.iter().any(Diagnostic::is_error)
+    }
+
+    /// Marks an item that had errors, so later checks do not report
+    /// follow-on errors about it (e.g. a missing field that was removed).
+    pub fn taint(&mut self, n: &Node) {
+        self.tainted.insert((n.file, n.span.start, n.span.end));
+    }
+
+    pub fn is_tainted(&self, n: &Node) -> bool {
+        self.tainted.contains(&(n.file, n.span.start, n.span.end))
+    }
+}
+
+fn load_file(first: SourceFile) -> Result<Loaded, ScenarioErrors> {
+    let mut ctx = Ctx::new();
+    let mut trees: Vec<Node> = Vec::new();
+    let mut chain: Vec<String> = Vec::new();
+    let mut next = Some(first);
+    while let Some(file) = next.take() {
+        let id = ctx.files.len();
+        chain.push(chain_key(&file));
+        ctx.files.push(file.clone());
+        let tree = parse(&mut ctx, id, &file.text);
+        duplicate_ids(&mut ctx, &tree);
+        if let Some(ext) = tree.get("extends") {
+            next = parent_of(&mut ctx, &file, ext, &chain);
+        }
+        trees.push(tree);
+    }
+    if ctx.has_errors() {
+        return Err(errors(ctx));
+    }
+
+    // Merge parents first, then each child on top.
+    let Some(mut merged) = trees.pop() else {
+        return Err(errors(ctx));
+    };
+    while let Some(child) = trees.pop() {
+        tree::merge_root(&mut merged, child);
+    }
+    merged.remove("extends");
+    drop_non_finite(&mut ctx, &mut merged);
+
+    let parsed = items::read(&mut ctx, &merged);
+    let world = check::compile(&mut ctx, &parsed);
+    let spec = parsed.spec;
+    match world {
+        Some(world) if !ctx.has_errors() => {
+            let resolved_toml = toml::to_string(&merged.to_toml()).unwrap_or_default();
+            let sha256 = hex(&Sha256::digest(resolved_toml.as_bytes()));
+            Ok(Loaded {
+                world,
+                spec,
+                sources: ctx.files,
+                resolved_toml,
+                sha256,
+                warnings: ctx.diags,
+            })
+        }
+        _ => Err(errors(ctx)),
+    }
+}
+
+fn errors(ctx: Ctx) -> ScenarioErrors {
+    let mut diagnostics = ctx.diags;
+    // Errors first (stable: each kind keeps the order found).
+    diagnostics.sort_by_key(|d| d.severity);
+    ScenarioErrors { diagnostics }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn chain_key(f: &SourceFile) -> String {
+    match &f.disk_path {
+        Some(p) => p.display().to_string(),
+        None => f.path.clone(),
+    }
+}
+
+/// Parses one file, reporting every syntax error the parser recovers from.
+fn parse(ctx: &mut Ctx, id: FileId, text: &str) -> Node {
+    let (doc, errs) = DeTable::parse_recoverable(text);
+    for e in &errs {
+        let span = e.span().unwrap_or(0..0);
+        ctx.error_at(
+            id,
+            span,
+            format!("TOML syntax error: {}", e.message().trim()),
+            "here",
+            "see https://toml.io for the syntax; strings need double quotes, \
+             tables are written [name], entries of a list [[name]]",
+        );
+    }
+    let mut issues = Vec::new();
+    let node = Node::from_document(id, doc.get_ref(), &mut issues);
+    for i in issues {
+        ctx.error_at(id, i.span, i.message, "here", i.help);
+    }
+    node
+}
+
+/// Reports ids used twice in one file (across files, the same id merges).
+fn duplicate_ids(ctx: &mut Ctx, root: &Node) {
+    for key in tree::MERGE_BY_ID {
+        let Some(entries) = root.get(key).and_then(Node::as_array) else {
+            continue;
+        };
+        let mut seen: Vec<(&str, &Node)> = Vec::new();
+        for n in entries {
+            let Some(idn) = n.get("id") else { continue };
+            let Some(id) = idn.as_str() else { continue };
+            if let Some((_, first)) = seen.iter().find(|(s, _)| *s == id) {
+                let first_span = first.span.clone();
+                let d = ctx
+                    .make(
+                        Diagnostic::error(format!("duplicate id `{id}` in `{key}`")),
+                        idn.file,
+                        idn.span.clone(),
+                        "used again here",
+                        "give each entry its own id; to change an entry of a parent file, \
+                         use the same id in the file that extends it",
+                    )
+                    .also(first_span, "first defined here");
+                ctx.push(d);
+            } else {
+                seen.push((id, n));
+            }
+        }
+    }
+}
+
+/// Finds and reads the file named by `extends`.
+fn parent_of(
+    ctx: &mut Ctx,
+    child: &SourceFile,
+    ext: &Node,
+    chain: &[String],
+) -> Option<SourceFile> {
+    let Some(name) = ext.as_str() else {
+        ctx.error_at(
+            ext.file,
+            ext.span.clone(),
+            format!("`extends` must be a string, found {}", ext.type_name()),
+            "not a string",
+            "write e.g. extends = \"paris-2026.toml\"",
+        );
+        return None;
+    };
+    if chain.len() >= MAX_EXTENDS_DEPTH {
+        ctx.error_at(
+            ext.file,
+            ext.span.clone(),
+            format!("`extends` chain deeper than {MAX_EXTENDS_DEPTH} files"),
+            "here",
+            "",
+        );
+        return None;
+    }
+    let bundled_names: Vec<&str> = BUNDLED.iter().map(|(n, _)| *n).collect();
+    let on_disk: Option<PathBuf> = child
+        .disk_path
+        .as_ref()
+        .and_then(|p| p.parent())
+        .map(|dir| dir.join(name))
+        .filter(|p| p.exists());
+    let parent = if let Some(p) = on_disk {
+        let shown = Path::new(&child.path)
+            .parent()
+            .map(|d| d.join(name))
+            .unwrap_or_else(|| PathBuf::from(name))
+            .display()
+            .to_string();
+        match source::read_text(&p) {
+            Ok(text) => SourceFile {
+                path: shown,
+                disk_path: Some(p.canonicalize().unwrap_or(p)),
+                text: Arc::from(text),
+            },
+            Err(d) => {
+                ctx.error_at(
+                    ext.file,
+                    ext.span.clone(),
+                    format!("cannot use the parent file: {}", d.message),
+                    "extended here",
+                    d.help.unwrap_or_default(),
+                );
+                return None;
+            }
+        }
+    } else if let Some(text) = bundled(name) {
+        SourceFile {
+            path: format!("<bundled>/{name}"),
+            disk_path: None,
+            text: Arc::from(text),
+        }
+    } else {
+        let mut names: Vec<String> = ctx.files.iter().map(|f| f.path.clone()).collect();
+        names.push(name.to_string());
+        let looked = child
+            .disk_path
+            .as_ref()
+            .and_then(|p| p.parent())
+            .map(|d| format!(" (looked for {})", d.join(name).display()))
+            .unwrap_or_default();
+        ctx.error_at(
+            ext.file,
+            ext.span.clone(),
+            format!("parent file `{name}` not found{looked}"),
+            "extended here",
+            format!(
+                "chain: {}; `extends` is relative to the file that names it; bundled files \
+                 usable by bare name: {}",
+                names.join(" -> "),
+                bundled_names.join(", ")
+            ),
+        );
+        return None;
+    };
+    let key = chain_key(&parent);
+    if let Some(i) = chain.iter().position(|k| *k == key) {
+        let mut names: Vec<String> = ctx.files.iter().skip(i).map(|f| f.path.clone()).collect();
+        names.push(parent.path.clone());
+        ctx.error_at(
+            ext.file,
+            ext.span.clone(),
+            format!("`extends` cycle: {}", names.join(" -> ")),
+            "closes the cycle",
+            "a file cannot extend itself, directly or through other files; remove one `extends`",
+        );
+        return None;
+    }
+    Some(parent)
+}
+
+/// Reports and removes NaN and infinite numbers, wherever they are; the
+/// tables that held them are marked so no "missing field" follows.
+fn drop_non_finite(ctx: &mut Ctx, n: &mut Node) {
+    type Spot = (FileId, Range<usize>, Range<usize>);
+    fn strip(n: &mut Node, bad: &mut Vec<Spot>, tainted: &mut Vec<(FileId, Range<usize>)>) -> bool {
+        let is_bad = |c: &Node| matches!(c.value, Value::Float(f) if !f.is_finite());
+        let before = bad.len();
+        let mut below = false;
+        match &mut n.value {
+            Value::Table(t) => {
+                t.retain(|(_, c)| {
+                    if is_bad(c) {
+                        bad.push((c.file, c.key_span.clone(), c.span.clone()));
+                        false
+                    } else {
+                        true
+                    }
+                });
+                for (_, c) in t.iter_mut() {
+                    below |= strip(c, bad, tainted);
+                }
+            }
+            Value::Array(a) => {
+                a.retain(|c| {
+                    if is_bad(c) {
+                        bad.push((c.file, c.span.clone(), c.span.clone()));
+                        false
+                    } else {
+                        true
+                    }
+                });
+                for c in a.iter_mut() {
+                    below |= strip(c, bad, tainted);
+                }
+            }
+            _ => {}
+        }
+        let hit = below || bad.len() > before;
+        if hit {
+            tainted.push((n.file, n.span.clone()));
+        }
+        hit
+    }
+    let mut bad = Vec::new();
+    let mut tainted = Vec::new();
+    strip(n, &mut bad, &mut tainted);
+    for (file, span) in tainted {
+        ctx.tainted.insert((file, span.start, span.end));
+    }
+    for (file, key_span, span) in bad {
+        let key = ctx
+            .files
+            .get(file)
+            .and_then(|f| f.text.get(key_span.clone()))
+            .unwrap_or("value")
+            .to_string();
+        ctx.error_at(
+            file,
+            span,
+            format!("`{key}` is not a finite number"),
+            "nan and inf are not allowed",
+            "every number in a scenario file must be finite",
+        );
+    }
+}

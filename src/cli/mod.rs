@@ -1,0 +1,160 @@
+//! The command-line interface. One file per command; to add one, add a
+//! variant to [`Command`] and an arm to [`run`].
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::scenario::{Diagnostic, ScenarioErrors};
+
+pub mod common;
+pub mod explain;
+pub mod init;
+pub mod list;
+pub mod run;
+pub mod schema;
+pub mod validate;
+
+const ABOUT: &str = "Agent-based Monte Carlo simulator of security-guarantee packages for \
+Ukraine after a ceasefire. Exploratory, not a forecast.";
+
+const EXAMPLES: &str = "\
+EXAMPLES:
+  guarantee-sim run                                  simulate the bundled Paris 2026 scenario file
+  guarantee-sim explain --package paris-draft --scenario renewed-attack
+                                                     tell the story of one run
+  guarantee-sim validate scenarios/paris-2026.toml   check a scenario file
+  guarantee-sim list scenarios/paris-2026.toml       show its countries, packages, scenarios
+  guarantee-sim init my-what-if.toml                 start a what-if file of your own
+  guarantee-sim schema > scenario.schema.json        JSON Schema for editor completion
+
+Run `guarantee-sim help COMMAND` for more on each command.";
+
+/// Command-line arguments.
+#[derive(Debug, Parser)]
+#[command(name = "guarantee-sim", version, about = ABOUT, after_help = EXAMPLES)]
+pub struct Cli {
+    /// When to colour error messages (NO_COLOR=1 also turns colour off).
+    #[arg(long, value_enum, global = true, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Colour choice for diagnostics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when writing to a terminal and NO_COLOR is not set.
+    Auto,
+    Always,
+    Never,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run every feasible package under every scenario, many times, and write the results.
+    Run(run::Args),
+    /// Replay one run and tell, month by month, what happened and why.
+    Explain(explain::Args),
+    /// Check scenario files and report every problem with file and line.
+    Validate(validate::Args),
+    /// Show the countries, packages and scenarios of a scenario file.
+    List(list::Args),
+    /// Write a small starter file that extends the bundled scenario file.
+    Init(init::Args),
+    /// Print the JSON Schema of the scenario file format.
+    Schema(schema::Args),
+}
+
+/// What every command gets besides its own arguments.
+#[derive(Debug, Clone, Copy)]
+pub struct Context {
+    /// Colour diagnostics on stderr.
+    pub color: bool,
+}
+
+impl Context {
+    pub fn new(choice: ColorChoice) -> Self {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let color = match choice {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => !no_color && std::io::stderr().is_terminal(),
+        };
+        Context { color }
+    }
+
+    /// Prints diagnostics (errors and warnings) to stderr with miette.
+    pub fn print_diagnostics(&self, diagnostics: &[Diagnostic]) {
+        if !diagnostics.is_empty() {
+            eprint!("{}", crate::scenario::render(diagnostics, self.color));
+        }
+    }
+
+    /// Prints a failed load: every diagnostic, then a one-line summary.
+    pub fn print_errors(&self, path: &str, errors: &ScenarioErrors) {
+        self.print_diagnostics(&errors.diagnostics);
+        let n = errors.error_count();
+        eprintln!(
+            "error: {path}: {n} error{} found",
+            if n == 1 { "" } else { "s" }
+        );
+    }
+}
+
+/// Parses the command line, runs the command and returns the exit code:
+/// 0 success, 1 failure (e.g. scenario errors), 2 usage error.
+pub fn main() -> ExitCode {
+    run(Cli::parse())
+}
+
+/// Runs parsed arguments.
+pub fn run(cli: Cli) -> ExitCode {
+    let ctx = Context::new(cli.color);
+    let result = match &cli.command {
+        Command::Run(args) => run::run(&ctx, args),
+        Command::Explain(args) => explain::run(&ctx, args),
+        Command::Validate(args) => validate::run(&ctx, args),
+        Command::List(args) => list::run(&ctx, args),
+        Command::Init(args) => init::run(&ctx, args),
+        Command::Schema(args) => schema::run(&ctx, args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Left-aligned plain-text table.
+pub(crate) fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for r in rows {
+        for (w, c) in widths.iter_mut().zip(r) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    let line = |cells: Vec<String>| -> String {
+        let mut s = String::new();
+        for (i, (c, w)) in cells.iter().zip(&widths).enumerate() {
+            if i + 1 == cells.len() {
+                s.push_str(c);
+            } else {
+                s.push_str(c);
+                s.push_str(&" ".repeat(w.saturating_sub(c.chars().count()) + 2));
+            }
+        }
+        s.trim_end().to_string() + "\n"
+    };
+    let mut out = line(header.iter().map(|h| h.to_string()).collect());
+    out += &line(widths.iter().map(|w| "-".repeat(*w)).collect());
+    for r in rows {
+        out += &line(r.clone());
+    }
+    out
+}

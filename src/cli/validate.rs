@@ -1,0 +1,65 @@
+//! `guarantee-sim validate FILE...`
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use super::Context;
+use crate::scenario;
+
+const EXAMPLES: &str = "\
+EXAMPLES:
+  guarantee-sim validate scenarios/paris-2026.toml
+  guarantee-sim validate scenarios/*.toml
+  NO_COLOR=1 guarantee-sim validate my-what-if.toml 2> errors.txt
+
+Every error names the file, line and column, shows the line and says what was
+expected. Packages that break a stated constraint (e.g. US ground troops when
+the US rules them out) are not errors: they are reported as infeasible and
+left out of simulations. Exit code: 0 if every file is valid, 1 otherwise.";
+
+/// Arguments of `validate`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = EXAMPLES)]
+pub struct Args {
+    /// Scenario files (.toml) to check.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+}
+
+pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
+    let mut failed = false;
+    for path in &args.files {
+        let shown = path.display().to_string();
+        match scenario::load(path) {
+            Ok(loaded) => {
+                ctx.print_diagnostics(&loaded.warnings);
+                let w = &loaded.world;
+                println!(
+                    "ok: {shown}: {} countries, {} packages ({} feasible, {} infeasible), {} scenarios",
+                    w.countries.len(),
+                    w.packages.len() + w.infeasible.len(),
+                    w.packages.len(),
+                    w.infeasible.len(),
+                    w.scenarios.len()
+                );
+                for p in &w.infeasible {
+                    for v in &p.violations {
+                        println!(
+                            "  warning: package `{}` is infeasible: constraint `{}`, country `{}`: {} ({})",
+                            p.id, v.constraint, v.country, v.reason, v.location
+                        );
+                    }
+                }
+            }
+            Err(errors) => {
+                failed = true;
+                ctx.print_errors(&shown, &errors);
+            }
+        }
+    }
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}

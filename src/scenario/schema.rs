@@ -1,0 +1,69 @@
+//! The JSON Schema of the scenario format, for editors.
+
+use schemars::generate::SchemaSettings;
+use serde_json::{Map, Value, json};
+
+use super::format::ScenarioFile;
+use crate::model::params::COEFFICIENTS;
+
+/// The JSON Schema of a scenario file (draft-07, which TOML editors such as
+/// Taplo / Even Better TOML understand), with every coefficient listed by
+/// name, unit and meaning so that editors complete them.
+pub fn json_schema() -> Value {
+    let generator = SchemaSettings::draft07().into_generator();
+    let schema = generator.into_root_schema_for::<ScenarioFile>();
+    let mut v = schema.to_value();
+    let defs_key = if v.get("$defs").is_some() {
+        "$defs"
+    } else {
+        "definitions"
+    };
+
+    let mut props = Map::new();
+    for c in COEFFICIENTS {
+        props.insert(
+            c.name.to_string(),
+            json!({
+                "description": format!("{} Unit: {}.", c.meaning, c.unit),
+                "$ref": format!("#/{defs_key}/ParamSpec"),
+            }),
+        );
+    }
+    let coefficients = json!({
+        "description": "Model coefficients: each a number or a distribution sampled once per run.",
+        "type": "object",
+        "properties": props,
+        "additionalProperties": false,
+    });
+    let coef_ref = json!({ "$ref": format!("#/{defs_key}/Coefficients") });
+    if let Some(defs) = v.get_mut(defs_key).and_then(Value::as_object_mut) {
+        defs.insert("Coefficients".into(), coefficients);
+        if let Some(p) = defs
+            .get_mut("ScenarioSpec")
+            .and_then(|s| s.get_mut("properties"))
+            .and_then(Value::as_object_mut)
+        {
+            let desc = p
+                .get("coefficients")
+                .and_then(|c| c.get("description"))
+                .cloned();
+            let mut r = coef_ref.clone();
+            if let (Some(d), Some(o)) = (desc, r.as_object_mut()) {
+                o.insert("description".into(), d);
+            }
+            p.insert("coefficients".into(), r);
+        }
+    }
+    if let Some(p) = v.get_mut("properties").and_then(Value::as_object_mut) {
+        let desc = p
+            .get("coefficients")
+            .and_then(|c| c.get("description"))
+            .cloned();
+        let mut r = coef_ref;
+        if let (Some(d), Some(o)) = (desc, r.as_object_mut()) {
+            o.insert("description".into(), d);
+        }
+        p.insert("coefficients".into(), r);
+    }
+    v
+}
