@@ -48,7 +48,15 @@ pub fn load_input(ctx: &Context, file: Option<&Path>) -> Option<Input> {
     };
     match result {
         Ok(loaded) => {
-            ctx.print_diagnostics(&loaded.warnings);
+            // Warnings are for editing a file (`validate` shows them in
+            // full); here one line is enough.
+            let n = loaded.warnings.len();
+            if n > 0 {
+                eprintln!(
+                    "note: {shown} has {n} warning{} (troops above pledges, troops kept home by a constraint);                      `guarantee-sim validate {shown}` shows them",
+                    if n == 1 { "" } else { "s" }
+                );
+            }
             Some(Input {
                 loaded,
                 shown,

@@ -164,6 +164,8 @@ coefficients! {
     intelligence_logistics_effectiveness: "share",
     /// Share of a guarantor's contribution that still counts per month of response delay.
     delay_discount_per_month: "share per month",
+    /// Months forces held over the horizon (outside Ukraine) need to arrive when called.
+    over_the_horizon_delay_months: "months",
     /// Proximity weight of troops in rear areas (training, reassurance), relative to the line.
     posture_proximity_rear: "share",
     /// Proximity weight of troops along the contact line.

@@ -105,6 +105,8 @@ struct PackageTerms {
     support: f64,
     snap_severity: f64,
     has_backstop: bool,
+    /// Extra months before deployed troops can fight (over the horizon).
+    troop_delay_months: f64,
 }
 
 impl PackageTerms {
@@ -144,6 +146,11 @@ impl PackageTerms {
                 _ => p.sanctions_severity,
             },
             has_backstop: p.backstop.iter().any(|&b| b),
+            troop_delay_months: if p.posture == Posture::OverTheHorizon {
+                k.over_the_horizon_delay_months.max(0.0)
+            } else {
+                0.0
+            },
         }
     }
 }
@@ -162,6 +169,17 @@ fn capability_of(k: &Coefficients, world: &World, p: &Package, troops: f64, i: u
         cap += k.general_contribution * military;
     }
     cap
+}
+
+/// Share of guarantor `i`'s force that arrives in time: its response delay
+/// (parliamentary mandate) plus, for troops held over the horizon, the time
+/// to bring them in. Russia anticipates the same discount.
+fn timeliness(k: &Coefficients, world: &World, terms: &PackageTerms, troops: f64, i: usize) -> f64 {
+    let mut delay = f64::from(world.countries.response_delay_months[i]);
+    if troops > 0.0 {
+        delay += terms.troop_delay_months;
+    }
+    k.delay_discount_per_month.powf(delay)
 }
 
 /// Inputs that identify one run.
@@ -798,9 +816,8 @@ fn fight<R: Recorder>(
                 } else {
                     1.0
                 };
-                let delay = c.response_delay_months[i];
-                contribution +=
-                    capability * multiplier * k.delay_discount_per_month.powi(delay as i32);
+                let timely = timeliness(&k, world, terms, ws.troops[i], i);
+                contribution += capability * multiplier * timely;
             }
             if R::ENABLED {
                 rec.record(TraceEvent::Call {

@@ -62,6 +62,7 @@ pub fn base_coefficients() -> Vec<(&'static str, f64)> {
         ("backstop_effectiveness", 0.5),
         ("intelligence_logistics_effectiveness", 0.2),
         ("delay_discount_per_month", 0.8),
+        ("over_the_horizon_delay_months", 1.0),
         ("posture_proximity_rear", 0.3),
         ("posture_proximity_line", 1.0),
         ("honour_base_logit", -1.0),
