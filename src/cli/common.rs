@@ -7,8 +7,8 @@ use anyhow::bail;
 
 use super::Context;
 use crate::model::params::World;
-use crate::scenario::{self, Loaded};
 use crate::scenario::suggest::did_you_mean;
+use crate::scenario::{self, Loaded};
 
 /// The bundled scenario file, relative to the working directory.
 pub const DEFAULT_SCENARIO: &str = "scenarios/paris-2026.toml";
@@ -35,7 +35,11 @@ pub fn load_input(ctx: &Context, file: Option<&Path>) -> Option<Input> {
         ),
         None if Path::new(DEFAULT_SCENARIO).is_file() => {
             let path = PathBuf::from(DEFAULT_SCENARIO);
-            (scenario::load(&path), DEFAULT_SCENARIO.to_string(), stem_of(&path))
+            (
+                scenario::load(&path),
+                DEFAULT_SCENARIO.to_string(),
+                stem_of(&path),
+            )
         }
         None => {
             let (name, text) = scenario::BUNDLED[0];
@@ -87,7 +91,12 @@ pub fn package_index(world: &World, name: &str) -> anyhow::Result<usize> {
         let why: Vec<String> = p
             .violations
             .iter()
-            .map(|v| format!("constraint `{}` ({}): {}", v.constraint, v.country, v.reason))
+            .map(|v| {
+                format!(
+                    "constraint `{}` ({}): {}",
+                    v.constraint, v.country, v.reason
+                )
+            })
             .collect();
         bail!(
             "package `{name}` is infeasible and is never simulated: {}",

@@ -97,7 +97,9 @@ fn parse_seed(s: &str) -> Result<u64, String> {
 fn parse_threads(s: &str) -> Result<usize, String> {
     match s.trim().parse::<usize>() {
         Ok(n) if (1..=1024).contains(&n) => Ok(n),
-        _ => Err(format!("expected a number of threads from 1 to 1024, got `{s}`")),
+        _ => Err(format!(
+            "expected a number of threads from 1 to 1024, got `{s}`"
+        )),
     }
 }
 
@@ -185,14 +187,19 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
         Some(m) => m.reference.clone(),
         None => args.reference.clone(),
     };
-    plan.reference = resolve_reference(world, &mut plan, reference.as_deref(), replay.is_none() && args.reference.is_some())?;
+    plan.reference = resolve_reference(
+        world,
+        &mut plan,
+        reference.as_deref(),
+        replay.is_none() && args.reference.is_some(),
+    )?;
     let per_run = replay.as_ref().map_or(args.per_run, |m| m.per_run);
     let out_dir = args.out.clone().unwrap_or(default_out);
     prepare_output_dir(&out_dir)?;
 
-    let threads = args.threads.unwrap_or_else(|| {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    });
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -238,7 +245,12 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
         scenario_file: input.shown.clone(),
         title: world.title.clone(),
         scenario_sha256: input.loaded.sha256.clone(),
-        source_files: input.loaded.sources.iter().map(|s| s.path.clone()).collect(),
+        source_files: input
+            .loaded
+            .sources
+            .iter()
+            .map(|s| s.path.clone())
+            .collect(),
         scenario_resolved: input.loaded.resolved_toml.clone(),
         seed: plan.seed,
         runs_requested: plan.runs,
@@ -248,9 +260,19 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
             max_runs: p.max_runs,
             met: result.precision_met.unwrap_or(false),
         }),
-        packages: plan.packages.iter().map(|&p| world.packages[p].id.clone()).collect(),
-        scenarios: plan.scenarios.iter().map(|&s| world.scenarios[s].id.clone()).collect(),
-        reference: plan.reference.map(|r| world.packages[plan.packages[r]].id.clone()),
+        packages: plan
+            .packages
+            .iter()
+            .map(|&p| world.packages[p].id.clone())
+            .collect(),
+        scenarios: plan
+            .scenarios
+            .iter()
+            .map(|&s| world.scenarios[s].id.clone())
+            .collect(),
+        reference: plan
+            .reference
+            .map(|r| world.packages[plan.packages[r]].id.clone()),
         per_run,
         threads,
         started_at: humantime::format_rfc3339_seconds(started_at).to_string(),
@@ -285,7 +307,10 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
             runs_completed,
             plan.seed,
             match result.precision_met {
-                Some(true) => format!(" (precision +-{} reached)", plan.precision.map_or(0.0, |p| p.half_width)),
+                Some(true) => format!(
+                    " (precision +-{} reached)",
+                    plan.precision.map_or(0.0, |p| p.half_width)
+                ),
                 Some(false) => " (precision NOT reached: --max-runs cap hit)".to_string(),
                 None => String::new(),
             }
@@ -414,7 +439,9 @@ fn install_interrupt_handler(cancel: Arc<AtomicBool>) {
         if cancel.swap(true, Ordering::SeqCst) {
             std::process::exit(130);
         }
-        eprintln!("\ninterrupt: finishing the runs under way and writing partial results (Ctrl-C again to abort)");
+        eprintln!(
+            "\ninterrupt: finishing the runs under way and writing partial results (Ctrl-C again to abort)"
+        );
     });
 }
 

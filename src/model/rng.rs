@@ -96,10 +96,16 @@ impl RunRng {
         self.draw_at(month, self.layout.strike_offset, country)
     }
 
+    /// An addressed draw. The sequential position is restored afterwards,
+    /// so the draws that follow in the month (e.g. resolve drift after a
+    /// force strike) are the same whether or not this draw happened.
     fn draw_at(&mut self, month: u32, offset: u128, country: usize) -> f64 {
+        let resume = self.rng.get_word_pos();
         let pos = u128::from(month) * self.layout.stride + offset + 2 * country as u128;
         self.rng.set_word_pos(pos);
-        self.uniform()
+        let u = self.uniform();
+        self.rng.set_word_pos(resume);
+        u
     }
 
     /// Samples a parameter distribution. The scenario layer has checked the
@@ -183,6 +189,13 @@ mod tests {
             a.normal();
         }
         assert_eq!(a.honour_draw(5, 3), b.honour_draw(5, 3));
+        // An addressed draw leaves the sequence where it was.
+        let mut c = RunRng::new(1, "s", 0, layout);
+        let mut d = RunRng::new(1, "s", 0, layout);
+        c.start_month(2);
+        d.start_month(2);
+        c.strike_draw(2, 4);
+        assert_eq!(c.normal(), d.normal());
         a.start_month(6);
         b.start_month(6);
         assert_eq!(a.uniform(), b.uniform());

@@ -57,7 +57,11 @@ pub fn narrative(header: &str, events: &[TraceEvent], options: NarrativeOptions)
                     "  Western troops in Ukraine, weighted by closeness to the line: {western_troops_weighted_10k:.2} x 10,000. \
                      Chance Russia accepts: {}. Russia {}.",
                     pct(*acceptance_probability),
-                    if *accepted { "accepts; the ceasefire starts" } else { "rejects the terms" }
+                    if *accepted {
+                        "accepts; the ceasefire starts"
+                    } else {
+                        "rejects the terms"
+                    }
                 );
             }
             TraceEvent::Month {
@@ -76,7 +80,9 @@ pub fn narrative(header: &str, events: &[TraceEvent], options: NarrativeOptions)
                 let state = format!(
                     "forces Russia {russia_strength:.2} vs Ukraine {ukraine_strength:.2}; coalition resolve {coalition_resolve:.2}{}; \
                      sanction pressure {sanction_pressure:.2}; grievance {grievance:.2}; erosion {erosion:.1}",
-                    us_resolve.map(|u| format!(", US resolve {u:.2}")).unwrap_or_default()
+                    us_resolve
+                        .map(|u| format!(", US resolve {u:.2}"))
+                        .unwrap_or_default()
                 );
                 if *choice == Choice::Comply && !options.every_month {
                     if quiet_from.is_none() {
@@ -93,7 +99,13 @@ pub fn narrative(header: &str, events: &[TraceEvent], options: NarrativeOptions)
                     out,
                     "  Major offensive weighed: gain {:+.2}, grievance {:+.2}; costs: Ukraine's defence {:.2}, \
                      guarantees {:.2}, sanctions {:.2}, Western troops {:.2}, time since ceasefire {:.2}.",
-                    t.gain, t.grievance, t.defence_cost, t.guarantee_cost, t.sanctions_cost, t.troop_risk, t.entrenchment
+                    t.gain,
+                    t.grievance,
+                    t.defence_cost,
+                    t.guarantee_cost,
+                    t.sanctions_cost,
+                    t.troop_risk,
+                    t.entrenchment
                 );
                 let _ = writeln!(
                     out,
@@ -153,8 +165,16 @@ pub fn narrative(header: &str, events: &[TraceEvent], options: NarrativeOptions)
                     out,
                     "  The {} is {}{}; the line erodes by {erosion_added:.1} (total {erosion_total:.1}).",
                     choice.label(),
-                    if *attributed { "detected and attributed" } else { "not attributed, so nobody answers it" },
-                    if *sanctions_applied { ", and sanctions snap back" } else { "" }
+                    if *attributed {
+                        "detected and attributed"
+                    } else {
+                        "not attributed, so nobody answers it"
+                    },
+                    if *sanctions_applied {
+                        ", and sanctions snap back"
+                    } else {
+                        ""
+                    }
                 );
             }
             TraceEvent::Call {
@@ -169,7 +189,11 @@ pub fn narrative(header: &str, events: &[TraceEvent], options: NarrativeOptions)
                     out,
                     "  {country} is called (resolve {resolve:.2}, brings force {capability:.2}); chance to honour {}: {}.",
                     pct(*honour_probability),
-                    if *honoured { "honours" } else { "DOES NOT honour" }
+                    if *honoured {
+                        "honours"
+                    } else {
+                        "DOES NOT honour"
+                    }
                 );
             }
             TraceEvent::Battle {
@@ -186,7 +210,11 @@ pub fn narrative(header: &str, events: &[TraceEvent], options: NarrativeOptions)
                      {} of the called capability honoured. Chance of a breakthrough {}: {}.",
                     pct(*honoured_share),
                     pct(*breakthrough_probability),
-                    if *breakthrough { "the front breaks" } else { "the offensive is stopped" }
+                    if *breakthrough {
+                        "the front breaks"
+                    } else {
+                        "the offensive is stopped"
+                    }
                 );
             }
             TraceEvent::End { outcome } => {

@@ -1,0 +1,317 @@
+//! `guarantee-sim run` end to end: outputs, reproducibility, replay,
+//! interrupts and bad input.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use assert_cmd::prelude::*;
+use predicates::prelude::*;
+
+const OUTPUTS: [&str; 6] = [
+    "summary.csv",
+    "survival.csv",
+    "guarantors.csv",
+    "robustness.csv",
+    "infeasible.csv",
+    "manifest.json",
+];
+
+fn sim() -> Command {
+    let mut c = Command::cargo_bin("guarantee-sim").unwrap();
+    c.env("NO_COLOR", "1");
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+fn run_into(dir: &Path, extra: &[&str]) -> std::process::Output {
+    let mut c = sim();
+    c.args(["run", "scenarios/paris-2026.toml", "--out"])
+        .arg(dir)
+        .args(extra);
+    c.output().unwrap()
+}
+
+fn read(dir: &Path, name: &str) -> Vec<u8> {
+    fs::read(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+#[test]
+fn run_writes_every_output_and_prints_the_ranking() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_into(dir.path(), &["--runs", "60", "--per-run"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("ranked by worst case"), "{stdout}");
+    for package in ["paris-draft", "porcupine", "no-guarantee", "tripwire-line"] {
+        assert!(
+            stdout.contains(package),
+            "{package} missing from the ranking"
+        );
+    }
+    assert!(
+        stdout.contains("us-ground-troops"),
+        "infeasible package not listed"
+    );
+    for name in OUTPUTS.iter().chain(["runs.csv"].iter()) {
+        assert!(dir.path().join(name).is_file(), "{name} missing");
+    }
+    let summary = String::from_utf8(read(dir.path(), "summary.csv")).unwrap();
+    // 7 feasible packages x 6 scenarios, plus the header.
+    assert_eq!(summary.lines().count(), 1 + 7 * 6);
+    assert!(!summary.contains("us-ground-troops"));
+    let infeasible = String::from_utf8(read(dir.path(), "infeasible.csv")).unwrap();
+    assert!(infeasible.contains("us-ground-troops") && infeasible.contains("us-no-ground-troops"));
+    let runs = String::from_utf8(read(dir.path(), "runs.csv")).unwrap();
+    assert_eq!(runs.lines().count(), 1 + 60 * 7 * 6);
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&read(dir.path(), "manifest.json")).unwrap();
+    assert_eq!(manifest["status"], "complete");
+    assert_eq!(manifest["runs_completed"], 60);
+    assert!(
+        manifest["scenario_resolved"]
+            .as_str()
+            .unwrap()
+            .contains("paris-draft")
+    );
+    assert_eq!(manifest["scenario_sha256"].as_str().unwrap().len(), 64);
+    // No temporary files are left behind.
+    for entry in fs::read_dir(dir.path()).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(!name.ends_with(".tmp"), "left over: {name}");
+    }
+}
+
+#[test]
+fn outputs_are_byte_identical_for_one_and_two_threads_and_differ_for_another_seed() {
+    let one = tempfile::tempdir().unwrap();
+    let two = tempfile::tempdir().unwrap();
+    let other = tempfile::tempdir().unwrap();
+    let args = [
+        "--runs",
+        "300",
+        "--scenarios",
+        "renewed-attack,grey-zone",
+        "--per-run",
+    ];
+    for (dir, threads, seed) in [(&one, "1", "5"), (&two, "2", "5"), (&other, "2", "6")] {
+        let mut a = args.to_vec();
+        a.extend(["--threads", threads, "--seed", seed]);
+        let out = run_into(dir.path(), &a);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    for name in OUTPUTS
+        .iter()
+        .filter(|n| **n != "manifest.json")
+        .chain(["runs.csv"].iter())
+    {
+        assert_eq!(
+            read(one.path(), name),
+            read(two.path(), name),
+            "{name} differs by thread count"
+        );
+    }
+    assert_ne!(
+        read(one.path(), "summary.csv"),
+        read(other.path(), "summary.csv")
+    );
+    assert_ne!(read(one.path(), "runs.csv"), read(other.path(), "runs.csv"));
+}
+
+#[test]
+fn replay_reproduces_a_run_exactly() {
+    let first = tempfile::tempdir().unwrap();
+    let again = tempfile::tempdir().unwrap();
+    let out = run_into(
+        first.path(),
+        &[
+            "--runs",
+            "120",
+            "--seed",
+            "77",
+            "--packages",
+            "paris-draft,porcupine",
+            "--reference",
+            "porcupine",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = sim()
+        .args(["run", "--replay"])
+        .arg(first.path().join("manifest.json"))
+        .arg("--out")
+        .arg(again.path())
+        .args(["--threads", "1"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for name in OUTPUTS.iter().filter(|n| **n != "manifest.json") {
+        assert_eq!(
+            read(first.path(), name),
+            read(again.path(), name),
+            "{name} differs on replay"
+        );
+    }
+    let a: serde_json::Value =
+        serde_json::from_slice(&read(first.path(), "manifest.json")).unwrap();
+    let b: serde_json::Value =
+        serde_json::from_slice(&read(again.path(), "manifest.json")).unwrap();
+    for key in [
+        "scenario_sha256",
+        "seed",
+        "runs_completed",
+        "packages",
+        "scenarios",
+        "reference",
+    ] {
+        assert_eq!(a[key], b[key], "manifest field {key}");
+    }
+}
+
+#[test]
+fn precision_mode_records_that_the_target_was_met() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_into(
+        dir.path(),
+        &[
+            "--runs",
+            "250",
+            "--precision",
+            "0.05",
+            "--packages",
+            "no-guarantee",
+            "--scenarios",
+            "ceasefire-holds",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let m: serde_json::Value = serde_json::from_slice(&read(dir.path(), "manifest.json")).unwrap();
+    assert_eq!(m["precision"]["met"], true);
+    let summary = String::from_utf8(read(dir.path(), "summary.csv")).unwrap();
+    let mut rows = csv::Reader::from_reader(summary.as_bytes());
+    for row in rows.deserialize::<std::collections::HashMap<String, String>>() {
+        let row = row.unwrap();
+        let lo: f64 = row["hold_lower"].parse().unwrap();
+        let hi: f64 = row["hold_upper"].parse().unwrap();
+        assert!((hi - lo) / 2.0 <= 0.05 + 1e-9);
+    }
+}
+
+#[test]
+fn an_interrupted_run_writes_partial_results_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = sim()
+        .args([
+            "run",
+            "scenarios/paris-2026.toml",
+            "--runs",
+            "5000000",
+            "--threads",
+            "2",
+            "--out",
+        ])
+        .arg(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until work is under way (the output folder exists), then Ctrl-C.
+    let start = Instant::now();
+    while !dir.path().join(".").exists() || start.elapsed() < Duration::from_millis(1500) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("PARTIAL"), "{stderr}");
+    let m: serde_json::Value = serde_json::from_slice(&read(dir.path(), "manifest.json")).unwrap();
+    assert_eq!(m["status"], "partial");
+    assert!(m["runs_completed"].as_u64().unwrap() < 5_000_000);
+    assert!(dir.path().join("summary.csv").is_file());
+}
+
+fn fails_with(args: &[&str], needle: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = sim();
+    c.args(["run", "scenarios/paris-2026.toml", "--out"])
+        .arg(dir.path())
+        .args(args);
+    c.assert()
+        .failure()
+        .stderr(predicate::str::contains(needle))
+        .stderr(predicate::str::contains("panicked").not());
+    assert!(
+        !dir.path().join("summary.csv").exists(),
+        "no work may start on bad input"
+    );
+}
+
+#[test]
+fn bad_run_counts_are_refused_before_any_work() {
+    fails_with(&["--runs", "0"], "at least 1");
+    fails_with(&["--runs", "-5"], "whole number");
+    fails_with(&["--runs", "many"], "whole number");
+    fails_with(&["--seed", "-1"], "whole number");
+    fails_with(&["--threads", "0"], "threads");
+    fails_with(&["--precision", "2"], "half-width");
+}
+
+#[test]
+fn unknown_names_get_the_closest_suggestion() {
+    fails_with(&["--packages", "paris-drat"], "did you mean `paris-draft`");
+    fails_with(
+        &["--scenarios", "renewed-atack"],
+        "did you mean `renewed-attack`",
+    );
+    fails_with(&["--reference", "porcupin"], "did you mean `porcupine`");
+}
+
+#[test]
+fn an_infeasible_only_selection_is_refused_with_its_reason() {
+    fails_with(&["--packages", "us-ground-troops"], "us-no-ground-troops");
+}
+
+#[test]
+fn an_unwritable_output_folder_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("not-a-folder");
+    fs::write(&file, "x").unwrap();
+    sim()
+        .args(["run", "scenarios/paris-2026.toml", "--runs", "10", "--out"])
+        .arg(&file)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("not a folder"));
+    sim()
+        .args(["run", "scenarios/paris-2026.toml", "--runs", "10", "--out"])
+        .arg(file.join("below"))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("cannot create the output folder"));
+}
