@@ -425,6 +425,17 @@ fn compile_countries(ctx: &mut Ctx, p: &Parsed<'_>) -> (Countries, Vec<String>, 
         troops_max.push(c.pledge.as_ref().and_then(|p| p.troops_max));
     }
     let countries_node = at(p.root, "countries");
+    if p.all_country_ids.is_empty() && p.root.get("countries").is_none() {
+        ctx.error_at(
+            0,
+            0..0,
+            "the file defines no countries",
+            "no [[countries]] entries",
+            "add [[countries]] entries (at least Ukraine as role = \"defender\" and Russia as \
+             role = \"challenger\"), or start the file with extends = \"paris-2026.toml\"",
+        );
+        return (cs, blocs, troops_max);
+    }
     for (list, role, idx) in [
         (&defenders, "defender", 0usize),
         (&challengers, "challenger", 1),
@@ -763,8 +774,18 @@ fn compile_package(
             .collect(),
     };
     let mut violations = Vec::new();
+    let mut effects = Vec::new();
     for (c, cnode) in checked.iter().zip(checked_nodes) {
         for effect in constraints::evaluate(c, &pf, facts) {
+            effects.push((c, *cnode, effect));
+        }
+    }
+    // Soft effects only matter for a package that is simulated.
+    let infeasible = effects
+        .iter()
+        .any(|(_, _, e)| matches!(e, Effect::Infeasible { .. }));
+    for (c, cnode, effect) in effects {
+        {
             match effect {
                 Effect::Infeasible {
                     country,
@@ -781,6 +802,7 @@ fn compile_package(
                         location: ctx.file_line(at.file, &at.key_span),
                     });
                 }
+                Effect::StayHome { .. } if infeasible => {}
                 Effect::StayHome {
                     country,
                     reason,

@@ -214,14 +214,18 @@ fn load_file(first: SourceFile) -> Result<Loaded, ScenarioErrors> {
         chain.push(chain_key(&file));
         ctx.files.push(file.clone());
         let tree = parse(&mut ctx, id, &file.text);
-        duplicate_ids(&mut ctx, &tree);
         if let Some(ext) = tree.get("extends") {
             next = parent_of(&mut ctx, &file, ext, &chain);
         }
         trees.push(tree);
     }
     if ctx.has_errors() {
+        // Syntax errors or a broken chain: the tree is incomplete, and
+        // checking it would only add noise.
         return Err(errors(ctx));
+    }
+    for t in &trees {
+        duplicate_ids(&mut ctx, t);
     }
 
     // Merge parents first, then each child on top.
