@@ -991,7 +991,7 @@ pub(crate) fn param_dist(
             }
         }
         ParamSpec::Dist(DistSpec::Triangular { min, mode, max }) => {
-            if !(min < max) {
+            if min >= max {
                 bad(
                     ctx,
                     "max",
@@ -1035,7 +1035,7 @@ pub(crate) fn param_dist(
                 );
             }
             let (lo, hi) = (min.unwrap_or(0.0), max.unwrap_or(1.0));
-            if !(lo < hi) {
+            if lo >= hi {
                 bad(
                     ctx,
                     "max",
@@ -1052,12 +1052,12 @@ pub(crate) fn param_dist(
         }
     };
     if let Some((lo, hi)) = range {
-        let (a, b, key) = match dist {
-            ParamDist::Fixed { value } => (value, value, ""),
+        let (a, b) = match dist {
+            ParamDist::Fixed { value } => (value, value),
             ParamDist::Uniform { min, max }
             | ParamDist::Normal { min, max, .. }
             | ParamDist::Triangular { min, max, .. }
-            | ParamDist::Beta { min, max, .. } => (min, max, "min"),
+            | ParamDist::Beta { min, max, .. } => (min, max),
         };
         if a < lo || b > hi {
             let range_text = if hi.is_infinite() {
@@ -1074,7 +1074,7 @@ pub(crate) fn param_dist(
                 ),
                 _ => format!("values from {a} to {b} are out of range: must be {range_text}"),
             };
-            let n = if key.is_empty() { node } else { node };
+            let n = node;
             ctx.error_at(
                 n.file,
                 n.span.clone(),
@@ -1169,7 +1169,7 @@ fn compile_scenario(
     let cnode = at(node, "coefficients");
     for (name, spec) in &sc.coefficients {
         let n = cnode.get(name).unwrap_or(cnode);
-        if let Some((ix, d)) = coefficient(ctx, name, spec, n, &format!("{what}")) {
+        if let Some((ix, d)) = coefficient(ctx, name, spec, n, &what) {
             if let Some(slot) = coefs.get_mut(ix) {
                 *slot = Some(d);
             }

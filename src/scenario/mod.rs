@@ -71,7 +71,7 @@ pub struct Loaded {
 /// any input.
 pub fn load(path: &Path) -> Result<Loaded, ScenarioErrors> {
     let text = source::read_text(path).map_err(|d| ScenarioErrors {
-        diagnostics: vec![d],
+        diagnostics: vec![*d],
     })?;
     let disk = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
     load_file(SourceFile {
@@ -86,7 +86,7 @@ pub fn load(path: &Path) -> Result<Loaded, ScenarioErrors> {
 /// files when `dir` is `None`.
 pub fn load_str(name: &str, text: &str, dir: Option<&Path>) -> Result<Loaded, ScenarioErrors> {
     source::check_text(name, text).map_err(|d| ScenarioErrors {
-        diagnostics: vec![d],
+        diagnostics: vec![*d],
     })?;
     load_file(SourceFile {
         path: name.to_string(),
