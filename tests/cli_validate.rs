@@ -366,3 +366,17 @@ fn several_files_are_checked_and_all_errors_reported() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("ok: "));
     assert!(String::from_utf8_lossy(&out.stderr).contains("runs is 0"));
 }
+
+#[test]
+fn thousands_of_errors_are_capped_and_counted() {
+    let mut text = FIXTURE.to_string();
+    for i in 0..3000 {
+        text += &format!(
+            "\n[[countries]]\nid = \"c{i}\"\nname = \"C\"\nrole = \"guarantor\"\nresolve = 2.0\n"
+        );
+    }
+    let (_d, p) = write("bad.toml", &text);
+    let err = fails(&p);
+    assert!(err.contains("more errors not shown"), "{err}");
+    assert!(err.contains("bad.toml: 9000 errors found"), "{err}");
+}

@@ -182,13 +182,15 @@ pub(crate) fn compile(ctx: &mut Ctx, p: &Parsed<'_>) -> Option<World> {
 
     // ---- constraints ----
     let mut checked: Vec<Constraint<'_>> = Vec::new();
+    let mut checked_nodes: Vec<&Node> = Vec::new();
     for (c, node) in spec.constraints.iter().zip(&p.constraints) {
         if let Some(k) = check_constraint(ctx, c, node, &ids, &all_ids) {
             checked.push(k);
+            checked_nodes.push(node);
         }
     }
     let mut objection: Option<Objection> = None;
-    for (c, node) in checked.iter().zip(&p.constraints) {
+    for (c, node) in checked.iter().zip(&checked_nodes) {
         if let Err(msg) = constraints::apply_to_world(c, &mut countries, &mut objection) {
             ctx.error_at(
                 node.file,
@@ -199,13 +201,6 @@ pub(crate) fn compile(ctx: &mut Ctx, p: &Parsed<'_>) -> Option<World> {
             );
         }
     }
-    let checked_nodes: Vec<&Node> = spec
-        .constraints
-        .iter()
-        .zip(&p.constraints)
-        .filter(|(c, _)| checked.iter().any(|k| std::ptr::eq(k.spec, *c)))
-        .map(|(_, n)| *n)
-        .collect();
 
     // ---- packages ----
     let mut packages = Vec::new();
@@ -609,7 +604,7 @@ fn compile_package(
     let ids = &facts.countries.id;
     let n = ids.len();
     let what = format!("package `{}`", pk.id);
-    let errors_before = ctx.diags.iter().filter(|d| d.is_error()).count();
+    let errors_before = ctx.errors;
     let name = pk.name.clone().unwrap_or_else(|| pk.id.clone());
     let legal_form = ctx.required(node, &pk.legal_form, "legal_form", &what);
     let monitoring = ctx.required(node, &pk.monitoring, "monitoring", &what);
@@ -758,7 +753,7 @@ fn compile_package(
         );
     }
 
-    let errors_now = ctx.diags.iter().filter(|d| d.is_error()).count();
+    let errors_now = ctx.errors;
     if errors_now > errors_before {
         return None;
     }
@@ -936,7 +931,7 @@ pub(crate) fn param_dist(
     what: &str,
     range: Option<(f64, f64)>,
 ) -> Option<ParamDist> {
-    let before = ctx.diags.iter().filter(|d| d.is_error()).count();
+    let before = ctx.errors;
     let bad = |ctx: &mut Ctx, key: &str, msg: String, help: &str| {
         ctx.error_at(
             node.file,
@@ -1084,7 +1079,7 @@ pub(crate) fn param_dist(
             );
         }
     }
-    let after = ctx.diags.iter().filter(|d| d.is_error()).count();
+    let after = ctx.errors;
     (after == before).then_some(dist)
 }
 
@@ -1164,7 +1159,7 @@ fn compile_scenario(
     all_ids: &[String],
 ) -> Option<Scenario> {
     let what = format!("scenario `{}`", sc.id);
-    let before = ctx.diags.iter().filter(|d| d.is_error()).count();
+    let before = ctx.errors;
     let mut coefs: Vec<Option<ParamDist>> = base.to_vec();
     let cnode = at(node, "coefficients");
     for (name, spec) in &sc.coefficients {
@@ -1221,7 +1216,7 @@ fn compile_scenario(
             });
         }
     }
-    let after = ctx.diags.iter().filter(|d| d.is_error()).count();
+    let after = ctx.errors;
     if after > before {
         return None;
     }
