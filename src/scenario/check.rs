@@ -182,13 +182,15 @@ pub(crate) fn compile(ctx: &mut Ctx, p: &Parsed<'_>) -> Option<World> {
 
     // ---- constraints ----
     let mut checked: Vec<Constraint<'_>> = Vec::new();
+    let mut checked_nodes: Vec<&Node> = Vec::new();
     for (c, node) in spec.constraints.iter().zip(&p.constraints) {
         if let Some(k) = check_constraint(ctx, c, node, &ids, &all_ids) {
             checked.push(k);
+            checked_nodes.push(node);
         }
     }
     let mut objection: Option<Objection> = None;
-    for (c, node) in checked.iter().zip(&p.constraints) {
+    for (c, node) in checked.iter().zip(&checked_nodes) {
         if let Err(msg) = constraints::apply_to_world(c, &mut countries, &mut objection) {
             ctx.error_at(
                 node.file,
@@ -199,13 +201,6 @@ pub(crate) fn compile(ctx: &mut Ctx, p: &Parsed<'_>) -> Option<World> {
             );
         }
     }
-    let checked_nodes: Vec<&Node> = spec
-        .constraints
-        .iter()
-        .zip(&p.constraints)
-        .filter(|(c, _)| checked.iter().any(|k| std::ptr::eq(k.spec, *c)))
-        .map(|(_, n)| *n)
-        .collect();
 
     // ---- packages ----
     let mut packages = Vec::new();
@@ -425,6 +420,17 @@ fn compile_countries(ctx: &mut Ctx, p: &Parsed<'_>) -> (Countries, Vec<String>, 
         troops_max.push(c.pledge.as_ref().and_then(|p| p.troops_max));
     }
     let countries_node = at(p.root, "countries");
+    if p.all_country_ids.is_empty() && p.root.get("countries").is_none() {
+        ctx.error_at(
+            0,
+            0..0,
+            "the file defines no countries",
+            "no [[countries]] entries",
+            "add [[countries]] entries (at least Ukraine as role = \"defender\" and Russia as \
+             role = \"challenger\"), or start the file with extends = \"paris-2026.toml\"",
+        );
+        return (cs, blocs, troops_max);
+    }
     for (list, role, idx) in [
         (&defenders, "defender", 0usize),
         (&challengers, "challenger", 1),
@@ -598,7 +604,7 @@ fn compile_package(
     let ids = &facts.countries.id;
     let n = ids.len();
     let what = format!("package `{}`", pk.id);
-    let errors_before = ctx.diags.iter().filter(|d| d.is_error()).count();
+    let errors_before = ctx.errors;
     let name = pk.name.clone().unwrap_or_else(|| pk.id.clone());
     let legal_form = ctx.required(node, &pk.legal_form, "legal_form", &what);
     let monitoring = ctx.required(node, &pk.monitoring, "monitoring", &what);
@@ -747,7 +753,7 @@ fn compile_package(
         );
     }
 
-    let errors_now = ctx.diags.iter().filter(|d| d.is_error()).count();
+    let errors_now = ctx.errors;
     if errors_now > errors_before {
         return None;
     }
@@ -763,8 +769,18 @@ fn compile_package(
             .collect(),
     };
     let mut violations = Vec::new();
+    let mut effects = Vec::new();
     for (c, cnode) in checked.iter().zip(checked_nodes) {
         for effect in constraints::evaluate(c, &pf, facts) {
+            effects.push((c, *cnode, effect));
+        }
+    }
+    // Soft effects only matter for a package that is simulated.
+    let infeasible = effects
+        .iter()
+        .any(|(_, _, e)| matches!(e, Effect::Infeasible { .. }));
+    for (c, cnode, effect) in effects {
+        {
             match effect {
                 Effect::Infeasible {
                     country,
@@ -781,6 +797,7 @@ fn compile_package(
                         location: ctx.file_line(at.file, &at.key_span),
                     });
                 }
+                Effect::StayHome { .. } if infeasible => {}
                 Effect::StayHome {
                     country,
                     reason,
@@ -914,7 +931,7 @@ pub(crate) fn param_dist(
     what: &str,
     range: Option<(f64, f64)>,
 ) -> Option<ParamDist> {
-    let before = ctx.diags.iter().filter(|d| d.is_error()).count();
+    let before = ctx.errors;
     let bad = |ctx: &mut Ctx, key: &str, msg: String, help: &str| {
         ctx.error_at(
             node.file,
@@ -969,7 +986,7 @@ pub(crate) fn param_dist(
             }
         }
         ParamSpec::Dist(DistSpec::Triangular { min, mode, max }) => {
-            if !(min < max) {
+            if min >= max {
                 bad(
                     ctx,
                     "max",
@@ -1013,7 +1030,7 @@ pub(crate) fn param_dist(
                 );
             }
             let (lo, hi) = (min.unwrap_or(0.0), max.unwrap_or(1.0));
-            if !(lo < hi) {
+            if lo >= hi {
                 bad(
                     ctx,
                     "max",
@@ -1030,12 +1047,12 @@ pub(crate) fn param_dist(
         }
     };
     if let Some((lo, hi)) = range {
-        let (a, b, key) = match dist {
-            ParamDist::Fixed { value } => (value, value, ""),
+        let (a, b) = match dist {
+            ParamDist::Fixed { value } => (value, value),
             ParamDist::Uniform { min, max }
             | ParamDist::Normal { min, max, .. }
             | ParamDist::Triangular { min, max, .. }
-            | ParamDist::Beta { min, max, .. } => (min, max, "min"),
+            | ParamDist::Beta { min, max, .. } => (min, max),
         };
         if a < lo || b > hi {
             let range_text = if hi.is_infinite() {
@@ -1052,7 +1069,7 @@ pub(crate) fn param_dist(
                 ),
                 _ => format!("values from {a} to {b} are out of range: must be {range_text}"),
             };
-            let n = if key.is_empty() { node } else { node };
+            let n = node;
             ctx.error_at(
                 n.file,
                 n.span.clone(),
@@ -1062,7 +1079,7 @@ pub(crate) fn param_dist(
             );
         }
     }
-    let after = ctx.diags.iter().filter(|d| d.is_error()).count();
+    let after = ctx.errors;
     (after == before).then_some(dist)
 }
 
@@ -1142,12 +1159,12 @@ fn compile_scenario(
     all_ids: &[String],
 ) -> Option<Scenario> {
     let what = format!("scenario `{}`", sc.id);
-    let before = ctx.diags.iter().filter(|d| d.is_error()).count();
+    let before = ctx.errors;
     let mut coefs: Vec<Option<ParamDist>> = base.to_vec();
     let cnode = at(node, "coefficients");
     for (name, spec) in &sc.coefficients {
         let n = cnode.get(name).unwrap_or(cnode);
-        if let Some((ix, d)) = coefficient(ctx, name, spec, n, &format!("{what}")) {
+        if let Some((ix, d)) = coefficient(ctx, name, spec, n, &what) {
             if let Some(slot) = coefs.get_mut(ix) {
                 *slot = Some(d);
             }
@@ -1199,7 +1216,7 @@ fn compile_scenario(
             });
         }
     }
-    let after = ctx.diags.iter().filter(|d| d.is_error()).count();
+    let after = ctx.errors;
     if after > before {
         return None;
     }

@@ -167,14 +167,26 @@ impl miette::Diagnostic for Diagnostic {
 /// file in the `extends` chain, in the order they were found.
 #[derive(Debug, Clone, Default)]
 pub struct ScenarioErrors {
-    /// Errors first found first; warnings found on the way are kept too.
+    /// Errors first, in file and line order; warnings found on the way
+    /// are kept too.
     pub diagnostics: Vec<Diagnostic>,
+    /// Errors found but not kept (only the first 100 problems are).
+    pub hidden_errors: usize,
+}
+
+impl From<Diagnostic> for ScenarioErrors {
+    fn from(d: Diagnostic) -> Self {
+        ScenarioErrors {
+            diagnostics: vec![d],
+            hidden_errors: 0,
+        }
+    }
 }
 
 impl ScenarioErrors {
-    /// Number of errors (warnings not counted).
+    /// Number of errors, shown or hidden (warnings not counted).
     pub fn error_count(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.is_error()).count()
+        self.hidden_errors + self.diagnostics.iter().filter(|d| d.is_error()).count()
     }
 
     /// Renders every diagnostic with miette, one after another.

@@ -17,7 +17,13 @@ use serde::{Deserialize, Serialize};
 pub struct ScenarioFile {
     /// Another scenario file this one builds on, relative to this file
     /// (e.g. "paris-2026.toml"). Tables merge key by key; countries,
-    /// packages, scenarios and constraints merge by `id`.
+    /// packages, scenarios and constraints merge by `id` (same id: the
+    /// entry is changed key by key; new id: appended). Other arrays (lists
+    /// of countries, events) are replaced whole, and so is a distribution
+    /// table (`{ dist = ... }`). Entries cannot be removed; to take a
+    /// country's troops out of a package, set them to 0. A bare bundled
+    /// name such as "paris-2026.toml" that is not found next to this file
+    /// uses the copy built into the program.
     pub extends: Option<String>,
     /// Title, description and sources of the file.
     pub meta: Option<Meta>,
@@ -55,11 +61,11 @@ pub struct Meta {
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Simulation {
-    /// Months simulated from the start of the ceasefire (> 0).
+    /// Months simulated from the start of the ceasefire (1 to 1200; default 60).
     pub horizon_months: Option<i64>,
-    /// Runs per package and scenario when `--runs` is not given (> 0).
+    /// Runs per package and scenario when `--runs` is not given (> 0; default 1000).
     pub runs: Option<i64>,
-    /// Master seed when `--seed` is not given (0 to 9223372036854775807).
+    /// Master seed when `--seed` is not given (0 to 9223372036854775807; default 1).
     pub seed: Option<i64>,
 }
 
@@ -117,23 +123,27 @@ pub enum RoleSpec {
 pub struct CountrySpec {
     /// Short id used everywhere else in the file, e.g. "united-kingdom".
     pub id: String,
+    /// Full name (required).
     pub name: Option<String>,
-    /// ISO 3166-1 alpha-3 code ("GBR"; "EUU" for the EU).
+    /// ISO 3166-1 alpha-3 code ("GBR"; "EUU" for the EU). The country with
+    /// "USA" is the United States: the US backstop and the pull of its stance.
     pub iso: Option<String>,
+    /// What the country is in the model (required; exactly one defender and
+    /// one challenger).
     pub role: Option<RoleSpec>,
     /// Bloc: "europe", "north-america", "asia-pacific", "ukraine" or "russia".
     pub bloc: Option<String>,
-    /// Counts as Western military personnel for an objection constraint (default: true for guarantors).
+    /// Counts as Western military personnel for an objection constraint (default: true for guarantors, false otherwise).
     pub western: Option<bool>,
-    /// Capabilities, each an index 0-1.
+    /// Capabilities, each an index 0-1 (required: military, intelligence, logistics).
     pub capability: Option<CapabilitySpec>,
-    /// Initial political will to honour commitments, 0-1.
+    /// Initial political will to honour commitments, 0-1 (required).
     pub resolve: Option<f64>,
-    /// Standard deviation of the monthly drift of resolve (resolve units).
+    /// Standard deviation of the monthly drift of resolve (resolve units, >= 0; required).
     pub volatility: Option<f64>,
-    /// Months between national elections (0 = no elections modelled).
+    /// Months between national elections (0 = no elections modelled; default 0).
     pub election_interval_months: Option<i64>,
-    /// Month of the first election after the ceasefire starts (0 = none).
+    /// Month of the first election after the ceasefire starts (0 = none; default 0).
     pub next_election_month: Option<i64>,
     /// What the country has pledged to offer.
     pub pledge: Option<PledgeSpec>,
@@ -184,7 +194,10 @@ pub enum ConstraintKindSpec {
     RequiresUsBackstop,
 }
 
-/// A stated constraint. Which fields apply depends on `kind`.
+/// A stated constraint. Which fields apply depends on `kind`; each kind's
+/// required fields are checked (e.g. `no-ground-troops` needs `country`).
+/// Hard kinds make a package infeasible (reported, never simulated); soft
+/// kinds change the model.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConstraintSpec {
@@ -251,14 +264,17 @@ pub enum SanctionsModeSpec {
 #[serde(deny_unknown_fields)]
 pub struct PackageSpec {
     pub id: String,
+    /// Display name (default: the id).
     pub name: Option<String>,
     pub description: Option<String>,
+    /// Legal form of the commitment (required).
     pub legal_form: Option<LegalFormSpec>,
+    /// Ceasefire monitoring (required).
     pub monitoring: Option<MonitoringSpec>,
-    /// Countries bound to respond if Russia attacks again (contributors below are added automatically).
+    /// Countries bound to respond if Russia attacks again (contributors below are added automatically; default none).
     #[serde(default)]
     pub guarantors: Vec<String>,
-    /// The multinational force.
+    /// The multinational force (default: none).
     pub force: Option<ForceSpec>,
     /// Countries providing air policing / an air shield.
     #[serde(default)]
@@ -275,7 +291,9 @@ pub struct PackageSpec {
     /// Countries backing the force from outside Ukraine (the US backstop).
     #[serde(default)]
     pub backstop: Vec<String>,
+    /// Sanctions snap-back (default: none, severity 0).
     pub sanctions: Option<SanctionsSpec>,
+    /// Support for Ukraine's armed forces (default: 0 USD per year).
     pub reconstruction: Option<ReconstructionSpec>,
     /// Diplomatic initiatives are part of the package (documentation only).
     pub diplomacy: Option<bool>,
@@ -287,8 +305,10 @@ pub struct PackageSpec {
 pub struct ForceSpec {
     /// Lead nation.
     pub lead: Option<String>,
+    /// Where the force stands (required when it has troops; default none).
     pub posture: Option<PostureSpec>,
-    /// Troops per contributing country (persons), e.g. { united-kingdom = 7000 }.
+    /// Troops per contributing country (persons, >= 0), e.g. { united-kingdom = 7000 }.
+    /// More than the country's `pledge.troops_max` gives a warning.
     #[serde(default)]
     pub troops: BTreeMap<String, i64>,
 }
@@ -297,8 +317,9 @@ pub struct ForceSpec {
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SanctionsSpec {
-    /// Severity of the snap-back, 0-1 (1 = the full 2022-25 sanctions regime and more).
+    /// Severity of the snap-back, 0-1 (1 = the full 2022-25 sanctions regime and more; default 0).
     pub severity: Option<f64>,
+    /// How they come back (default none; required when severity > 0).
     pub mode: Option<SanctionsModeSpec>,
 }
 
@@ -317,6 +338,7 @@ pub struct ReconstructionSpec {
 #[serde(deny_unknown_fields)]
 pub struct ScenarioSpec {
     pub id: String,
+    /// Display name (default: the id).
     pub name: Option<String>,
     pub description: Option<String>,
     /// Coefficients that differ in this scenario: a number or a distribution.
@@ -344,7 +366,7 @@ pub struct EventSpec {
     pub kind: EventKindSpec,
     /// Month it happens: a number or a distribution (months after the ceasefire starts).
     pub month: ParamSpec,
-    /// Size of the shock (resolve units): a number or a distribution.
+    /// Size of the shock (resolve units): a number or a distribution (default 0).
     pub magnitude: Option<ParamSpec>,
     /// Countries affected (default: the event's natural targets).
     #[serde(default)]

@@ -217,12 +217,12 @@ const PARAM_HELP: &str = "write a number (0.3) or a distribution: \
 pub(crate) fn deser<T: DeserializeOwned>(ctx: &mut Ctx, node: &Node, what: &str) -> Option<T> {
     let mut work = node.clone();
     let mut removed: Vec<String> = Vec::new();
-    let errors_before = ctx.diags.len();
+    let errors_before = ctx.pushed;
     for _ in 0..64 {
         let value = work.to_toml();
         let err = match serde_path_to_error::deserialize::<_, T>(value) {
             Ok(v) => {
-                if !removed.is_empty() || ctx.diags.len() > errors_before {
+                if !removed.is_empty() || ctx.pushed > errors_before {
                     ctx.taint(node);
                 }
                 return Some(v);
@@ -279,9 +279,9 @@ pub(crate) fn deser<T: DeserializeOwned>(ctx: &mut Ctx, node: &Node, what: &str)
             );
         } else if msg.contains("untagged enum ParamSpec") {
             // Re-diagnose the value for a precise message.
-            let before = ctx.diags.len();
+            let before = ctx.pushed;
             let _ = param(ctx, &target);
-            if ctx.diags.len() == before {
+            if ctx.pushed == before {
                 ctx.error_at(
                     target.file,
                     target.span.clone(),

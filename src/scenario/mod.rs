@@ -43,6 +43,10 @@ pub use source::{BUNDLED, MAX_FILE_BYTES, SourceFile, bundled};
 use crate::model::params::World;
 use tree::{FileId, Node, Value};
 
+/// Most diagnostics reported; the rest are counted (keeps a huge broken
+/// file from taking minutes to report).
+const MAX_DIAGNOSTICS: usize = 100;
+
 /// Deepest `extends` chain accepted.
 const MAX_EXTENDS_DEPTH: usize = 32;
 
@@ -70,9 +74,7 @@ pub struct Loaded {
 /// All independent problems are reported together; nothing here panics on
 /// any input.
 pub fn load(path: &Path) -> Result<Loaded, ScenarioErrors> {
-    let text = source::read_text(path).map_err(|d| ScenarioErrors {
-        diagnostics: vec![d],
-    })?;
+    let text = source::read_text(path).map_err(|d| ScenarioErrors::from(*d))?;
     let disk = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
     load_file(SourceFile {
         path: path.display().to_string(),
@@ -85,9 +87,7 @@ pub fn load(path: &Path) -> Result<Loaded, ScenarioErrors> {
 /// a relative `extends` is looked up in `dir`, or only among the bundled
 /// files when `dir` is `None`.
 pub fn load_str(name: &str, text: &str, dir: Option<&Path>) -> Result<Loaded, ScenarioErrors> {
-    source::check_text(name, text).map_err(|d| ScenarioErrors {
-        diagnostics: vec![d],
-    })?;
+    source::check_text(name, text).map_err(|d| ScenarioErrors::from(*d))?;
     load_file(SourceFile {
         path: name.to_string(),
         disk_path: dir.map(|d| d.join(name)),
@@ -100,6 +100,12 @@ pub(crate) struct Ctx {
     pub files: Vec<SourceFile>,
     pub diags: Vec<Diagnostic>,
     tainted: HashSet<(FileId, usize, usize)>,
+    /// Diagnostics beyond [`MAX_DIAGNOSTICS`], not kept.
+    suppressed: usize,
+    /// Every diagnostic pushed, kept or not.
+    pub pushed: usize,
+    /// Every error pushed, kept or not.
+    pub errors: usize,
 }
 
 impl Ctx {
@@ -108,6 +114,9 @@ impl Ctx {
             files: Vec::new(),
             diags: Vec::new(),
             tainted: HashSet::new(),
+            suppressed: 0,
+            pushed: 0,
+            errors: 0,
         }
     }
 
@@ -119,6 +128,10 @@ impl Ctx {
         label: impl Into<String>,
         help: impl Into<String>,
     ) -> Diagnostic {
+        if self.diags.len() >= MAX_DIAGNOSTICS {
+            // Not kept anyway: skip the line and column computation.
+            return d;
+        }
         let help: String = help.into();
         let d = if help.is_empty() {
             d
@@ -140,7 +153,7 @@ impl Ctx {
         help: impl Into<String>,
     ) {
         let d = self.make(Diagnostic::error(message), file, span, label, help);
-        self.diags.push(d);
+        self.push(d);
     }
 
     pub fn warn_at(
@@ -152,7 +165,7 @@ impl Ctx {
         help: impl Into<String>,
     ) {
         let d = self.make(Diagnostic::warning(message), file, span, label, help);
-        self.diags.push(d);
+        self.push(d);
     }
 
     pub fn make_error(
@@ -178,6 +191,17 @@ impl Ctx {
     }
 
     pub fn push(&mut self, d: Diagnostic) {
+        self.pushed += 1;
+        if d.is_error() {
+            self.errors += 1;
+        }
+        if self.diags.len() >= MAX_DIAGNOSTICS {
+            // Errors still count: an error must never be lost entirely.
+            if d.is_error() {
+                self.suppressed += 1;
+            }
+            return;
+        }
         self.diags.push(d);
     }
 
@@ -190,7 +214,7 @@ impl Ctx {
     }
 
     pub fn has_errors(&self) -> bool {
-        self.diags.iter().any(Diagnostic::is_error)
+        self.errors > 0
     }
 
     /// Marks an item that had errors, so later checks do not report
@@ -214,14 +238,18 @@ fn load_file(first: SourceFile) -> Result<Loaded, ScenarioErrors> {
         chain.push(chain_key(&file));
         ctx.files.push(file.clone());
         let tree = parse(&mut ctx, id, &file.text);
-        duplicate_ids(&mut ctx, &tree);
         if let Some(ext) = tree.get("extends") {
             next = parent_of(&mut ctx, &file, ext, &chain);
         }
         trees.push(tree);
     }
     if ctx.has_errors() {
+        // Syntax errors or a broken chain: the tree is incomplete, and
+        // checking it would only add noise.
         return Err(errors(ctx));
+    }
+    for t in &trees {
+        duplicate_ids(&mut ctx, t);
     }
 
     // Merge parents first, then each child on top.
@@ -256,9 +284,29 @@ fn load_file(first: SourceFile) -> Result<Loaded, ScenarioErrors> {
 
 fn errors(ctx: Ctx) -> ScenarioErrors {
     let mut diagnostics = ctx.diags;
-    // Errors first (stable: each kind keeps the order found).
-    diagnostics.sort_by_key(|d| d.severity);
-    ScenarioErrors { diagnostics }
+    if ctx.suppressed > 0 {
+        diagnostics.push(Diagnostic::warning(format!(
+            "{} more error{} not shown (only the first {MAX_DIAGNOSTICS} problems are reported)",
+            ctx.suppressed,
+            if ctx.suppressed == 1 { "" } else { "s" }
+        )));
+    }
+    // Errors first, then in file order (the named file first), by line.
+    let files: Vec<String> = ctx.files.iter().map(|f| f.path.clone()).collect();
+    diagnostics.sort_by_key(|d| {
+        let at = d.location.as_ref().map(|l| {
+            let file = files
+                .iter()
+                .position(|f| *f == l.path)
+                .unwrap_or(usize::MAX);
+            (file, l.line, l.column)
+        });
+        (d.severity, at)
+    });
+    ScenarioErrors {
+        diagnostics,
+        hidden_errors: ctx.suppressed,
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -300,11 +348,11 @@ fn duplicate_ids(ctx: &mut Ctx, root: &Node) {
         let Some(entries) = root.get(key).and_then(Node::as_array) else {
             continue;
         };
-        let mut seen: Vec<(&str, &Node)> = Vec::new();
+        let mut seen: std::collections::HashMap<&str, &Node> = std::collections::HashMap::new();
         for n in entries {
             let Some(idn) = n.get("id") else { continue };
             let Some(id) = idn.as_str() else { continue };
-            if let Some((_, first)) = seen.iter().find(|(s, _)| *s == id) {
+            if let Some(first) = seen.get(id) {
                 let first_span = first.span.clone();
                 let d = ctx
                     .make(
@@ -318,7 +366,7 @@ fn duplicate_ids(ctx: &mut Ctx, root: &Node) {
                     .also(first_span, "first defined here");
                 ctx.push(d);
             } else {
-                seen.push((id, n));
+                seen.insert(id, n);
             }
         }
     }

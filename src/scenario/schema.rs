@@ -24,8 +24,8 @@ pub fn json_schema() -> Value {
         props.insert(
             c.name.to_string(),
             json!({
-                "description": format!("{} Unit: {}.", c.meaning, c.unit),
-                "$ref": format!("#/{defs_key}/ParamSpec"),
+                "description": format!("{} Unit: {}.", c.meaning.trim(), c.unit),
+                "allOf": [{ "$ref": format!("#/{defs_key}/ParamSpec") }],
             }),
         );
     }
@@ -35,7 +35,9 @@ pub fn json_schema() -> Value {
         "properties": props,
         "additionalProperties": false,
     });
-    let coef_ref = json!({ "$ref": format!("#/{defs_key}/Coefficients") });
+    // `allOf` rather than a bare `$ref`, so that draft-07 tools keep the
+    // sibling `description`.
+    let coef_ref = json!({ "allOf": [{ "$ref": format!("#/{defs_key}/Coefficients") }] });
     if let Some(defs) = v.get_mut(defs_key).and_then(Value::as_object_mut) {
         defs.insert("Coefficients".into(), coefficients);
         if let Some(p) = defs

@@ -45,20 +45,22 @@ impl SourceFile {
 
 /// Reads a scenario file as UTF-8 text, refusing directories, files over
 /// [`MAX_FILE_BYTES`], binary files and empty files with a clear message.
-pub(crate) fn read_text(path: &Path) -> Result<String, Diagnostic> {
+pub(crate) fn read_text(path: &Path) -> Result<String, Box<Diagnostic>> {
     let shown = path.display();
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(Diagnostic::error(format!("{shown}: file not found"))
-                .with_help("check the path; scenario files usually live in `scenarios/`"));
+                .with_help("check the path; scenario files usually live in `scenarios/`")
+                .into());
         }
         Err(e) => return Err(io_error(path, &e)),
     };
     if meta.is_dir() {
         return Err(
             Diagnostic::error(format!("{shown}: is a directory, not a scenario file"))
-                .with_help("name a .toml file, e.g. scenarios/paris-2026.toml"),
+                .with_help("name a .toml file, e.g. scenarios/paris-2026.toml")
+                .into(),
         );
     }
     if meta.len() > MAX_FILE_BYTES {
@@ -81,7 +83,8 @@ pub(crate) fn read_text(path: &Path) -> Result<String, Diagnostic> {
             return Err(Diagnostic::error(format!(
                 "{shown}: not a text file (invalid UTF-8 at byte {at})"
             ))
-            .with_help("a scenario file is TOML text in UTF-8; is this a binary file?"));
+            .with_help("a scenario file is TOML text in UTF-8; is this a binary file?")
+            .into());
         }
     };
     check_text(&shown.to_string(), &text)?;
@@ -89,36 +92,39 @@ pub(crate) fn read_text(path: &Path) -> Result<String, Diagnostic> {
 }
 
 /// Checks text read from anywhere: not empty, no NUL bytes.
-pub(crate) fn check_text(shown: &str, text: &str) -> Result<(), Diagnostic> {
+pub(crate) fn check_text(shown: &str, text: &str) -> Result<(), Box<Diagnostic>> {
     if let Some(at) = text.find('\0') {
         return Err(
             Diagnostic::error(format!("{shown}: not a text file (NUL byte at byte {at})"))
-                .with_help("a scenario file is TOML text in UTF-8; is this a binary file?"),
+                .with_help("a scenario file is TOML text in UTF-8; is this a binary file?")
+                .into(),
         );
     }
     if text.trim().is_empty() {
-        return Err(
-            Diagnostic::error(format!("{shown}: the file is empty")).with_help(
+        return Err(Diagnostic::error(format!("{shown}: the file is empty"))
+            .with_help(
                 "start from `guarantee-sim init my-scenario.toml`, which writes a file that \
                  extends the bundled paris-2026.toml",
-            ),
-        );
+            )
+            .into());
     }
     Ok(())
 }
 
-fn too_large(path: &Path, len: u64) -> Diagnostic {
-    Diagnostic::error(format!(
-        "{}: the file is too large ({:.1} MB; the limit is {} MB)",
-        path.display(),
-        len as f64 / (1024.0 * 1024.0),
-        MAX_FILE_BYTES / (1024 * 1024)
-    ))
-    .with_help("a scenario file is a few hundred lines of TOML; is this the right file?")
+fn too_large(path: &Path, len: u64) -> Box<Diagnostic> {
+    Box::new(
+        Diagnostic::error(format!(
+            "{}: the file is too large ({:.1} MB; the limit is {} MB)",
+            path.display(),
+            len as f64 / (1024.0 * 1024.0),
+            MAX_FILE_BYTES / (1024 * 1024)
+        ))
+        .with_help("a scenario file is a few hundred lines of TOML; is this the right file?"),
+    )
 }
 
-fn io_error(path: &Path, e: &std::io::Error) -> Diagnostic {
-    if e.kind() == std::io::ErrorKind::PermissionDenied {
+fn io_error(path: &Path, e: &std::io::Error) -> Box<Diagnostic> {
+    Box::new(if e.kind() == std::io::ErrorKind::PermissionDenied {
         Diagnostic::error(format!(
             "{}: cannot read the file: permission denied",
             path.display()
@@ -126,5 +132,5 @@ fn io_error(path: &Path, e: &std::io::Error) -> Diagnostic {
         .with_help("check the file's permissions (e.g. `chmod u+r FILE`)")
     } else {
         Diagnostic::error(format!("{}: cannot read the file: {e}", path.display()))
-    }
+    })
 }

@@ -297,10 +297,19 @@ fn merge_value(pnode: &mut Node, cnode: Node) {
 }
 
 fn merge_by_id(parent: &mut Vec<Node>, child: Vec<Node>) {
+    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (i, p) in parent.iter().enumerate() {
+        if let Some(id) = p.id() {
+            index.entry(id.to_string()).or_insert(i);
+        }
+    }
     for c in child {
-        let found = c
-            .id()
-            .and_then(|id| parent.iter().position(|p| p.id() == Some(id)));
+        let found = c.id().and_then(|id| index.get(id).copied());
+        if found.is_none() {
+            if let Some(id) = c.id() {
+                index.insert(id.to_string(), parent.len());
+            }
+        }
         match found {
             Some(i) => {
                 if let (Some(p), Value::Table(_)) = (parent.get_mut(i), &c.value) {

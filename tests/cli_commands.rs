@@ -1,0 +1,130 @@
+//! `init`, `list`, `schema` and the help texts.
+
+use assert_cmd::Command;
+use predicates::str::contains;
+use tempfile::TempDir;
+
+fn cmd() -> Command {
+    let mut c = Command::cargo_bin("guarantee-sim").expect("binary built");
+    c.env("NO_COLOR", "1");
+    c
+}
+
+#[test]
+fn shipped_schema_is_up_to_date() {
+    let out = cmd().arg("schema").output().unwrap();
+    assert!(out.status.success());
+    let generated = String::from_utf8(out.stdout).unwrap();
+    let shipped = std::fs::read_to_string("scenarios/scenario.schema.json").unwrap_or_default();
+    assert!(
+        generated == shipped,
+        "scenarios/scenario.schema.json is out of date; regenerate it with:\n  \
+         cargo run -- schema > scenarios/scenario.schema.json"
+    );
+}
+
+#[test]
+fn schema_lists_every_coefficient() {
+    let out = cmd().arg("schema").output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let c = &v["definitions"]["Coefficients"];
+    assert_eq!(c["additionalProperties"], false);
+    for info in guarantee_sim::model::params::COEFFICIENTS {
+        let d = c["properties"][info.name]["description"].as_str().unwrap();
+        assert!(d.contains(info.unit), "{}: {d}", info.name);
+    }
+}
+
+#[test]
+fn init_writes_a_file_that_validates() {
+    let dir = TempDir::new().unwrap();
+    let p = dir.path().join("mine.toml");
+    cmd().arg("init").arg(&p).assert().success();
+    let text = std::fs::read_to_string(&p).unwrap();
+    // No scenarios/ near a temp dir: the bare name uses the embedded copy.
+    assert!(text.contains("extends = \"paris-2026.toml\""), "{text}");
+    cmd()
+        .arg("validate")
+        .arg(&p)
+        .assert()
+        .success()
+        .stdout(contains("ok: "));
+    // Refuses to overwrite without --force.
+    cmd()
+        .arg("init")
+        .arg(&p)
+        .assert()
+        .code(1)
+        .stderr(contains("--force"));
+    cmd().arg("init").arg(&p).arg("--force").assert().success();
+}
+
+#[test]
+fn init_points_to_a_nearby_bundled_file() {
+    let dir = TempDir::new().unwrap();
+    std::fs::create_dir(dir.path().join("scenarios")).unwrap();
+    std::fs::copy(
+        "scenarios/paris-2026.toml",
+        dir.path().join("scenarios/paris-2026.toml"),
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("work")).unwrap();
+    let p = dir.path().join("work/mine.toml");
+    cmd().arg("init").arg(&p).assert().success();
+    let text = std::fs::read_to_string(&p).unwrap();
+    assert!(
+        text.contains("extends = \"../scenarios/paris-2026.toml\""),
+        "{text}"
+    );
+    let l = guarantee_sim::scenario::load(&p).unwrap_or_else(|e| panic!("{}", e.render(false)));
+    assert!(!l.sources[1].is_bundled());
+}
+
+#[test]
+fn list_shows_countries_packages_and_scenarios() {
+    cmd()
+        .arg("list")
+        .arg("tests/fixtures/minimal.toml")
+        .assert()
+        .success()
+        .stdout(contains("COUNTRIES (5)"))
+        .stdout(contains("PACKAGES (3: 2 feasible, 1 infeasible)"))
+        .stdout(contains("INFEASIBLE: us-no-ground-troops (united-states)"))
+        .stdout(contains("SCENARIOS (2)"));
+}
+
+#[test]
+fn every_command_has_examples_in_its_help() {
+    for c in ["validate", "list", "init", "schema"] {
+        cmd()
+            .arg(c)
+            .arg("--help")
+            .assert()
+            .success()
+            .stdout(contains("EXAMPLES:"));
+    }
+    cmd()
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(contains("EXAMPLES:"));
+}
+
+#[test]
+fn color_always_colours_and_never_does_not() {
+    let dir = TempDir::new().unwrap();
+    let p = dir.path().join("bad.toml");
+    std::fs::write(&p, "[simulation]\nrunz = 1\n").unwrap();
+    let out = cmd()
+        .args(["--color", "always", "validate"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains('\u{1b}'));
+    let out = cmd()
+        .args(["--color", "never", "validate"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains('\u{1b}'));
+}

@@ -1,0 +1,382 @@
+//! `guarantee-sim validate` on good and bad input: every bad-input class
+//! fails with exit code 1, never panics, and names the line and the field.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use tempfile::TempDir;
+
+const FIXTURE: &str = include_str!("fixtures/minimal.toml");
+
+fn cmd() -> Command {
+    let mut c = Command::cargo_bin("guarantee-sim").expect("binary built");
+    c.env("NO_COLOR", "1");
+    c
+}
+
+/// Runs `validate` on `path`, expects exit code 1 and returns stderr.
+fn fails(path: &Path) -> String {
+    let out = cmd().arg("validate").arg(path).output().expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "expected exit 1, stderr:\n{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "panic:\n{stderr}");
+    assert!(stderr.contains("error"), "no error summary:\n{stderr}");
+    stderr
+}
+
+/// Writes the fixture with `replacements` applied into a temp dir.
+fn variant(replacements: &[(&str, &str)]) -> (TempDir, PathBuf) {
+    let mut text = FIXTURE.to_string();
+    for (from, to) in replacements {
+        assert!(text.contains(from), "fixture lacks {from:?}");
+        text = text.replacen(from, to, 1);
+    }
+    write("bad.toml", &text)
+}
+
+fn write(name: &str, text: &str) -> (TempDir, PathBuf) {
+    let dir = TempDir::new().expect("tempdir");
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).expect("write");
+    (dir, path)
+}
+
+/// 1-based line of the first occurrence of `needle` in the file.
+fn line_of(path: &Path, needle: &str) -> usize {
+    let text = std::fs::read_to_string(path).expect("read");
+    text.lines()
+        .position(|l| l.contains(needle))
+        .map(|i| i + 1)
+        .unwrap_or_else(|| panic!("{needle:?} not in file"))
+}
+
+/// Asserts stderr points at `bad.toml:LINE:` and names `field`.
+fn points_at(stderr: &str, path: &Path, needle: &str, field: &str) {
+    let line = line_of(path, needle);
+    let loc = format!("bad.toml:{line}:");
+    assert!(stderr.contains(&loc), "expected {loc} in:\n{stderr}");
+    assert!(stderr.contains(field), "expected `{field}` in:\n{stderr}");
+}
+
+#[test]
+fn fixture_and_bundled_files_validate() {
+    cmd()
+        .arg("validate")
+        .arg("tests/fixtures/minimal.toml")
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(
+            "5 countries, 3 packages (2 feasible, 1 infeasible), 2 scenarios",
+        ));
+    let files: Vec<PathBuf> = std::fs::read_dir("scenarios")
+        .expect("scenarios/ exists")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    assert!(!files.is_empty(), "no scenarios/*.toml");
+    cmd().arg("validate").args(&files).assert().success();
+}
+
+#[test]
+fn infeasible_package_names_constraint_country_and_line() {
+    let out = cmd()
+        .arg("validate")
+        .arg("scenarios/paris-2026.toml")
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let line = stdout
+        .lines()
+        .find(|l| l.contains("`us-ground-troops` is infeasible"))
+        .unwrap_or_else(|| panic!("no infeasible line in:\n{stdout}"));
+    assert!(line.contains("united-states"), "{line}");
+    assert!(line.contains("no-ground-troops"), "{line}");
+    assert!(line.contains("paris-2026.toml:"), "{line}");
+}
+
+#[test]
+fn empty_file() {
+    let (_d, p) = write("bad.toml", "");
+    assert!(fails(&p).contains("empty"));
+    let (_d, p) = write("bad.toml", "  \n\n");
+    assert!(fails(&p).contains("empty"));
+}
+
+#[test]
+fn binary_garbage() {
+    let bytes: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+        .collect();
+    let dir = TempDir::new().unwrap();
+    let p = dir.path().join("bad.toml");
+    std::fs::write(&p, &bytes).unwrap();
+    assert!(fails(&p).contains("not a text file"));
+    // Valid UTF-8 but with NUL bytes.
+    let (_d, p) = write("bad.toml", "a = 1\n\0\0\0");
+    assert!(fails(&p).contains("not a text file"));
+}
+
+#[test]
+fn truncated_file() {
+    let cut = FIXTURE.find("name = \"United Kingdom\"").unwrap() + "name = \"Unit".len();
+    let (_d, p) = write("bad.toml", &FIXTURE[..cut]);
+    let err = fails(&p);
+    let last = FIXTURE[..cut].lines().count();
+    assert!(err.contains(&format!("bad.toml:{last}:")), "{err}");
+    assert!(err.contains("syntax error"), "{err}");
+}
+
+#[test]
+fn huge_file_is_refused_before_parsing() {
+    let dir = TempDir::new().unwrap();
+    let p = dir.path().join("bad.toml");
+    let f = std::fs::File::create(&p).unwrap();
+    f.set_len(50 * 1024 * 1024).unwrap();
+    let err = fails(&p);
+    assert!(err.contains("too large"), "{err}");
+    assert!(err.contains("10 MB"), "{err}");
+}
+
+#[test]
+fn wrong_types() {
+    let (_d, p) = variant(&[("runs = 100", "runs = \"many\"")]);
+    let err = fails(&p);
+    points_at(&err, &p, "runs = \"many\"", "runs");
+    assert!(err.contains("whole number"), "{err}");
+}
+
+#[test]
+fn nan_and_inf() {
+    let (_d, p) = variant(&[
+        ("volatility = 0.01", "volatility = nan"),
+        ("resolve = 0.5", "resolve = -inf"),
+    ]);
+    let err = fails(&p);
+    points_at(&err, &p, "volatility = nan", "volatility");
+    points_at(&err, &p, "resolve = -inf", "resolve");
+    assert!(err.contains("finite"), "{err}");
+    assert!(!err.contains("has no `resolve`"), "follow-on error:\n{err}");
+}
+
+#[test]
+fn negative_troops() {
+    let (_d, p) = variant(&[("france = 6000", "france = -6000")]);
+    let err = fails(&p);
+    points_at(&err, &p, "france = -6000", "troops");
+}
+
+#[test]
+fn probability_above_one() {
+    let (_d, p) = variant(&[("detection_none = 0.2", "detection_none = 1.5")]);
+    let err = fails(&p);
+    points_at(&err, &p, "detection_none = 1.5", "detection_none");
+    let (_d, p) = variant(&[("resolve = 0.9", "resolve = 1.5")]);
+    let err = fails(&p);
+    points_at(&err, &p, "resolve = 1.5", "resolve");
+}
+
+#[test]
+fn extends_cycle() {
+    let dir = TempDir::new().unwrap();
+    std::fs::write(dir.path().join("a.toml"), "extends = \"b.toml\"\n").unwrap();
+    std::fs::write(dir.path().join("b.toml"), "# b\nextends = \"a.toml\"\n").unwrap();
+    let err = fails(&dir.path().join("a.toml"));
+    assert!(err.contains("cycle"), "{err}");
+    assert!(err.contains("a.toml -> "), "{err}");
+    assert!(err.contains("b.toml:2:"), "{err}");
+    assert!(err.contains("extends"), "{err}");
+}
+
+#[test]
+fn missing_parent() {
+    let (_d, p) = write("bad.toml", "# what if\nextends = \"no-such-parent.toml\"\n");
+    let err = fails(&p);
+    assert!(err.contains("no-such-parent.toml"), "{err}");
+    assert!(err.contains("not found"), "{err}");
+    points_at(&err, &p, "extends", "extends");
+}
+
+#[test]
+fn directory() {
+    let dir = TempDir::new().unwrap();
+    assert!(fails(dir.path()).contains("is a directory"));
+}
+
+#[test]
+fn missing_file() {
+    let dir = TempDir::new().unwrap();
+    assert!(fails(&dir.path().join("nope.toml")).contains("not found"));
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let (_d, p) = write("bad.toml", FIXTURE);
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o000)).unwrap();
+    if std::fs::read(&p).is_ok() {
+        // Running as root: permissions do not block reads, so the file is
+        // valid and there is no error to see. Only check that nothing
+        // panics.
+        let out = cmd().arg("validate").arg(&p).output().unwrap();
+        assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+        return;
+    }
+    let err = fails(&p);
+    assert!(err.contains("permission denied"), "{err}");
+}
+
+#[test]
+fn misspelled_key_gets_a_suggestion() {
+    let (_d, p) = variant(&[("horizon_months = 36", "horizn_months = 36")]);
+    let err = fails(&p);
+    points_at(&err, &p, "horizn_months", "horizn_months");
+    assert!(err.contains("did you mean `horizon_months`?"), "{err}");
+
+    let (_d, p) = variant(&[("volatility = 0.05", "volatilty = 0.05")]);
+    let err = fails(&p);
+    points_at(&err, &p, "volatilty", "volatilty");
+    assert!(err.contains("did you mean `volatility`?"), "{err}");
+    assert!(
+        !err.contains("has no `volatility`"),
+        "follow-on error:\n{err}"
+    );
+}
+
+#[test]
+fn unknown_country_gets_a_suggestion() {
+    let (_d, p) = variant(&[("france = 6000", "frnace = 6000")]);
+    let err = fails(&p);
+    points_at(&err, &p, "frnace", "frnace");
+    assert!(err.contains("did you mean `france`?"), "{err}");
+
+    let (_d, p) = variant(&[(
+        "targets = [\"united-states\"]",
+        "targets = [\"united-stats\"]",
+    )]);
+    let err = fails(&p);
+    points_at(&err, &p, "united-stats", "united-stats");
+    assert!(err.contains("did you mean `united-states`?"), "{err}");
+}
+
+#[test]
+fn unknown_coefficient_gets_a_suggestion() {
+    let (_d, p) = variant(&[(
+        "russia_intent = { dist = \"beta\", alpha = 2.0, beta = 5.0 }",
+        "russia_intnet = { dist = \"beta\", alpha = 2.0, beta = 5.0 }",
+    )]);
+    let err = fails(&p);
+    points_at(&err, &p, "russia_intnet", "russia_intnet");
+    assert!(err.contains("did you mean `russia_intent`?"), "{err}");
+}
+
+#[test]
+fn bad_distributions() {
+    let (_d, p) = variant(&[
+        (
+            "month = { dist = \"uniform\", min = 10, max = 20 }",
+            "month = { dist = \"uniform\", min = 20, max = 10 }",
+        ),
+        ("alpha = 2.0, beta = 5.0", "alpha = -2.0, beta = 5.0"),
+        (
+            "choice_temperature = { dist = \"uniform\"",
+            "choice_temperature = { dist = \"unifrom\"",
+        ),
+    ]);
+    let err = fails(&p);
+    points_at(&err, &p, "min = 20, max = 10", "month");
+    points_at(&err, &p, "alpha = -2.0", "alpha");
+    points_at(&err, &p, "unifrom", "did you mean `uniform`?");
+}
+
+#[test]
+fn several_independent_errors_at_once() {
+    let (_d, p) = variant(&[
+        ("horizon_months = 36", "horizn_months = 36"),
+        ("runs = 100", "runs = \"many\""),
+        ("resolve = 0.7", "resolve = 1.5"),
+        ("france = 6000", "frnace = 6000"),
+        ("legal_form = \"none\"", "legal_form = \"nope\""),
+        ("delay_months = 2", "delay_months = -2"),
+    ]);
+    let err = fails(&p);
+    points_at(&err, &p, "horizn_months", "horizn_months");
+    points_at(&err, &p, "runs = \"many\"", "runs");
+    points_at(&err, &p, "resolve = 1.5", "resolve");
+    points_at(&err, &p, "frnace", "frnace");
+    points_at(&err, &p, "legal_form = \"nope\"", "legal_form");
+    points_at(&err, &p, "delay_months = -2", "delay_months");
+    assert!(err.contains("6 errors"), "{err}");
+}
+
+#[test]
+fn missing_fields_point_at_the_table_header() {
+    let (_d, p) = variant(&[
+        ("resolve = 0.9\n", ""),
+        ("kind = \"no-ground-troops\"\n", ""),
+    ]);
+    let err = fails(&p);
+    // The Ukraine entry is the first [[countries]] header.
+    assert!(err.contains("has no `resolve`"), "{err}");
+    assert!(err.contains("has no `kind`"), "{err}");
+    let text = std::fs::read_to_string(&p).unwrap();
+    let header = text.lines().position(|l| l == "[[countries]]").unwrap() + 1;
+    assert!(err.contains(&format!("bad.toml:{header}:")), "{err}");
+}
+
+#[test]
+fn roles_and_duplicates() {
+    let (_d, p) = variant(&[
+        ("role = \"challenger\"", "role = \"defender\""),
+        ("id = \"france-mandate\"", "id = \"uk-needs-us\""),
+    ]);
+    let err = fails(&p);
+    assert!(
+        err.contains("more than one country has role = \"defender\""),
+        "{err}"
+    );
+    assert!(
+        err.contains("no country has role = \"challenger\""),
+        "{err}"
+    );
+    assert!(err.contains("duplicate id `uk-needs-us`"), "{err}");
+}
+
+#[test]
+fn seed_out_of_range() {
+    let (_d, p) = variant(&[("seed = 42", "seed = 18446744073709551615")]);
+    let err = fails(&p);
+    points_at(&err, &p, "seed = ", "out of range");
+    let (_d, p) = variant(&[("seed = 42", "seed = -1")]);
+    let err = fails(&p);
+    points_at(&err, &p, "seed = -1", "seed");
+}
+
+#[test]
+fn several_files_are_checked_and_all_errors_reported() {
+    let (_d1, good) = write("good.toml", FIXTURE);
+    let (_d2, bad) = variant(&[("runs = 100", "runs = 0")]);
+    let out = cmd().arg("validate").arg(&good).arg(&bad).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ok: "));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("runs is 0"));
+}
+
+#[test]
+fn thousands_of_errors_are_capped_and_counted() {
+    let mut text = FIXTURE.to_string();
+    for i in 0..3000 {
+        text += &format!(
+            "\n[[countries]]\nid = \"c{i}\"\nname = \"C\"\nrole = \"guarantor\"\nresolve = 2.0\n"
+        );
+    }
+    let (_d, p) = write("bad.toml", &text);
+    let err = fails(&p);
+    assert!(err.contains("more errors not shown"), "{err}");
+    assert!(err.contains("bad.toml: 9000 errors found"), "{err}");
+}
