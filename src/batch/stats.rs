@@ -31,10 +31,12 @@ pub fn wilson(successes: u64, n: u64) -> Option<Estimate> {
     let denom = 1.0 + z2 / n_f;
     let centre = (p + z2 / (2.0 * n_f)) / denom;
     let half = Z95 * (p * (1.0 - p) / n_f + z2 / (4.0 * n_f * n_f)).sqrt() / denom;
+    // At 0 and n successes the bound is exactly 0 or 1; floating point
+    // would leave it a hair inside.
     Some(Estimate {
         value: p,
-        lower: (centre - half).max(0.0),
-        upper: (centre + half).min(1.0),
+        lower: if successes == 0 { 0.0 } else { (centre - half).max(0.0) },
+        upper: if successes == n { 1.0 } else { (centre + half).min(1.0) },
     })
 }
 
