@@ -7,6 +7,7 @@ pub mod charts;
 pub mod csv;
 pub mod manifest;
 pub mod ranking;
+pub mod readings;
 pub mod tables;
 pub mod views;
 
