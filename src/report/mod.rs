@@ -5,7 +5,9 @@
 pub mod atomic;
 pub mod charts;
 pub mod csv;
+pub mod html;
 pub mod manifest;
+pub mod markdown;
 pub mod ranking;
 pub mod readings;
 pub mod tables;

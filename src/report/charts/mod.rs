@@ -173,6 +173,24 @@ pub struct ChartSpec {
     pub stem: String,
 }
 
+impl ChartSpec {
+    /// A heading for the chart in a report.
+    pub fn heading(&self) -> String {
+        let scenario = self.scenario.as_deref().unwrap_or_default();
+        match self.kind {
+            ChartKind::Heatmap => "Hold rate by package and scenario".to_string(),
+            ChartKind::Robustness => "Robustness: worst case against average".to_string(),
+            ChartKind::HoldRate => format!("Hold rate by package: {scenario}"),
+            ChartKind::Survival => format!("Time to the first major offensive: {scenario}"),
+            ChartKind::Outcomes => format!("How runs end: {scenario}"),
+            ChartKind::Guarantors => format!(
+                "Guarantor honour rates: {} (pooled across scenarios)",
+                self.package.as_deref().unwrap_or_default()
+            ),
+        }
+    }
+}
+
 /// A file-name-safe form of an id.
 fn file_safe(id: &str) -> String {
     id.chars()
