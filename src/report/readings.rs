@@ -60,7 +60,7 @@ pub fn ranking(tables: &Tables) -> String {
     };
     let Some(second) = rows.get(1) else {
         return format!(
-            "{} is the only simulated package: its worst-case hold rate is {} (in {}).",
+            "The only simulated package is {}: its worst-case hold rate is {} (in {}).",
             first.package,
             pct(first.worst_hold_rate),
             first.worst_scenario
@@ -81,7 +81,7 @@ pub fn ranking(tables: &Tables) -> String {
     let gap = points(first.worst_hold_rate, second.worst_hold_rate);
     if overlap {
         format!(
-            "{} has the highest worst-case hold rate, {} (in {}), {} above {} ({} in {}), but {}.",
+            "The highest worst-case hold rate is that of {}, {} (in {}), {} above {} ({} in {}), but {}.",
             first.package,
             pct(first.worst_hold_rate),
             first.worst_scenario,
@@ -93,7 +93,7 @@ pub fn ranking(tables: &Tables) -> String {
         )
     } else {
         format!(
-            "{} is the most robust package: its worst-case hold rate is {} (in {}), {} above {}, the next best ({} in {}).",
+            "The most robust package is {}: its worst-case hold rate is {} (in {}), {} above {}, the next best ({} in {}).",
             first.package,
             pct(first.worst_hold_rate),
             first.worst_scenario,
@@ -187,7 +187,7 @@ pub fn heatmap(tables: &Tables) -> String {
             .min_by(|a, b| a.1.total_cmp(&b.1))
         {
             out.push_str(&format!(
-                " {s} is the hardest scenario: the mean hold rate across packages is {} there.",
+                " The hardest scenario is {s}: the mean hold rate across packages is {} there.",
                 pct(m)
             ));
         }
@@ -340,7 +340,7 @@ pub fn infeasible(tables: &Tables) -> Vec<String> {
         .into_iter()
         .map(|p| {
             format!(
-                "{} ({}) is infeasible and was not simulated: {} [{}].",
+                "Package {} ({}) is infeasible and was not simulated: {} [{}].",
                 p.package, p.package_name, p.reasons, p.constraints
             )
         })
@@ -469,7 +469,7 @@ mod tests {
         let t = two_packages(0.03);
         assert_eq!(
             ranking(&t),
-            "paris-draft is the most robust package: its worst-case hold rate is 62% (in renewed-attack), 9 points above treaty, the next best (53% in renewed-attack)."
+            "The most robust package is paris-draft: its worst-case hold rate is 62% (in renewed-attack), 9 points above treaty, the next best (53% in renewed-attack)."
         );
         assert_eq!(
             hold_rate(&t, "renewed-attack"),
@@ -481,7 +481,9 @@ mod tests {
     fn overlapping_intervals_claim_no_clear_difference() {
         let t = two_packages(0.06);
         let r = ranking(&t);
-        assert!(r.starts_with("paris-draft has the highest worst-case hold rate, 62% (in renewed-attack), 9 points above treaty"), "{r}");
+        assert!(r.starts_with(
+                "The highest worst-case hold rate is that of paris-draft, 62% (in renewed-attack), 9 points above treaty"
+            ), "{r}");
         assert!(r.contains("no clear difference can be claimed"), "{r}");
         let h = hold_rate(&t, "renewed-attack");
         assert!(h.contains("no clear difference can be claimed"), "{h}");

@@ -176,6 +176,9 @@ where
         let y_hi = bar_top + bar_height * k / steps;
         let y_lo = bar_top + bar_height * (k + 1) / steps;
         let value = 1.0 - (f64::from(k) + 0.5) / f64::from(steps);
+        // One pixel of overlap, so no seams show between the slices when
+        // the SVG is scaled.
+        let y_lo = if k + 1 < steps { y_lo + 1 } else { y_lo };
         root.draw(&Rectangle::new(
             [(bar_left, y_hi), (bar_left + bar_width, y_lo)],
             viridis(value).filled(),
