@@ -150,9 +150,6 @@ pub fn left_top() -> Pos {
 pub fn left_bottom() -> Pos {
     Pos::new(HPos::Left, VPos::Bottom)
 }
-pub fn right_bottom() -> Pos {
-    Pos::new(HPos::Right, VPos::Bottom)
-}
 
 /// The provenance line under every chart.
 pub fn footer_text(manifest: &Manifest) -> String {

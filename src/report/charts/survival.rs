@@ -40,7 +40,7 @@ where
         root,
         st,
         &format!("Time to the first major offensive — scenario: {scenario}"),
-        "Kaplan-Meier estimate over runs in which Russia accepted the terms; shaded: 95% interval",
+        "Kaplan-Meier estimate over runs in which Russia accepted the terms; shaded: 95% interval; grey line: half of runs (the median)",
         manifest,
     )?;
     let curves: Vec<(usize, String, Vec<&SurvivalRow>)> = tables
@@ -99,13 +99,7 @@ where
         vec![(0.0, 0.5), (horizon, 0.5)],
         st.stroke(1.0, MUTED),
     )))?;
-    let (_, half_y) = cc.backend_coord(&(horizon, 0.5));
     let (plot_right, _) = cc.backend_coord(&(horizon, 0.5));
-    root.draw(&Text::new(
-        "half of runs".to_string(),
-        (plot_right - st.px(6.0), half_y - st.px(4.0)),
-        st.value().color(&MUTED).pos(right_bottom()),
-    ))?;
     for (i, _, curve) in &curves {
         cc.draw_series(std::iter::once(PathElement::new(
             steps(curve.iter().map(|r| (r.month, r.survival))),
