@@ -1,6 +1,10 @@
 //! `manifest.json`: what produced a run's outputs, enough to reproduce them.
 
+use std::path::Path;
+
 use serde::{Deserialize, Serialize};
+
+use super::ReportError;
 
 /// Provenance of a run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -19,6 +23,10 @@ pub struct Manifest {
     pub scenario_sha256: String,
     /// Every file read, parents first (`extends`).
     pub source_files: Vec<String>,
+    /// Sources the scenario file cites for its numbers (shown in the
+    /// report); empty when it cites none.
+    #[serde(default)]
+    pub sources: Vec<String>,
     /// The scenario file with `extends` resolved: what was simulated.
     pub scenario_resolved: String,
     pub seed: u64,
@@ -54,6 +62,19 @@ pub enum RunStatus {
 
 /// File name of the manifest inside a run's output folder.
 pub const MANIFEST_JSON: &str = "manifest.json";
+
+impl Manifest {
+    /// Reads `manifest.json` from a run's output folder.
+    pub fn load(dir: &Path) -> Result<Manifest, ReportError> {
+        let path = dir.join(MANIFEST_JSON);
+        let error = |message: String| ReportError::Manifest {
+            path: path.clone(),
+            message,
+        };
+        let text = std::fs::read_to_string(&path).map_err(|e| error(e.to_string()))?;
+        serde_json::from_str(&text).map_err(|e| error(format!("not a valid manifest: {e}")))
+    }
+}
 
 /// The commit this binary was built from (set by build.rs when git knows).
 pub fn build_commit() -> Option<String> {

@@ -3,16 +3,21 @@
 //! output folder.
 
 pub mod atomic;
+pub mod charts;
 pub mod csv;
+pub mod html;
 pub mod manifest;
+pub mod markdown;
 pub mod narrative;
 pub mod ranking;
+pub mod readings;
 pub mod tables;
+pub mod views;
 
 use std::path::{Path, PathBuf};
 
 pub use manifest::{Manifest, RunStatus};
-pub use tables::Tables;
+pub use tables::{TableError, Tables};
 
 /// What every output format reads.
 pub struct ReportContext<'a> {
@@ -40,6 +45,11 @@ pub enum ReportError {
     Csv { path: PathBuf, source: ::csv::Error },
     #[error("cannot draw {path}: {message}")]
     Chart { path: PathBuf, message: String },
+    /// A table of an earlier run could not be read back.
+    #[error(transparent)]
+    Table(#[from] TableError),
+    #[error("cannot read {path}: {message}\n  (re-run `guarantee-sim run` to regenerate it)")]
+    Manifest { path: PathBuf, message: String },
 }
 
 impl ReportError {

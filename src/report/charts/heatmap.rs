@@ -1,0 +1,209 @@
+//! Package × scenario grid of hold rates, the value printed in each cell.
+//! Drawn by hand in pixels: both axes are categories.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::bars::text_on;
+use super::style::*;
+use crate::report::views::{hold_estimate, infeasible_packages};
+use crate::report::{Manifest, Tables};
+
+/// Viridis (perceptually uniform, colour-blind safe) at five stops.
+const VIRIDIS: [(f64, (u8, u8, u8)); 5] = [
+    (0.0, (68, 1, 84)),
+    (0.25, (59, 82, 139)),
+    (0.5, (33, 145, 140)),
+    (0.75, (94, 201, 98)),
+    (1.0, (253, 231, 37)),
+];
+
+pub fn viridis(x: f64) -> RGBColor {
+    let x = x.clamp(0.0, 1.0);
+    let i = VIRIDIS
+        .windows(2)
+        .position(|w| x <= w[1].0)
+        .unwrap_or(VIRIDIS.len() - 2);
+    let ((x0, a), (x1, b)) = (VIRIDIS[i], VIRIDIS[i + 1]);
+    let t = (x - x0) / (x1 - x0);
+    let mix = |p: u8, q: u8| (f64::from(p) + t * (f64::from(q) - f64::from(p))).round() as u8;
+    RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+}
+
+enum Cells {
+    Simulated(String),
+    Infeasible(String),
+}
+
+pub fn draw<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    st: &Style,
+    manifest: &Manifest,
+    tables: &Tables,
+) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    let body = frame(
+        root,
+        st,
+        "Hold rate by package and scenario",
+        "Share of runs held or defended, 95% interval in brackets; packages ranked by worst case",
+        manifest,
+    )?;
+    let scenarios = tables.scenarios();
+    let mut rows: Vec<Cells> = tables
+        .robustness
+        .iter()
+        .map(|r| Cells::Simulated(r.package.clone()))
+        .collect();
+    for p in tables.packages() {
+        if !tables.robustness.iter().any(|r| r.package == p) {
+            rows.push(Cells::Simulated(p));
+        }
+    }
+    rows.extend(
+        infeasible_packages(tables)
+            .into_iter()
+            .map(|p| Cells::Infeasible(p.package)),
+    );
+    let label = |c: &Cells| match c {
+        Cells::Simulated(p) | Cells::Infeasible(p) => p.clone(),
+    };
+
+    let (x0, y0) = body.get_base_pixel();
+    let (width, height) = body.dim_in_pixel();
+    let tick = st.tick();
+    let label_width = rows
+        .iter()
+        .map(|r| text_width(root, &label(r), &tick))
+        .max()
+        .unwrap_or(0)
+        + st.px(16.0);
+    let colour_bar_width = st.px(110.0);
+    let header = st.px(TICK_SIZE + 18.0);
+    let grid_left = x0 + label_width;
+    let grid_width = width as i32 - label_width - colour_bar_width;
+    let columns = scenarios.len().max(1) as i32;
+    let cell_w = grid_width / columns;
+    let cell_h = ((height as i32 - header) / rows.len().max(1) as i32).min(st.px(96.0));
+    let grid_top = y0 + header;
+    let gap = st.px(2.0);
+
+    // Scenario names, shrunk if a name is wider than its column.
+    let widest = scenarios
+        .iter()
+        .map(|s| text_width(root, s, &tick))
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    let header_size = TICK_SIZE * (f64::from(cell_w - st.px(8.0)) / f64::from(widest)).min(1.0);
+    for (j, s) in scenarios.iter().enumerate() {
+        let cx = grid_left + j as i32 * cell_w + cell_w / 2;
+        root.draw(&Text::new(
+            s.clone(),
+            (cx, y0 + header / 2),
+            st.bold(header_size).pos(centre()),
+        ))?;
+    }
+    let two_lines = cell_h >= st.px(52.0);
+    for (i, row) in rows.iter().enumerate() {
+        let top = grid_top + i as i32 * cell_h;
+        root.draw(&Text::new(
+            label(row),
+            (grid_left - st.px(10.0), top + cell_h / 2),
+            st.tick().pos(right_centre()),
+        ))?;
+        for (j, s) in scenarios.iter().enumerate() {
+            let left = grid_left + j as i32 * cell_w;
+            let corners = [
+                (left + gap, top + gap),
+                (left + cell_w - gap, top + cell_h - gap),
+            ];
+            let (cx, cy) = (left + cell_w / 2, top + cell_h / 2);
+            let estimate = match row {
+                Cells::Simulated(p) => tables.summary_row(s, p).and_then(hold_estimate),
+                Cells::Infeasible(_) => None,
+            };
+            match estimate {
+                Some(e) => {
+                    let fill = viridis(e.value);
+                    let ink = text_on(fill);
+                    root.draw(&Rectangle::new(corners, fill.filled()))?;
+                    if two_lines {
+                        root.draw(&Text::new(
+                            pct(e.value),
+                            (cx, cy - st.px(9.0)),
+                            st.bold(VALUE_SIZE + 2.0).color(&ink).pos(centre()),
+                        ))?;
+                        root.draw(&Text::new(
+                            format!("({:.0}–{:.0})", e.lower * 100.0, e.upper * 100.0),
+                            (cx, cy + st.px(12.0)),
+                            st.font(VALUE_SIZE - 3.0).color(&ink).pos(centre()),
+                        ))?;
+                    } else {
+                        root.draw(&Text::new(
+                            pct(e.value),
+                            (cx, cy),
+                            st.bold(VALUE_SIZE).color(&ink).pos(centre()),
+                        ))?;
+                    }
+                }
+                None => {
+                    let note = match row {
+                        Cells::Infeasible(_) => "infeasible",
+                        Cells::Simulated(_) => "n/a",
+                    };
+                    root.draw(&Rectangle::new(corners, EMPTY_SLOT.filled()))?;
+                    root.draw(&Rectangle::new(corners, st.stroke(1.0, EMPTY_SLOT_BORDER)))?;
+                    root.draw(&Text::new(
+                        note.to_string(),
+                        (cx, cy),
+                        st.value().color(&MUTED).pos(centre()),
+                    ))?;
+                }
+            }
+        }
+    }
+
+    // Colour bar: the scale from 0% (bottom) to 100% (top).
+    let bar_left = grid_left + columns * cell_w + st.px(28.0);
+    let bar_top = grid_top;
+    let bar_height = (cell_h * rows.len() as i32).max(st.px(120.0));
+    let bar_width = st.px(18.0);
+    let steps = 100;
+    for k in 0..steps {
+        let y_hi = bar_top + bar_height * k / steps;
+        let y_lo = bar_top + bar_height * (k + 1) / steps;
+        let value = 1.0 - (f64::from(k) + 0.5) / f64::from(steps);
+        // One pixel of overlap, so no seams show between the slices when
+        // the SVG is scaled.
+        let y_lo = if k + 1 < steps { y_lo + 1 } else { y_lo };
+        root.draw(&Rectangle::new(
+            [(bar_left, y_hi), (bar_left + bar_width, y_lo)],
+            viridis(value).filled(),
+        ))?;
+    }
+    for k in 0..=4 {
+        let value = f64::from(k) / 4.0;
+        let y = bar_top + bar_height - (f64::from(bar_height) * value).round() as i32;
+        root.draw(&PathElement::new(
+            vec![
+                (bar_left + bar_width, y),
+                (bar_left + bar_width + st.px(5.0), y),
+            ],
+            st.stroke(1.0, MUTED),
+        ))?;
+        root.draw(&Text::new(
+            pct(value),
+            (bar_left + bar_width + st.px(8.0), y),
+            st.value().pos(left_centre()),
+        ))?;
+    }
+    root.draw(&Text::new(
+        "hold rate".to_string(),
+        (bar_left, y0 + header / 2 - st.px(6.0)),
+        st.value().color(&MUTED).pos(left_centre()),
+    ))?;
+    Ok(())
+}

@@ -1,0 +1,269 @@
+//! `report.html`: one self-contained page (charts inlined as SVG, styles
+//! inline, nothing loaded from anywhere) that a report writer can open,
+//! print or mail as it is.
+
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+
+use super::atomic::write_atomic;
+use super::charts::{self, ChartKind, ChartOptions, ChartSpec};
+use super::manifest::RunStatus;
+use super::ranking::ranking_cells;
+use super::{Output, ReportContext, ReportError, readings};
+
+/// File name of the HTML report inside a run's output folder.
+pub const REPORT_HTML: &str = "report.html";
+
+/// The HTML report; draws its own SVG charts with `chart_options` (only
+/// the size, the chart kinds and the guarantor package matter here).
+#[derive(Debug, Clone, Default)]
+pub struct HtmlReport {
+    pub chart_options: ChartOptions,
+}
+
+const STYLE: &str = "
+body { margin: 0; background: #f6f6f6; color: #212121;
+  font-family: system-ui, -apple-system, 'Segoe UI', 'DejaVu Sans', sans-serif; line-height: 1.5; }
+main { max-width: 1240px; margin: 0 auto; padding: 24px 32px 48px; background: #fff; }
+h1 { font-size: 1.9em; margin: 0.4em 0 0.2em; }
+h2 { font-size: 1.4em; margin-top: 1.8em; border-bottom: 1px solid #ddd; padding-bottom: 0.2em; }
+h3 { font-size: 1.1em; margin: 1.4em 0 0.4em; }
+.notice { background: #fff4e5; border-left: 6px solid #e69f00; padding: 10px 14px; }
+.partial { background: #b41e1e; color: #fff; font-weight: bold; padding: 10px 14px; font-size: 1.15em; }
+.question { font-size: 1.15em; font-style: italic; }
+table { border-collapse: collapse; margin: 0.8em 0; font-variant-numeric: tabular-nums; }
+th, td { border-bottom: 1px solid #ddd; padding: 5px 12px; text-align: right; }
+th { background: #f0f0f0; }
+td.name, th.name { text-align: left; }
+dl.provenance { display: grid; grid-template-columns: max-content auto; gap: 4px 16px; }
+dl.provenance dt { font-weight: bold; }
+dl.provenance dd { margin: 0; word-break: break-all; }
+figure { margin: 1em 0 2em; }
+figure svg { width: 100%; height: auto; border: 1px solid #e4e4e4; }
+figcaption { margin-top: 0.4em; }
+";
+
+/// Escapes text for HTML content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Makes plotters' SVG fit inline: scalable to the page width (CSS), with
+/// an accessible name, and without the namespace URL, which inline SVG in
+/// HTML does not need.
+fn inline_svg(svg: &str, label: &str) -> String {
+    let body = match svg.find("viewBox=") {
+        Some(i) if svg.starts_with("<svg") => &svg[i..],
+        _ => return svg.to_string(),
+    };
+    let body = body.replacen(" xmlns=\"http://www.w3.org/2000/svg\"", "", 1);
+    format!("<svg role=\"img\" aria-label=\"{}\" {body}", escape(label))
+}
+
+/// Charts in the order the report shows them: the overview, then each
+/// scenario's charts together, then the guarantors.
+fn report_order(specs: Vec<ChartSpec>, scenarios: &[String]) -> Vec<ChartSpec> {
+    let mut ordered: Vec<ChartSpec> = specs
+        .iter()
+        .filter(|s| matches!(s.kind, ChartKind::Heatmap | ChartKind::Robustness))
+        .cloned()
+        .collect();
+    for scenario in scenarios {
+        ordered.extend(
+            specs
+                .iter()
+                .filter(|s| s.scenario.as_ref() == Some(scenario))
+                .cloned(),
+        );
+    }
+    ordered.extend(
+        specs
+            .iter()
+            .filter(|s| s.kind == ChartKind::Guarantors)
+            .cloned(),
+    );
+    ordered
+}
+
+impl HtmlReport {
+    /// The page as text.
+    pub fn render(&self, ctx: &ReportContext<'_>) -> Result<String, ReportError> {
+        let (t, m) = (ctx.tables, ctx.manifest);
+        let mut h = String::new();
+        let title = if m.title.is_empty() {
+            "guarantee-sim report".to_string()
+        } else {
+            m.title.clone()
+        };
+        let _ = write!(
+            h,
+            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+             <title>{} — guarantee-sim report</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n",
+            escape(&title)
+        );
+        if m.status == RunStatus::Partial {
+            let _ = writeln!(
+                h,
+                "<p class=\"partial\" id=\"partial\">PARTIAL RUN: interrupted after {} of {} runs per package and scenario. The numbers below rest on fewer runs than planned.</p>",
+                m.runs_completed, m.runs_requested
+            );
+        }
+        let _ = writeln!(h, "<h1>{}</h1>", escape(&title));
+        let _ = writeln!(
+            h,
+            "<p class=\"notice\" id=\"notice\"><strong>{}</strong></p>",
+            escape(readings::NOTICE)
+        );
+        let _ = writeln!(
+            h,
+            "<p>Scenario file <code>{}</code>, seed {}, {} runs per package and scenario, guarantee-sim {}.</p>",
+            escape(&m.scenario_file),
+            m.seed,
+            m.runs_completed,
+            escape(&m.version)
+        );
+
+        let _ = writeln!(h, "<h2 id=\"question\">The question</h2>");
+        let _ = writeln!(
+            h,
+            "<p class=\"question\">{}</p>",
+            escape(readings::QUESTION)
+        );
+        let _ = writeln!(
+            h,
+            "<p>A package holds when a run ends with no major offensive, or with one that the guarantees helped to stop. Each package is simulated many times under each scenario; the rates below are shares of those runs.</p>"
+        );
+
+        let _ = writeln!(h, "<h2 id=\"ranking\">Ranking</h2>");
+        let _ = writeln!(h, "<p>{}</p>", escape(&readings::ranking(t)));
+        let (header, rows) = ranking_cells(t);
+        let _ = writeln!(
+            h,
+            "<table>\n<caption>Hold rate (held or defended) by scenario, 95% interval in brackets; ranked by worst case</caption>\n<thead><tr>"
+        );
+        for (i, cell) in header.iter().enumerate() {
+            let class = if i == 1 { " class=\"name\"" } else { "" };
+            let _ = write!(h, "<th{class}>{}</th>", escape(cell));
+        }
+        let _ = writeln!(h, "</tr></thead>\n<tbody>");
+        for row in &rows {
+            let _ = write!(h, "<tr>");
+            for (i, cell) in row.iter().enumerate() {
+                let class = if i == 1 { " class=\"name\"" } else { "" };
+                let _ = write!(h, "<td{class}>{}</td>", escape(cell));
+            }
+            let _ = writeln!(h, "</tr>");
+        }
+        let _ = writeln!(h, "</tbody>\n</table>");
+        let _ = writeln!(h, "<h3>Packages</h3>\n<ul>");
+        for s in t
+            .summary
+            .iter()
+            .filter(|s| Some(&s.scenario) == t.scenarios().first())
+        {
+            let _ = writeln!(
+                h,
+                "<li><code>{}</code>: {}</li>",
+                escape(&s.package),
+                escape(&s.package_name)
+            );
+        }
+        let _ = writeln!(h, "</ul>");
+
+        let infeasible = readings::infeasible(t);
+        let _ = writeln!(h, "<h2 id=\"infeasible\">Infeasible packages</h2>");
+        if infeasible.is_empty() {
+            let _ = writeln!(h, "<p>Every package meets the declared constraints.</p>");
+        } else {
+            let _ = writeln!(h, "<ul>");
+            for line in &infeasible {
+                let _ = writeln!(h, "<li>{}</li>", escape(line));
+            }
+            let _ = writeln!(h, "</ul>");
+        }
+
+        let _ = writeln!(h, "<h2 id=\"charts\">Charts</h2>");
+        let specs = charts::plan(t, &self.chart_options)?;
+        let scenarios = t.scenarios();
+        let mut current_scenario: Option<String> = None;
+        for spec in report_order(specs, &scenarios) {
+            if spec.scenario.is_some() && spec.scenario != current_scenario {
+                current_scenario = spec.scenario.clone();
+                let _ = writeln!(
+                    h,
+                    "<h3>Scenario: {}</h3>",
+                    escape(current_scenario.as_deref().unwrap_or_default())
+                );
+            }
+            let svg = charts::render_svg(
+                ctx,
+                &spec,
+                self.chart_options.width,
+                self.chart_options.height,
+            )?;
+            let _ = writeln!(
+                h,
+                "<figure id=\"chart-{}\">\n{}\n<figcaption><strong>{}.</strong> {}</figcaption>\n</figure>",
+                escape(&spec.stem),
+                inline_svg(&svg, &spec.heading()),
+                escape(&spec.heading()),
+                escape(&readings::for_chart(t, &spec))
+            );
+        }
+
+        let _ = writeln!(h, "<h2 id=\"assumptions\">Key assumptions</h2>\n<ul>");
+        for a in readings::assumptions() {
+            let _ = writeln!(h, "<li>{}</li>", escape(a));
+        }
+        let _ = writeln!(h, "</ul>");
+
+        if !m.sources.is_empty() {
+            let _ = writeln!(
+                h,
+                "<h2 id=\"sources\">Sources of the scenario file</h2>\n<ul>"
+            );
+            for s in &m.sources {
+                let _ = writeln!(h, "<li>{}</li>", escape(s));
+            }
+            let _ = writeln!(h, "</ul>");
+        }
+
+        let _ = writeln!(
+            h,
+            "<h2 id=\"provenance\">Provenance</h2>\n<dl class=\"provenance\">"
+        );
+        for (label, value) in readings::provenance(m) {
+            let _ = writeln!(h, "<dt>{}</dt><dd>{}</dd>", escape(label), escape(&value));
+        }
+        let _ = writeln!(
+            h,
+            "</dl>\n<p>To reproduce: run the same scenario file with the same seed and number of runs with this version of guarantee-sim.</p>\n</main>\n</body>\n</html>"
+        );
+        Ok(h)
+    }
+}
+
+impl Output for HtmlReport {
+    fn name(&self) -> &'static str {
+        "HTML report"
+    }
+
+    fn write(&self, ctx: &ReportContext<'_>, dir: &Path) -> Result<Vec<PathBuf>, ReportError> {
+        let path = dir.join(REPORT_HTML);
+        let page = self.render(ctx)?;
+        write_atomic(&path, page.as_bytes()).map_err(ReportError::io(&path))?;
+        Ok(vec![path])
+    }
+}

@@ -1,0 +1,529 @@
+//! The sentences that read each chart and table, generated from the
+//! numbers, and the fixed texts every report carries. The HTML and
+//! Markdown reports both take their words from here.
+
+use crate::batch::stats::Estimate;
+
+use super::charts::{ChartKind, ChartSpec};
+use super::manifest::{Manifest, RunStatus};
+use super::tables::{SummaryRow, Tables};
+use super::views::{
+    by_hold_rate, hold_estimate, horizon_months, infeasible_packages, intervals_overlap,
+    pooled_guarantors,
+};
+
+/// The question the reports answer.
+pub const QUESTION: &str =
+    "Which guarantee packages hold, under which scenarios, how often, and why do the others fail?";
+
+/// The notice at the top of every report.
+pub const NOTICE: &str = "Exploratory model, not a forecast. The numbers show how outcomes respond to the assumptions in the scenario file; they are not probabilities of real events.";
+
+/// What "no clear difference" rests on, said once wherever it is used.
+const NO_CLEAR_DIFFERENCE: &str =
+    "their 95% intervals overlap, so no clear difference can be claimed between them";
+
+const ASSUMPTIONS: &str = include_str!("assumptions.md");
+
+/// Key assumptions a reader needs, one sentence each.
+pub fn assumptions() -> Vec<&'static str> {
+    ASSUMPTIONS
+        .lines()
+        .filter_map(|l| l.strip_prefix("- "))
+        .collect()
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.0}%", x * 100.0)
+}
+
+/// The difference in whole percentage points, as rounded percentages
+/// show it (so the sentence agrees with the numbers printed beside it).
+fn points(a: f64, b: f64) -> String {
+    let d = (a * 100.0).round() - (b * 100.0).round();
+    if d == 1.0 {
+        "1 point".to_string()
+    } else {
+        format!("{d:.0} points")
+    }
+}
+
+fn interval(e: &Estimate) -> String {
+    format!("{:.0}–{:.0}%", e.lower * 100.0, e.upper * 100.0)
+}
+
+/// The ranking: the most robust package against the runner-up.
+pub fn ranking(tables: &Tables) -> String {
+    let rows = &tables.robustness;
+    let Some(first) = rows.first() else {
+        return "No package was simulated, so there is no ranking.".to_string();
+    };
+    let Some(second) = rows.get(1) else {
+        return format!(
+            "The only simulated package is {}: its worst-case hold rate is {} (in {}).",
+            first.package,
+            pct(first.worst_hold_rate),
+            first.worst_scenario
+        );
+    };
+    let estimate = |package: &str, scenario: &str| {
+        tables
+            .summary_row(scenario, package)
+            .and_then(hold_estimate)
+    };
+    let overlap = match (
+        estimate(&first.package, &first.worst_scenario),
+        estimate(&second.package, &second.worst_scenario),
+    ) {
+        (Some(a), Some(b)) => intervals_overlap(&a, &b),
+        _ => true,
+    };
+    let gap = points(first.worst_hold_rate, second.worst_hold_rate);
+    if overlap {
+        format!(
+            "The highest worst-case hold rate is that of {}, {} (in {}), {} above {} ({} in {}), but {}.",
+            first.package,
+            pct(first.worst_hold_rate),
+            first.worst_scenario,
+            gap,
+            second.package,
+            pct(second.worst_hold_rate),
+            second.worst_scenario,
+            NO_CLEAR_DIFFERENCE
+        )
+    } else {
+        format!(
+            "The most robust package is {}: its worst-case hold rate is {} (in {}), {} above {}, the next best ({} in {}).",
+            first.package,
+            pct(first.worst_hold_rate),
+            first.worst_scenario,
+            gap,
+            second.package,
+            pct(second.worst_hold_rate),
+            second.worst_scenario
+        )
+    }
+}
+
+/// The hold rates under one scenario: who holds most often, by how much.
+pub fn hold_rate(tables: &Tables, scenario: &str) -> String {
+    let rows: Vec<(&SummaryRow, Estimate)> = by_hold_rate(tables, scenario)
+        .into_iter()
+        .filter_map(|r| Some((r, hold_estimate(r)?)))
+        .collect();
+    let mut out = match rows.as_slice() {
+        [] => format!("No run finished under {scenario}."),
+        [(a, ea)] => format!(
+            "Under {scenario}, {} holds in {} of runs (95% interval {}).",
+            a.package,
+            pct(ea.value),
+            interval(ea)
+        ),
+        [(a, ea), (b, eb), ..] if intervals_overlap(ea, eb) => format!(
+            "Under {scenario}, {} ({}) and {} ({}) hold most often; {}.",
+            a.package,
+            pct(ea.value),
+            b.package,
+            pct(eb.value),
+            NO_CLEAR_DIFFERENCE
+        ),
+        [(a, ea), (b, eb), ..] => format!(
+            "Under {scenario}, {} holds most often: in {} of runs (95% interval {}), {} above {} ({}).",
+            a.package,
+            pct(ea.value),
+            interval(ea),
+            points(ea.value, eb.value),
+            b.package,
+            pct(eb.value)
+        ),
+    };
+    if rows.len() >= 3 {
+        let (z, ez) = rows[rows.len() - 1];
+        out.push_str(&format!(
+            " {} holds least often ({}).",
+            z.package,
+            pct(ez.value)
+        ));
+    }
+    out
+}
+
+/// The package × scenario grid: the range and the hardest scenario.
+pub fn heatmap(tables: &Tables) -> String {
+    let cells: Vec<(&SummaryRow, f64)> = tables
+        .summary
+        .iter()
+        .filter_map(|r| Some((r, r.hold_rate?)))
+        .collect();
+    let Some(&(lo, lo_rate)) = cells.iter().min_by(|a, b| a.1.total_cmp(&b.1)) else {
+        return "No run finished, so there are no hold rates to compare.".to_string();
+    };
+    let &(hi, hi_rate) = cells
+        .iter()
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .expect("not empty");
+    let mut out = format!(
+        "Hold rates range from {} ({} in {}) to {} ({} in {}).",
+        pct(lo_rate),
+        lo.package,
+        lo.scenario,
+        pct(hi_rate),
+        hi.package,
+        hi.scenario
+    );
+    let scenarios = tables.scenarios();
+    if scenarios.len() > 1 {
+        let mean = |s: &str| {
+            let rates: Vec<f64> = cells
+                .iter()
+                .filter(|(r, _)| r.scenario == s)
+                .map(|(_, v)| *v)
+                .collect();
+            (!rates.is_empty()).then(|| rates.iter().sum::<f64>() / rates.len() as f64)
+        };
+        if let Some((s, m)) = scenarios
+            .iter()
+            .filter_map(|s| Some((s, mean(s)?)))
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+        {
+            out.push_str(&format!(
+                " The hardest scenario is {s}: the mean hold rate across packages is {} there.",
+                pct(m)
+            ));
+        }
+    }
+    out
+}
+
+/// Median months to the first major offensive under one scenario.
+pub fn survival(tables: &Tables, scenario: &str) -> String {
+    let horizon = horizon_months(tables);
+    let rows: Vec<&SummaryRow> = tables
+        .summary
+        .iter()
+        .filter(|r| r.scenario == scenario && r.runs > 0)
+        .collect();
+    if rows.is_empty() {
+        return format!("No run finished under {scenario}.");
+    }
+    let mut reached: Vec<(&str, u32)> = rows
+        .iter()
+        .filter_map(|r| Some((r.package.as_str(), r.median_months_to_major?)))
+        .collect();
+    reached.sort_by_key(|&(_, m)| m);
+    let not_reached: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.median_months_to_major.is_none())
+        .map(|r| r.package.as_str())
+        .collect();
+    let mut parts = Vec::new();
+    if !reached.is_empty() {
+        let list: Vec<String> = reached
+            .iter()
+            .map(|(p, m)| format!("{m} months for {p}"))
+            .collect();
+        parts.push(format!(
+            "the median time to the first major offensive is {}",
+            join(&list)
+        ));
+    }
+    if !not_reached.is_empty() {
+        parts.push(format!(
+            "for {} the median is not reached within the {horizon}-month horizon (fewer than half of the accepted runs see one)",
+            join(&not_reached.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+        ));
+    }
+    format!("Under {scenario}, {}.", parts.join("; "))
+}
+
+/// Why packages fail under one scenario: the weakest package's most
+/// common way to fail, and where rejection of the terms is most frequent.
+pub fn outcomes(tables: &Tables, scenario: &str) -> String {
+    let rows: Vec<&SummaryRow> = by_hold_rate(tables, scenario)
+        .into_iter()
+        .filter(|r| r.hold_rate.is_some())
+        .collect();
+    let Some(weakest) = rows.last() else {
+        return format!("No run finished under {scenario}.");
+    };
+    let ways = [
+        (weakest.share_eroded, "eroded by unanswered violations"),
+        (
+            weakest.share_failed,
+            if weakest.failure_guarantors_defected.unwrap_or(0.0)
+                > weakest.failure_breakthrough.unwrap_or(0.0)
+            {
+                "failed because guarantors did not honour their commitment"
+            } else {
+                "failed to a breakthrough"
+            },
+        ),
+        (weakest.share_rejected, "rejected: Russia refused the terms"),
+    ];
+    let (share, how) = ways
+        .iter()
+        .map(|(s, how)| (s.unwrap_or(0.0), *how))
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .expect("three ways");
+    let mut out = format!(
+        "Under {scenario}, {} holds least often ({}); its runs most often end {} ({} of runs).",
+        weakest.package,
+        pct(weakest.hold_rate.unwrap_or(0.0)),
+        how,
+        pct(share)
+    );
+    if let Some(r) = rows
+        .iter()
+        .filter(|r| r.share_rejected.unwrap_or(0.0) >= 0.1)
+        .max_by(|a, b| {
+            a.share_rejected
+                .unwrap_or(0.0)
+                .total_cmp(&b.share_rejected.unwrap_or(0.0))
+        })
+    {
+        if r.package != weakest.package || !how.starts_with("rejected") {
+            out.push_str(&format!(
+                " Russia rejects the terms most often under {} ({} of runs).",
+                r.package,
+                pct(r.share_rejected.unwrap_or(0.0))
+            ));
+        }
+    }
+    out
+}
+
+/// Guarantors of one package, pooled across scenarios.
+pub fn guarantors(tables: &Tables, package: &str) -> String {
+    let rows: Vec<(String, u64, Estimate)> = pooled_guarantors(tables, package)
+        .into_iter()
+        .filter_map(|g| Some((g.country_name, g.called, g.rate?)))
+        .collect();
+    match rows.as_slice() {
+        [] => format!("No guarantor of {package} was called to honour its commitment."),
+        [(c, n, e)] => format!(
+            "Pooled across scenarios, {c} honoured its commitment under {package} in {} of {n} calls (95% interval {}).",
+            pct(e.value),
+            interval(e)
+        ),
+        [(hi, hn, he), .., (lo, ln, le)] => {
+            let mut out = format!(
+                "Pooled across scenarios, under {package} {hi} honours its commitment most often when called ({} of {hn} calls) and {lo} least often ({} of {ln} calls)",
+                pct(he.value),
+                pct(le.value)
+            );
+            if intervals_overlap(he, le) {
+                out.push_str(&format!("; {NO_CLEAR_DIFFERENCE}."));
+            } else {
+                out.push('.');
+            }
+            out
+        }
+    }
+}
+
+/// The reading of one chart.
+pub fn for_chart(tables: &Tables, spec: &ChartSpec) -> String {
+    let scenario = spec.scenario.as_deref().unwrap_or_default();
+    match spec.kind {
+        ChartKind::Heatmap => heatmap(tables),
+        ChartKind::Robustness => ranking(tables),
+        ChartKind::HoldRate => hold_rate(tables, scenario),
+        ChartKind::Survival => survival(tables, scenario),
+        ChartKind::Outcomes => outcomes(tables, scenario),
+        ChartKind::Guarantors => guarantors(tables, spec.package.as_deref().unwrap_or_default()),
+    }
+}
+
+/// Infeasible packages, one sentence each.
+pub fn infeasible(tables: &Tables) -> Vec<String> {
+    infeasible_packages(tables)
+        .into_iter()
+        .map(|p| {
+            format!(
+                "Package {} ({}) is infeasible and was not simulated: {} [{}].",
+                p.package, p.package_name, p.reasons, p.constraints
+            )
+        })
+        .collect()
+}
+
+/// Provenance of the run as (label, value) pairs.
+pub fn provenance(manifest: &Manifest) -> Vec<(&'static str, String)> {
+    let status = match manifest.status {
+        RunStatus::Complete => "complete".to_string(),
+        RunStatus::Partial => {
+            "PARTIAL: the run was interrupted before all runs finished".to_string()
+        }
+    };
+    let mut rows = vec![
+        ("status", status),
+        ("scenario file", manifest.scenario_file.clone()),
+        ("scenario title", manifest.title.clone()),
+        ("scenario SHA-256", manifest.scenario_sha256.clone()),
+        ("seed", manifest.seed.to_string()),
+        (
+            "runs per package and scenario",
+            format!(
+                "{} completed of {} requested",
+                manifest.runs_completed, manifest.runs_requested
+            ),
+        ),
+        (
+            "tool version",
+            format!("{} {}", manifest.tool, manifest.version),
+        ),
+        (
+            "git commit",
+            manifest
+                .git_commit
+                .clone()
+                .unwrap_or_else(|| "unknown".to_string()),
+        ),
+    ];
+    if manifest.source_files.len() > 1 {
+        rows.push(("files read", manifest.source_files.join(", ")));
+    }
+    rows
+}
+
+/// "a", "a and b", "a, b and c".
+fn join(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [a] => a.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::tables::RobustnessRow;
+
+    fn summary(scenario: &str, package: &str, rate: f64, half_width: f64) -> SummaryRow {
+        SummaryRow {
+            scenario: scenario.into(),
+            package: package.into(),
+            package_name: package.into(),
+            runs: 1000,
+            hold_rate: Some(rate),
+            hold_lower: Some(rate - half_width),
+            hold_upper: Some(rate + half_width),
+            deterrence_rate: Some(rate),
+            deterrence_lower: Some(rate - half_width),
+            deterrence_upper: Some(rate + half_width),
+            share_rejected: Some(0.1),
+            share_held: Some(rate),
+            share_defended: Some(0.0),
+            share_eroded: Some(0.0),
+            share_failed: Some(0.9 - rate),
+            failure_breakthrough: Some(0.9 - rate),
+            failure_guarantors_defected: Some(0.0),
+            failure_erosion: Some(0.0),
+            failure_rejected_terms: Some(0.1),
+            median_months_to_major: None,
+            mean_violations_detected: Some(0.0),
+            mean_violations_undetected: Some(0.0),
+            mean_incidents: Some(0.0),
+            mean_sanctions_applied: Some(0.0),
+            mean_troop_months: Some(0.0),
+            reference: String::new(),
+            hold_diff_vs_reference: None,
+            hold_diff_lower: None,
+            hold_diff_upper: None,
+        }
+    }
+
+    fn robustness(rank: u32, package: &str, worst: f64, scenario: &str) -> RobustnessRow {
+        RobustnessRow {
+            rank,
+            package: package.into(),
+            package_name: package.into(),
+            worst_hold_rate: worst,
+            worst_scenario: scenario.into(),
+            mean_hold_rate: worst,
+            max_regret: 0.0,
+            max_regret_scenario: scenario.into(),
+            mean_regret: 0.0,
+        }
+    }
+
+    /// Two packages in one scenario, `paris-draft` at 62% and `treaty` at
+    /// 53%, with intervals of the given half-width.
+    fn two_packages(half_width: f64) -> Tables {
+        Tables {
+            summary: vec![
+                summary("renewed-attack", "treaty", 0.53, half_width),
+                summary("renewed-attack", "paris-draft", 0.62, half_width),
+            ],
+            robustness: vec![
+                robustness(1, "paris-draft", 0.62, "renewed-attack"),
+                robustness(2, "treaty", 0.53, "renewed-attack"),
+            ],
+            ..Tables::default()
+        }
+    }
+
+    #[test]
+    fn separated_intervals_name_the_most_robust_package_and_the_gap() {
+        let t = two_packages(0.03);
+        assert_eq!(
+            ranking(&t),
+            "The most robust package is paris-draft: its worst-case hold rate is 62% (in renewed-attack), 9 points above treaty, the next best (53% in renewed-attack)."
+        );
+        assert_eq!(
+            hold_rate(&t, "renewed-attack"),
+            "Under renewed-attack, paris-draft holds most often: in 62% of runs (95% interval 59–65%), 9 points above treaty (53%)."
+        );
+    }
+
+    #[test]
+    fn overlapping_intervals_claim_no_clear_difference() {
+        let t = two_packages(0.06);
+        let r = ranking(&t);
+        assert!(r.starts_with(
+                "The highest worst-case hold rate is that of paris-draft, 62% (in renewed-attack), 9 points above treaty"
+            ), "{r}");
+        assert!(r.contains("no clear difference can be claimed"), "{r}");
+        let h = hold_rate(&t, "renewed-attack");
+        assert!(h.contains("no clear difference can be claimed"), "{h}");
+        assert!(!h.contains("holds most often:"), "{h}");
+    }
+
+    #[test]
+    fn survival_reports_medians_and_an_unreached_median() {
+        let mut t = two_packages(0.03);
+        t.summary[0].median_months_to_major = Some(23);
+        t.survival.push(crate::report::tables::SurvivalRow {
+            scenario: "renewed-attack".into(),
+            package: "treaty".into(),
+            month: 60,
+            at_risk: 1,
+            events: 0,
+            survival: 0.4,
+            lower: 0.3,
+            upper: 0.5,
+        });
+        assert_eq!(
+            survival(&t, "renewed-attack"),
+            "Under renewed-attack, the median time to the first major offensive is 23 months for treaty; for paris-draft the median is not reached within the 60-month horizon (fewer than half of the accepted runs see one)."
+        );
+    }
+
+    #[test]
+    fn the_weakest_package_is_explained_by_its_most_common_failure() {
+        let t = two_packages(0.03);
+        let r = outcomes(&t, "renewed-attack");
+        assert!(
+            r.starts_with("Under renewed-attack, treaty holds least often (53%); its runs most often end failed to a breakthrough (37% of runs)."),
+            "{r}"
+        );
+    }
+
+    #[test]
+    fn assumptions_are_read_from_the_list() {
+        let a = assumptions();
+        assert!(a.len() >= 5);
+        assert!(a[0].contains("not a forecast"));
+    }
+}
