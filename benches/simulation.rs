@@ -51,7 +51,9 @@ fn months_simulated(world: &World, package: usize, scenario: usize) -> u64 {
 
 fn one_run(c: &mut Criterion) {
     let world = bundled();
-    let package = world.package_index("paris-draft").expect("paris-draft exists");
+    let package = world
+        .package_index("paris-draft")
+        .expect("paris-draft exists");
     let mut group = c.benchmark_group("one_run");
     group
         .measurement_time(Duration::from_secs(3))

@@ -25,11 +25,18 @@ fn sim() -> Command {
     c
 }
 
+/// Runs the bundled file into `dir`. Charts and reports are left out
+/// (`--no-charts`) unless `extra` has `--charts`, to keep the tests quick;
+/// tests/cli_chart.rs and tests/report_*.rs cover them.
 fn run_into(dir: &Path, extra: &[&str]) -> std::process::Output {
     let mut c = sim();
     c.args(["run", "scenarios/paris-2026.toml", "--out"])
-        .arg(dir)
-        .args(extra);
+        .arg(dir);
+    if extra.contains(&"--charts") {
+        c.args(extra.iter().filter(|a| **a != "--charts"));
+    } else {
+        c.args(extra).arg("--no-charts");
+    }
     c.output().unwrap()
 }
 
@@ -40,7 +47,7 @@ fn read(dir: &Path, name: &str) -> Vec<u8> {
 #[test]
 fn run_writes_every_output_and_prints_the_ranking() {
     let dir = tempfile::tempdir().unwrap();
-    let out = run_into(dir.path(), &["--runs", "60", "--per-run"]);
+    let out = run_into(dir.path(), &["--runs", "60", "--per-run", "--charts"]);
     assert!(
         out.status.success(),
         "{}",
@@ -58,9 +65,24 @@ fn run_writes_every_output_and_prints_the_ranking() {
         stdout.contains("us-ground-troops"),
         "infeasible package not listed"
     );
-    for name in OUTPUTS.iter().chain(["runs.csv"].iter()) {
+    for name in OUTPUTS
+        .iter()
+        .chain(["runs.csv", "report.html", "report.md"].iter())
+    {
         assert!(dir.path().join(name).is_file(), "{name} missing");
     }
+    for chart in [
+        "heatmap",
+        "robustness",
+        "hold-rate-renewed-attack",
+        "survival-grey-zone",
+    ] {
+        for ext in ["png", "svg"] {
+            let path = dir.path().join("charts").join(format!("{chart}.{ext}"));
+            assert!(path.is_file(), "{} missing", path.display());
+        }
+    }
+    assert!(stdout.contains("report.html"), "{stdout}");
     let summary = String::from_utf8(read(dir.path(), "summary.csv")).unwrap();
     // 7 feasible packages x 6 scenarios, plus the header.
     assert_eq!(summary.lines().count(), 1 + 7 * 6);
@@ -154,7 +176,7 @@ fn replay_reproduces_a_run_exactly() {
         .arg(first.path().join("manifest.json"))
         .arg("--out")
         .arg(again.path())
-        .args(["--threads", "1"])
+        .args(["--threads", "1", "--no-charts"])
         .output()
         .unwrap();
     assert!(
@@ -221,7 +243,7 @@ fn precision_mode_records_that_the_target_was_met() {
 #[test]
 fn an_interrupted_run_writes_partial_results_and_says_so() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = sim()
+    let child = sim()
         .args([
             "run",
             "scenarios/paris-2026.toml",
@@ -229,6 +251,7 @@ fn an_interrupted_run_writes_partial_results_and_says_so() {
             "5000000",
             "--threads",
             "2",
+            "--no-charts",
             "--out",
         ])
         .arg(dir.path())

@@ -35,8 +35,16 @@ pub fn wilson(successes: u64, n: u64) -> Option<Estimate> {
     // would leave it a hair inside.
     Some(Estimate {
         value: p,
-        lower: if successes == 0 { 0.0 } else { (centre - half).max(0.0) },
-        upper: if successes == n { 1.0 } else { (centre + half).min(1.0) },
+        lower: if successes == 0 {
+            0.0
+        } else {
+            (centre - half).max(0.0)
+        },
+        upper: if successes == n {
+            1.0
+        } else {
+            (centre + half).min(1.0)
+        },
     })
 }
 

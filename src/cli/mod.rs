@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::scenario::{Diagnostic, ScenarioErrors};
 
+pub mod chart;
 pub mod common;
 pub mod explain;
 pub mod init;
@@ -24,6 +25,7 @@ EXAMPLES:
   guarantee-sim run                                  simulate the bundled Paris 2026 scenario file
   guarantee-sim explain --package paris-draft --scenario renewed-attack
                                                      tell the story of one run
+  guarantee-sim chart output/paris-2026              redraw its charts (png, svg, sizes)
   guarantee-sim validate scenarios/paris-2026.toml   check a scenario file
   guarantee-sim list scenarios/paris-2026.toml       show its countries, packages, scenarios
   guarantee-sim init my-what-if.toml                 start a what-if file of your own
@@ -59,6 +61,8 @@ pub enum Command {
     Run(run::Args),
     /// Replay one run and tell, month by month, what happened and why.
     Explain(explain::Args),
+    /// Redraw the charts of an earlier run from its CSV files (no new simulation).
+    Chart(chart::Args),
     /// Check scenario files and report every problem with file and line.
     Validate(validate::Args),
     /// Show the countries, packages and scenarios of a scenario file.
@@ -117,6 +121,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let result = match &cli.command {
         Command::Run(args) => run::run(&ctx, args),
         Command::Explain(args) => explain::run(&ctx, args),
+        Command::Chart(args) => chart::run(&ctx, args),
         Command::Validate(args) => validate::run(&ctx, args),
         Command::List(args) => list::run(&ctx, args),
         Command::Init(args) => init::run(&ctx, args),

@@ -15,8 +15,11 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use super::Context;
 use super::common::{Input, load_input, package_index, scenario_index};
 use crate::batch::{BLOCK_RUNS, Completion, Control, Plan, Precision, run_batch};
+use crate::report::charts::{ChartOptions, Charts};
 use crate::report::csv::{CsvTables, RunsCsv};
+use crate::report::html::HtmlReport;
 use crate::report::manifest::{MANIFEST_JSON, PrecisionRecord, build_commit};
+use crate::report::markdown::MarkdownReport;
 use crate::report::ranking::ranking_text;
 use crate::report::{Manifest, Output, ReportContext, RunStatus, Tables};
 use crate::scenario;
@@ -30,8 +33,9 @@ EXAMPLES:
                                                      add runs until every 95% interval is +-1 point
   guarantee-sim run --replay output/paris-2026/manifest.json --out /tmp/check
 
-Outputs go to output/<file name>/ (summary.csv, survival.csv, guarantors.csv,
-robustness.csv, infeasible.csv, manifest.json; runs.csv with --per-run).
+Outputs go to output/<file name>/: summary.csv, survival.csv, guarantors.csv,
+robustness.csv, infeasible.csv, manifest.json (runs.csv with --per-run),
+report.html and report.md, and charts/ with every chart as PNG and SVG.
 The same file, seed and version give the same bytes with any --threads.
 Ctrl-C stops cleanly: finished runs are written and marked partial.";
 
@@ -75,6 +79,11 @@ pub struct Args {
     /// Cap on runs per package and scenario with --precision.
     #[arg(long, value_name = "N", value_parser = parse_count, allow_hyphen_values = true, requires = "precision")]
     pub max_runs: Option<u64>,
+    /// Write only the CSV tables and the manifest: no charts, no report.html
+    /// or report.md (faster; `guarantee-sim chart DIR` can draw them later,
+    /// but the reports need a full run).
+    #[arg(long)]
+    pub no_charts: bool,
     /// Re-run exactly what a manifest.json records (file, seed, runs, selection).
     #[arg(long, value_name = "MANIFEST", conflicts_with_all = ["file", "runs", "seed", "packages", "scenarios", "reference", "precision", "max_runs", "per_run"])]
     pub replay: Option<PathBuf>,
@@ -244,6 +253,13 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
         status,
         scenario_file: input.shown.clone(),
         title: world.title.clone(),
+        sources: input
+            .loaded
+            .spec
+            .meta
+            .as_ref()
+            .map(|m| m.sources.clone())
+            .unwrap_or_default(),
         scenario_sha256: input.loaded.sha256.clone(),
         source_files: input
             .loaded
@@ -283,7 +299,17 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
         tables: &tables,
         manifest: &manifest,
     };
-    let outputs: Vec<Box<dyn Output>> = vec![Box::new(CsvTables)];
+    let chart_options = ChartOptions::default();
+    let mut outputs: Vec<Box<dyn Output>> = vec![Box::new(CsvTables)];
+    if !args.no_charts {
+        outputs.push(Box::new(Charts {
+            options: chart_options.clone(),
+        }));
+        outputs.push(Box::new(HtmlReport {
+            chart_options: chart_options.clone(),
+        }));
+        outputs.push(Box::new(MarkdownReport { chart_options }));
+    }
     for output in &outputs {
         output
             .write(&report, &out_dir)
@@ -317,6 +343,12 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
         );
         print!("{}", ranking_text(&tables));
         println!("\nOutputs in {}/", out_dir.display());
+        if !args.no_charts {
+            println!(
+                "Open {} in a browser for the charts and their readings.",
+                out_dir.join(crate::report::html::REPORT_HTML).display()
+            );
+        }
         println!("Exploratory model, not a forecast: see docs/MODEL.md for its assumptions.");
     }
     if status == RunStatus::Partial {

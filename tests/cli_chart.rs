@@ -1,0 +1,101 @@
+//! `guarantee-sim chart DIR` redraws a run's charts from its CSV files.
+
+use std::fs;
+use std::process::Command;
+
+use assert_cmd::prelude::*;
+use predicates::prelude::*;
+
+fn sim() -> Command {
+    let mut c = Command::cargo_bin("guarantee-sim").unwrap();
+    c.env("NO_COLOR", "1")
+        .current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+#[test]
+fn chart_reproduces_the_runs_charts_byte_for_byte_and_names_broken_files() {
+    let dir = tempfile::tempdir().unwrap();
+    sim()
+        .args([
+            "run",
+            "scenarios/paris-2026.toml",
+            "--runs",
+            "40",
+            "--scenarios",
+            "renewed-attack,grey-zone",
+            "--out",
+        ])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let charts = dir.path().join("charts");
+    let mut originals: Vec<(String, Vec<u8>)> = fs::read_dir(&charts)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    originals.sort();
+    assert!(
+        originals.len() >= 12,
+        "expected the charts of two scenarios, got {}",
+        originals.len()
+    );
+    fs::remove_dir_all(&charts).unwrap();
+
+    sim().arg("chart").arg(dir.path()).assert().success();
+    for (name, bytes) in &originals {
+        let again = fs::read(charts.join(name)).unwrap();
+        assert!(&again == bytes, "{name} differs when redrawn");
+    }
+
+    sim()
+        .arg("chart")
+        .arg(dir.path())
+        .args([
+            "--format", "svg", "--only", "heatmap", "--width", "800", "--height", "600",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1 chart files"));
+    assert!(
+        fs::read_to_string(charts.join("heatmap.svg"))
+            .unwrap()
+            .contains("width=\"800\"")
+    );
+
+    sim()
+        .arg("chart")
+        .arg(dir.path())
+        .args(["--only", "pie"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("unknown chart `pie`"));
+
+    fs::write(dir.path().join("survival.csv"), "scenario,package\nbroken").unwrap();
+    sim()
+        .arg("chart")
+        .arg(dir.path())
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("survival.csv"))
+        .stderr(predicate::str::contains("panicked").not());
+    fs::remove_file(dir.path().join("summary.csv")).unwrap();
+    sim()
+        .arg("chart")
+        .arg(dir.path())
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("summary.csv"));
+    sim()
+        .arg("chart")
+        .arg(dir.path().join("nowhere"))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("is not a folder"));
+}
