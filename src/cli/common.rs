@@ -57,7 +57,7 @@ pub fn load_input(ctx: &Context, file: Option<&Path>) -> Option<Input> {
             let n = loaded.warnings.len();
             if n > 0 {
                 eprintln!(
-                    "note: {shown} has {n} warning{} (troops above pledges, troops kept home by a constraint);                      `guarantee-sim validate {shown}` shows them",
+                    "note: {shown} has {n} warning{} (troops above pledges, troops kept home by a constraint); `guarantee-sim validate {shown}` shows them",
                     if n == 1 { "" } else { "s" }
                 );
             }

@@ -32,7 +32,8 @@ h3 { font-size: 1.1em; margin: 1.4em 0 0.4em; }
 .partial { background: #b41e1e; color: #fff; font-weight: bold; padding: 10px 14px; font-size: 1.15em; }
 .question { font-size: 1.15em; font-style: italic; }
 table { border-collapse: collapse; margin: 0.8em 0; font-variant-numeric: tabular-nums; }
-th, td { border-bottom: 1px solid #ddd; padding: 5px 12px; text-align: right; }
+th, td { border-bottom: 1px solid #ddd; padding: 5px 8px; text-align: right; }
+td { white-space: nowrap; font-size: 0.92em; }
 th { background: #f0f0f0; }
 td.name, th.name { text-align: left; }
 dl.provenance { display: grid; grid-template-columns: max-content auto; gap: 4px 16px; }

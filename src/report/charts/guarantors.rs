@@ -34,7 +34,7 @@ pub fn chart(tables: &Tables, package: &str) -> BarChart {
         title: format!(
             "Guarantor honour rate by country — package: {package}, pooled across scenarios"
         ),
-        subtitle: "Share of calls (an offensive that triggers the guarantee) the country honoured; whiskers: 95% interval".to_string(),
+        subtitle: "Share of calls honoured (a call: a major offensive, or a strike on the country's own troops); whiskers: 95% interval".to_string(),
         x_desc: X_DESC.to_string(),
         rows,
         legend: Vec::new(),

@@ -90,10 +90,12 @@ where
     let grid_top = y0 + header;
     let gap = st.px(2.0);
 
-    // Scenario names, shrunk if a name is wider than its column.
+    // Scenario names, shrunk if a name is wider than its column (measured
+    // in the bold face they are drawn in).
+    let header_style = st.bold(TICK_SIZE);
     let widest = scenarios
         .iter()
-        .map(|s| text_width(root, s, &tick))
+        .map(|s| text_width(root, s, &header_style))
         .max()
         .unwrap_or(1)
         .max(1);
