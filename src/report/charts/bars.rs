@@ -108,18 +108,13 @@ where
         .x_label_area_size(st.px(TICK_SIZE + AXIS_LABEL_SIZE + 28.0))
         .y_label_area_size(label_width)
         .build_cartesian_2d(0.0..1.0, -0.5..(n as f64 - 0.5))?;
-    cc.configure_mesh()
+    st.axes(&mut cc.configure_mesh())
         .disable_y_mesh()
         .y_labels(0)
         .x_labels(6)
         .x_label_formatter(&|x| pct(*x))
         .x_desc(chart.x_desc.clone())
-        .axis_desc_style(st.axis_label())
         .x_label_style(st.tick())
-        .bold_line_style(GRID)
-        .light_line_style(TRANSPARENT)
-        .axis_style(st.stroke(1.0, MUTED))
-        .set_all_tick_mark_size(st.px(5.0))
         .draw()?;
 
     let half = 0.34;

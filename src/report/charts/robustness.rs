@@ -57,19 +57,14 @@ where
         .x_label_area_size(st.px(TICK_SIZE + AXIS_LABEL_SIZE + 28.0))
         .y_label_area_size(st.px(TICK_SIZE * 3.0 + AXIS_LABEL_SIZE + 24.0))
         .build_cartesian_2d(lo..hi, lo..hi)?;
-    cc.configure_mesh()
+    st.axes(&mut cc.configure_mesh())
         .x_labels(6)
         .y_labels(6)
         .x_label_formatter(&|x| pct(*x))
         .y_label_formatter(&|y| pct(*y))
         .x_desc(X_DESC)
         .y_desc(Y_DESC)
-        .axis_desc_style(st.axis_label())
         .label_style(st.tick())
-        .bold_line_style(GRID)
-        .light_line_style(TRANSPARENT)
-        .axis_style(st.stroke(1.0, MUTED))
-        .set_all_tick_mark_size(st.px(5.0))
         .draw()?;
     cc.draw_series(std::iter::once(PathElement::new(
         vec![(lo, lo), (hi, hi)],

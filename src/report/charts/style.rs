@@ -4,7 +4,9 @@
 
 use std::sync::Once;
 
+use plotters::chart::MeshStyle;
 use plotters::coord::Shift;
+use plotters::coord::ranged1d::Ranged;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{FontStyle, register_font};
@@ -120,6 +122,24 @@ impl Style {
 
     pub fn stroke(&self, logical_width: f64, colour: RGBColor) -> ShapeStyle {
         colour.stroke_width(self.pxu(logical_width).max(1))
+    }
+
+    /// The house style of axes, axis titles, grid and tick marks, shared by
+    /// every chart with axes (labels and ranges stay with each chart).
+    pub fn axes<'m, 'a, 'b, X, Y, DB>(
+        &self,
+        mesh: &'m mut MeshStyle<'a, 'b, X, Y, DB>,
+    ) -> &'m mut MeshStyle<'a, 'b, X, Y, DB>
+    where
+        X: Ranged,
+        Y: Ranged,
+        DB: DrawingBackend,
+    {
+        mesh.axis_desc_style(self.axis_label())
+            .bold_line_style(GRID)
+            .light_line_style(TRANSPARENT)
+            .axis_style(self.stroke(1.0, MUTED))
+            .set_all_tick_mark_size(self.px(5.0))
     }
 }
 
