@@ -380,3 +380,26 @@ fn thousands_of_errors_are_capped_and_counted() {
     assert!(err.contains("more errors not shown"), "{err}");
     assert!(err.contains("bad.toml: 9000 errors found"), "{err}");
 }
+
+#[test]
+fn a_what_if_file_with_an_error_fits_on_a_screen() {
+    // The bundled parent has warnings by design; in a child file with
+    // errors they are counted in one line, not shown in full.
+    let (_dir, path) = write(
+        "what-if.toml",
+        "extends = \"paris-2026.toml\"\n\n[[scenarios]]\nid = \"renewed-attack\"\ncoefficients = { russia_intent = 1.5 }\n",
+    );
+    let stderr = fails(&path);
+    assert!(stderr.contains("what-if.toml:5:34"), "{stderr}");
+    assert!(stderr.contains("russia_intent"), "{stderr}");
+    assert!(stderr.contains("use a number from 0 to 1"), "{stderr}");
+    assert!(
+        stderr.contains("warnings in the bundled scenario file not shown"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("stay home"),
+        "parent warnings shown in full:\n{stderr}"
+    );
+    assert!(stderr.lines().count() < 25, "too long:\n{stderr}");
+}

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::scenario::{Diagnostic, ScenarioErrors};
+use crate::scenario::{Diagnostic, ScenarioErrors, Severity};
 
 pub mod chart;
 pub mod common;
@@ -92,9 +92,31 @@ impl Context {
     }
 
     /// Prints diagnostics (errors and warnings) to stderr with miette.
+    /// Warnings that sit in a bundled file (a parent the user extends but
+    /// did not write) are counted in one line, so that the user's own
+    /// problems fit on a screen.
     pub fn print_diagnostics(&self, diagnostics: &[Diagnostic]) {
-        if !diagnostics.is_empty() {
-            eprint!("{}", crate::scenario::render(diagnostics, self.color));
+        let in_bundled = |d: &Diagnostic| {
+            d.severity == Severity::Warning
+                && d.location
+                    .as_ref()
+                    .is_some_and(|l| l.path.starts_with(crate::scenario::BUNDLED_PREFIX))
+        };
+        let shown: Vec<Diagnostic> = diagnostics
+            .iter()
+            .filter(|d| !in_bundled(d))
+            .cloned()
+            .collect();
+        if !shown.is_empty() {
+            eprint!("{}", crate::scenario::render(&shown, self.color));
+        }
+        let hidden = diagnostics.len() - shown.len();
+        if hidden > 0 {
+            eprintln!(
+                "note: {hidden} warning{} in the bundled scenario file not shown (`guarantee-sim validate {}` shows them)",
+                if hidden == 1 { "" } else { "s" },
+                crate::cli::common::DEFAULT_SCENARIO
+            );
         }
     }
 

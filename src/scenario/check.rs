@@ -1069,13 +1069,17 @@ pub(crate) fn param_dist(
                 ),
                 _ => format!("values from {a} to {b} are out of range: must be {range_text}"),
             };
+            let help = match dist {
+                ParamDist::Fixed { .. } => format!("use a number {range_text}"),
+                _ => "bound the distribution with min and max inside the allowed range".to_string(),
+            };
             let n = node;
             ctx.error_at(
                 n.file,
                 n.span.clone(),
                 format!("{what}: {msg}"),
                 format!("must be {range_text}"),
-                "bound the distribution with min and max inside the allowed range",
+                help,
             );
         }
     }

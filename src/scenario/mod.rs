@@ -47,6 +47,9 @@ use tree::{FileId, Node, Value};
 /// file from taking minutes to report).
 const MAX_DIAGNOSTICS: usize = 100;
 
+/// How a file embedded in the binary is named in messages.
+pub const BUNDLED_PREFIX: &str = "<bundled>/";
+
 /// Deepest `extends` chain accepted.
 const MAX_EXTENDS_DEPTH: usize = 32;
 
@@ -432,7 +435,7 @@ fn parent_of(
         }
     } else if let Some(text) = bundled(name) {
         SourceFile {
-            path: format!("<bundled>/{name}"),
+            path: format!("{BUNDLED_PREFIX}{name}"),
             disk_path: None,
             text: Arc::from(text),
         }
