@@ -483,7 +483,7 @@ fn progress_bar(quiet: bool) -> ProgressBar {
     }
     let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
     if let Ok(style) = ProgressStyle::with_template(
-        "{spinner} [{elapsed_precise}] {wide_bar} {human_pos}/{human_len} runs ({per_sec}, {eta} left)",
+        "{spinner} [{elapsed_precise}] {wide_bar} {human_pos}/{human_len} runs ({per_sec:0}, {eta} left)",
     ) {
         bar.set_style(style);
     }
