@@ -25,6 +25,12 @@ pub struct StreamLayout {
     strike_offset: u128,
 }
 
+/// Month 0 (the run's set-up: acceptance, every sampled coefficient, event
+/// months and sizes) draws from far out in the stream, so that however
+/// many coefficients and events a file makes uncertain, its draws never
+/// reach the windows of months 1, 2, ... (a stream holds 2^68 words).
+const SETUP_WORD_POS: u128 = 1 << 64;
+
 /// Words reserved for the fixed draws at the start of every month, beyond
 /// the per-country drift draws (a normal draw takes two words, rarely more).
 const FIXED_WORDS: u128 = 64;
@@ -66,10 +72,15 @@ impl RunRng {
         RunRng { rng, layout }
     }
 
-    /// Moves to the start of month `month`'s window (month 0 = set-up).
+    /// Moves to the start of month `month`'s window (month 0 = set-up, in a
+    /// region of its own).
     pub fn start_month(&mut self, month: u32) {
-        self.rng
-            .set_word_pos(u128::from(month) * self.layout.stride);
+        let pos = if month == 0 {
+            SETUP_WORD_POS
+        } else {
+            u128::from(month) * self.layout.stride
+        };
+        self.rng.set_word_pos(pos);
     }
 
     /// A uniform draw in [0, 1).
@@ -199,6 +210,30 @@ mod tests {
         a.start_month(6);
         b.start_month(6);
         assert_eq!(a.uniform(), b.uniform());
+    }
+
+    #[test]
+    fn set_up_draws_never_reach_the_months() {
+        let layout = StreamLayout::new(3);
+        let mut a = RunRng::new(4, "s", 9, layout);
+        let mut b = RunRng::new(4, "s", 9, layout);
+        a.start_month(0);
+        for _ in 0..10_000 {
+            a.normal();
+        }
+        a.start_month(1);
+        b.start_month(1);
+        let first: Vec<f64> = (0..64).map(|_| b.uniform()).collect();
+        // Month 1's window does not hold any set-up draw: a fresh stream at
+        // month 1 and one after 10,000 set-up draws read the same words,
+        // and none equals a set-up draw.
+        let mut c = RunRng::new(4, "s", 9, layout);
+        c.start_month(0);
+        let setup: Vec<f64> = (0..20_000).map(|_| c.uniform()).collect();
+        for (i, u) in first.iter().enumerate() {
+            assert_eq!(*u, a.uniform(), "word {i}");
+            assert!(!setup.contains(u));
+        }
     }
 
     #[test]

@@ -34,6 +34,9 @@ pub struct Workspace {
     resolve: Vec<f64>,
     troops: Vec<f64>,
     capability: Vec<f64>,
+    /// Share of each country's force that arrives in time (see
+    /// [`timeliness`]); kept per run so the monthly loop does no `powf`.
+    timely: Vec<f64>,
     /// Honoured the call of the current major offensive.
     battle_honoured: Vec<bool>,
     /// Indices of the package's guarantors.
@@ -55,6 +58,7 @@ impl Workspace {
             resolve: vec![0.0; n],
             troops: vec![0.0; n],
             capability: vec![0.0; n],
+            timely: vec![1.0; n],
             battle_honoured: vec![false; n],
             guarantors: Vec::with_capacity(n),
             movers: Vec::with_capacity(n),
@@ -77,6 +81,8 @@ impl Workspace {
         self.troops.extend_from_slice(&package.troops);
         self.capability.clear();
         self.capability.resize(n, 0.0);
+        self.timely.clear();
+        self.timely.resize(n, 1.0);
         self.battle_honoured.clear();
         self.battle_honoured.resize(n, false);
         self.guarantors.clear();
@@ -238,6 +244,7 @@ pub fn simulate<R: Recorder>(key: RunKey<'_>, ws: &mut Workspace, rec: &mut R) -
     let terms = PackageTerms::new(&k, package);
     for i in 0..n {
         ws.capability[i] = capability_of(&k, world, package, ws.troops[i], i);
+        ws.timely[i] = timeliness(&k, world, &terms, ws.troops[i], i);
     }
 
     let mut out = Outcome {
@@ -320,9 +327,11 @@ pub fn simulate<R: Recorder>(key: RunKey<'_>, ws: &mut Workspace, rec: &mut R) -
         russia = russia.max(MIN_STRENGTH);
         sanctions *= 1.0 - k.sanctions_decay_per_month;
         grievance *= 1.0 - k.grievance_decay_per_month;
-        ukraine += (k.ukraine_mobilisation_per_month
+        // A month cannot close more than the whole gap to the ceiling.
+        let growth = (k.ukraine_mobilisation_per_month
             + k.reconstruction_growth_per_month * terms.support)
-            * (k.ukraine_strength_ceiling - ukraine)
+            .min(1.0);
+        ukraine += growth * (k.ukraine_strength_ceiling - ukraine)
             - k.ukraine_attrition_per_month * (1.0 - terms.support) * ukraine;
         ukraine = ukraine.max(0.0);
 
@@ -365,7 +374,8 @@ pub fn simulate<R: Recorder>(key: RunKey<'_>, ws: &mut Workspace, rec: &mut R) -
             } else {
                 backstop_expected
             };
-            guarantee += credibility * ws.capability[i] * multiplier * intel_expected;
+            guarantee +=
+                credibility * ws.capability[i] * ws.timely[i] * multiplier * intel_expected;
         }
 
         let balance = russia / (russia + ukraine);
@@ -692,6 +702,7 @@ fn apply_event<R: Recorder>(
                     } else {
                         ws.troops[i] = 0.0;
                         ws.capability[i] = capability_of(&k, world, package, 0.0, i);
+                        ws.timely[i] = timeliness(&k, world, terms, 0.0, i);
                         withdrew += 1;
                     }
                     if R::ENABLED {
@@ -816,8 +827,7 @@ fn fight<R: Recorder>(
                 } else {
                     1.0
                 };
-                let timely = timeliness(&k, world, terms, ws.troops[i], i);
-                contribution += capability * multiplier * timely;
+                contribution += capability * multiplier * ws.timely[i];
             }
             if R::ENABLED {
                 rec.record(TraceEvent::Call {
