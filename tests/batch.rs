@@ -187,3 +187,38 @@ fn a_cancelled_batch_reports_itself_interrupted() {
     assert_eq!(r.completion, Completion::Interrupted);
     assert!(r.cell(0, 0).runs < 5000);
 }
+
+#[test]
+fn an_interrupted_batch_has_advanced_every_scenario_evenly() {
+    // Four scenarios and three threads: a wave of "two blocks per thread"
+    // would end in the middle of a row of scenarios.
+    let mut w = two_package_world();
+    for id in ["u", "v"] {
+        let mut extra = w.scenarios[0].clone();
+        extra.id = id.to_string();
+        w.scenarios.push(extra);
+    }
+    let p = plan(&w, 5000, 3);
+    let cancel = AtomicBool::new(false);
+    // Ctrl-C arrives while the first wave is being merged.
+    let progress = |_: u64, _: u64| cancel.store(true, std::sync::atomic::Ordering::SeqCst);
+    let control = Control {
+        cancel: &cancel,
+        progress: &progress,
+        per_run: false,
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(3)
+        .build()
+        .unwrap();
+    let r = pool
+        .install(|| run_batch::<()>(&w, &p, &control, |_| Ok(())))
+        .unwrap();
+    assert_eq!(r.completion, Completion::Interrupted);
+    let runs: Vec<u64> = r.cells.iter().map(|c| c.runs).collect();
+    assert!(runs[0] > 0 && runs[0] < 5000, "{runs:?}");
+    assert!(
+        runs.iter().all(|&n| n == runs[0]),
+        "scenarios advanced unevenly: {runs:?}"
+    );
+}

@@ -338,3 +338,99 @@ fn an_unwritable_output_folder_is_refused() {
         .failure()
         .stderr(predicate::str::contains("cannot create the output folder"));
 }
+
+#[test]
+fn run_counts_and_precision_targets_have_sane_bounds() {
+    fails_with(&["--runs", "2000000000"], "at most 1000000000");
+    fails_with(&["--precision", "0.00001"], "half-width");
+    fails_with(
+        &[
+            "--precision",
+            "0.05",
+            "--runs",
+            "2000",
+            "--max-runs",
+            "1000",
+        ],
+        "more than --max-runs",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_into(
+        dir.path(),
+        &[
+            "--precision",
+            "0.2",
+            "--max-runs",
+            "500",
+            "--scenarios",
+            "grey-zone",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let m: serde_json::Value = serde_json::from_slice(&read(dir.path(), "manifest.json")).unwrap();
+    assert!(m["runs_completed"].as_u64().unwrap() <= 500, "{m}");
+}
+
+#[test]
+fn a_hand_edited_manifest_is_checked_like_the_command_line() {
+    let first = tempfile::tempdir().unwrap();
+    let out = run_into(first.path(), &["--runs", "20", "--scenarios", "grey-zone"]);
+    assert!(out.status.success());
+    let path = first.path().join("manifest.json");
+    let mut m: serde_json::Value = serde_json::from_slice(&fs::read(&path).unwrap()).unwrap();
+    m["runs_requested"] = 0.into();
+    fs::write(&path, m.to_string()).unwrap();
+    let again = tempfile::tempdir().unwrap();
+    sim()
+        .args(["run", "--no-charts", "--replay"])
+        .arg(&path)
+        .arg("--out")
+        .arg(again.path())
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("must be at least 1"))
+        .stderr(predicate::str::contains("panicked").not());
+    m["runs_requested"] = 20.into();
+    m["precision"] = serde_json::json!({ "half_width": 0.0, "max_runs": 1000, "met": true });
+    fs::write(&path, m.to_string()).unwrap();
+    sim()
+        .args(["run", "--no-charts", "--replay"])
+        .arg(&path)
+        .arg("--out")
+        .arg(again.path())
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--precision"))
+        .stderr(predicate::str::contains("panicked").not());
+}
+
+#[test]
+fn a_new_run_clears_the_earlier_runs_results_from_its_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_into(
+        dir.path(),
+        &["--runs", "20", "--scenarios", "grey-zone", "--per-run"],
+    );
+    assert!(out.status.success());
+    assert!(dir.path().join("runs.csv").is_file());
+    fs::write(dir.path().join("notes.txt"), "mine").unwrap();
+    let out = run_into(
+        dir.path(),
+        &["--runs", "20", "--scenarios", "grey-zone", "--seed", "9"],
+    );
+    assert!(out.status.success());
+    assert!(
+        !dir.path().join("runs.csv").exists(),
+        "a stale runs.csv survived"
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("notes.txt")).unwrap(),
+        "mine"
+    );
+    let m: serde_json::Value = serde_json::from_slice(&read(dir.path(), "manifest.json")).unwrap();
+    assert_eq!(m["seed"], 9);
+}

@@ -130,18 +130,25 @@ pub fn run_batch<E>(
         completion: Completion::Complete,
         precision_met: None,
     };
-    let wave_blocks = (rayon::current_num_threads() * 2).max(1);
+    // A wave is a whole number of block rows (one block of every scenario),
+    // about two blocks per thread, so an interrupted batch has advanced
+    // every scenario by the same runs. Waves are cut as they are needed:
+    // memory does not grow with the number of runs.
+    let scenarios = plan.scenarios.len();
+    let rows_per_wave = (rayon::current_num_threads() * 2)
+        .div_ceil(scenarios.max(1))
+        .max(1);
+    let units = |runs: u64| runs.saturating_mul((scenarios * n_packages) as u64);
     let mut done_runs = 0u64; // per scenario: all scenarios advance together
     let mut target = plan.runs;
     loop {
-        let blocks = blocks_between(done_runs, target, plan.scenarios.len());
-        let planned = |t: u64| t * (plan.scenarios.len() * n_packages) as u64;
-        let mut finished_units = planned(done_runs);
-        for wave in blocks.chunks(wave_blocks) {
+        let mut first = done_runs;
+        while first < target {
             if control.cancel.load(Ordering::SeqCst) {
                 result.completion = Completion::Interrupted;
                 return Ok(result);
             }
+            let (wave, end) = wave_blocks(first, target, scenarios, rows_per_wave);
             let outputs: Vec<BlockOutput> = wave
                 .par_iter()
                 .map_init(
@@ -154,14 +161,14 @@ pub fn run_batch<E>(
                 for (p, cell) in output.cells.iter().enumerate() {
                     result.cells[base + p].merge(cell);
                 }
-                finished_units += (block.end_run - block.first_run) * n_packages as u64;
             }
             if control.per_run {
                 for output in &outputs {
                     records(&output.records)?;
                 }
             }
-            (control.progress)(finished_units, planned(target));
+            first = end;
+            (control.progress)(units(first), units(target));
         }
         done_runs = target;
         let Some(precision) = plan.precision else {
@@ -181,20 +188,28 @@ pub fn run_batch<E>(
 /// capped at `max_runs`; at least one more block.
 fn next_target(done: u64, worst: f64, precision: Precision) -> u64 {
     let ratio = worst / precision.half_width;
-    let needed = (done as f64 * ratio * ratio).ceil() as u64;
-    let rounded = needed.div_ceil(BLOCK_RUNS) * BLOCK_RUNS;
-    rounded.max(done + BLOCK_RUNS).min(precision.max_runs)
+    // `as` saturates a huge or infinite float at u64::MAX; the cap comes
+    // before rounding so nothing can overflow.
+    let needed = ((done as f64 * ratio * ratio).ceil() as u64).min(precision.max_runs);
+    let rounded = needed.div_ceil(BLOCK_RUNS).saturating_mul(BLOCK_RUNS);
+    rounded
+        .max(done.saturating_add(BLOCK_RUNS))
+        .min(precision.max_runs)
 }
 
-/// Blocks covering run indices `from..to` of every scenario, ordered block
-/// first, so that an interrupted batch has advanced all scenarios evenly.
-fn blocks_between(from: u64, to: u64, scenarios: usize) -> Vec<Block> {
-    let mut blocks = Vec::new();
+/// The next wave: up to `rows` rows of blocks from run index `from`
+/// (exclusive end `to`), each row one block of every scenario; returns the
+/// blocks and the run index where the wave ends. Blocks are aligned to
+/// [`BLOCK_RUNS`], so a run index always belongs to the same block whatever
+/// the targets were.
+fn wave_blocks(from: u64, to: u64, scenarios: usize, rows: usize) -> (Vec<Block>, u64) {
+    let mut blocks = Vec::with_capacity(rows * scenarios);
     let mut first = from;
-    while first < to {
-        // Blocks are aligned to BLOCK_RUNS so a run index always belongs to
-        // the same block, whatever the targets were.
-        let end = ((first / BLOCK_RUNS + 1) * BLOCK_RUNS).min(to);
+    for _ in 0..rows {
+        if first >= to {
+            break;
+        }
+        let end = (first / BLOCK_RUNS + 1).saturating_mul(BLOCK_RUNS).min(to);
         for scenario_pos in 0..scenarios {
             blocks.push(Block {
                 scenario_pos,
@@ -204,7 +219,7 @@ fn blocks_between(from: u64, to: u64, scenarios: usize) -> Vec<Block> {
         }
         first = end;
     }
-    blocks
+    (blocks, first)
 }
 
 fn run_block(
@@ -245,8 +260,7 @@ fn run_block(
         }
         if let Some(r) = plan.reference {
             for (pos, cell) in cells.iter_mut().enumerate() {
-                cell.paired_vs_reference
-                    .add(i64::from(holds[pos]) - i64::from(holds[r]));
+                cell.paired_vs_reference.add(holds[pos], holds[r]);
             }
         }
     }
@@ -258,26 +272,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn blocks_are_aligned_and_cover_the_range() {
-        let b = blocks_between(0, 600, 2);
-        let spans: Vec<(usize, u64, u64)> = b
-            .iter()
-            .map(|b| (b.scenario_pos, b.first_run, b.end_run))
-            .collect();
+    fn waves_are_whole_rows_of_aligned_blocks() {
+        let spans = |(blocks, end): (Vec<Block>, u64)| {
+            let v: Vec<(usize, u64, u64)> = blocks
+                .iter()
+                .map(|b| (b.scenario_pos, b.first_run, b.end_run))
+                .collect();
+            (v, end)
+        };
         assert_eq!(
-            spans,
-            vec![
-                (0, 0, 250),
-                (1, 0, 250),
-                (0, 250, 500),
-                (1, 250, 500),
-                (0, 500, 600),
-                (1, 500, 600)
-            ]
+            spans(wave_blocks(0, 600, 2, 2)),
+            (
+                vec![(0, 0, 250), (1, 0, 250), (0, 250, 500), (1, 250, 500)],
+                500
+            )
         );
-        let b = blocks_between(600, 800, 1);
-        assert_eq!((b[0].first_run, b[0].end_run), (600, 750));
-        assert_eq!((b[1].first_run, b[1].end_run), (750, 800));
+        assert_eq!(
+            spans(wave_blocks(500, 600, 2, 2)),
+            (vec![(0, 500, 600), (1, 500, 600)], 600)
+        );
+        assert_eq!(
+            spans(wave_blocks(600, 800, 1, 4)),
+            (vec![(0, 600, 750), (0, 750, 800)], 800)
+        );
+        // A huge target costs one wave of memory, not one entry per block.
+        let (blocks, end) = wave_blocks(0, u64::MAX, 6, 3);
+        assert_eq!((blocks.len(), end), (18, 750));
+        let (blocks, end) = wave_blocks(u64::MAX - 10, u64::MAX, 1, 3);
+        assert_eq!((blocks.len(), end), (1, u64::MAX));
     }
 
     #[test]
@@ -293,5 +315,10 @@ mod tests {
             max_runs: 3000,
         };
         assert_eq!(next_target(1000, 0.02, capped), 3000);
+        let tiny = Precision {
+            half_width: 1e-300,
+            max_runs: u64::MAX,
+        };
+        assert_eq!(next_target(1000, 0.5, tiny), u64::MAX);
     }
 }

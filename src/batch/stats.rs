@@ -3,6 +3,8 @@
 
 /// Two-sided 95% normal quantile.
 pub const Z95: f64 = 1.959_963_984_540_054;
+/// One minus the confidence level of every interval.
+pub const ALPHA95: f64 = 0.05;
 
 /// A point estimate with its 95% interval.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -48,48 +50,85 @@ pub fn wilson(successes: u64, n: u64) -> Option<Estimate> {
     })
 }
 
-/// Running sums of paired differences d = x_i - y_i in {-1, 0, 1}, kept as
-/// integers so merging is exact and order-free.
+/// Counts of a paired comparison of "holds" between two packages on the
+/// same runs, kept as integers so merging is exact and order-free.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct PairedSums {
     pub n: u64,
+    /// Runs in which both held.
+    pub both: u64,
+    /// Sum of the differences x - y (each -1, 0 or 1).
     pub sum: i64,
+    /// Sum of their squares: the number of discordant runs.
     pub sum_sq: u64,
 }
 
 impl PairedSums {
-    pub fn add(&mut self, d: i64) {
+    /// Adds one run: whether the package (`x`) and the reference (`y`) held.
+    pub fn add(&mut self, x: bool, y: bool) {
+        let d = i64::from(x) - i64::from(y);
         self.n += 1;
+        self.both += u64::from(x && y);
         self.sum += d;
-        self.sum_sq += (d * d) as u64;
+        self.sum_sq += d.unsigned_abs();
     }
 
     pub fn merge(&mut self, other: &PairedSums) {
         self.n += other.n;
+        self.both += other.both;
         self.sum += other.sum;
         self.sum_sq += other.sum_sq;
     }
 
-    /// Mean difference with a normal 95% interval from the paired sample
-    /// variance. Pairing on common random numbers removes the between-run
-    /// variance both packages share, so the interval is narrower than that
-    /// of two independent rates.
+    /// Difference in rates with Newcombe's (1998) square-and-add interval
+    /// for paired proportions (his method 10): Wilson intervals of the two
+    /// rates combined with the correlation the pairing induces. Unlike a
+    /// Wald interval it stays inside [-1, 1] and does not collapse to a
+    /// point at small n or when no run is discordant. Pairing on common
+    /// random numbers removes the variance both packages share, so the
+    /// interval is narrower than that of two independent rates.
     pub fn estimate(&self) -> Option<Estimate> {
         if self.n == 0 {
             return None;
         }
-        let n = self.n as f64;
-        let mean = self.sum as f64 / n;
-        let var = if self.n > 1 {
-            ((self.sum_sq as f64) - n * mean * mean).max(0.0) / (n - 1.0)
+        let n = self.n;
+        let a = self.both; // both held
+        let discordant = self.sum_sq;
+        let b = (discordant as i64 + self.sum) as u64 / 2; // only x held
+        let c = discordant - b; // only y held
+        let d = n - a - b - c; // neither
+        let (x, y) = (a + b, a + c);
+        let (w1, w2) = (wilson(x, n)?, wilson(y, n)?);
+        let (p1, p2) = (w1.value, w2.value);
+        let (a, b, c, d, nf) = (a as f64, b as f64, c as f64, d as f64, n as f64);
+        let product = (a + b) * (c + d) * (a + c) * (b + d);
+        let cross = a * d - b * c;
+        // Newcombe's correction of the correlation for continuity.
+        let corrected = if cross > nf / 2.0 {
+            cross - nf / 2.0
+        } else if cross < 0.0 {
+            cross
         } else {
             0.0
         };
-        let half = Z95 * (var / n).sqrt();
+        let phi = if product > 0.0 {
+            corrected / product.sqrt()
+        } else {
+            0.0
+        };
+        let diff = p1 - p2;
+        let (dl1, du1) = (p1 - w1.lower, w1.upper - p1);
+        let (dl2, du2) = (p2 - w2.lower, w2.upper - p2);
+        let below = (dl1 * dl1 - 2.0 * phi * dl1 * du2 + du2 * du2)
+            .max(0.0)
+            .sqrt();
+        let above = (dl2 * dl2 - 2.0 * phi * dl2 * du1 + du1 * du1)
+            .max(0.0)
+            .sqrt();
         Some(Estimate {
-            value: mean,
-            lower: mean - half,
-            upper: mean + half,
+            value: diff,
+            lower: (diff - below).max(-1.0),
+            upper: (diff + above).min(1.0),
         })
     }
 }
@@ -108,7 +147,8 @@ pub struct SurvivalPoint {
 /// without one. Index 0 is the start; runs at risk in month t are those
 /// not yet out before t. The interval is Greenwood's variance on the
 /// log(-log) scale (Kalbfleisch & Prentice), which stays inside [0, 1];
-/// months with no event so far have survival 1 with interval [1, 1].
+/// before the first event the lower bound is the exact one for "n of n
+/// survived". Months after the last run left observation have no row.
 pub fn kaplan_meier(events: &[u64], censored: &[u64]) -> Vec<SurvivalPoint> {
     let total: u64 = events.iter().sum::<u64>() + censored.iter().sum::<u64>();
     let mut at_risk = total;
@@ -122,7 +162,12 @@ pub fn kaplan_meier(events: &[u64], censored: &[u64]) -> Vec<SurvivalPoint> {
             at_risk = at_risk.saturating_sub(events[0] + censored[0]);
         }
         let n = at_risk;
-        if n > 0 && d > 0 {
+        if n == 0 {
+            // Nobody is observed any more (or ever was: every run was
+            // rejected): there is nothing to estimate from here on.
+            break;
+        }
+        if d > 0 {
             survival *= 1.0 - d as f64 / n as f64;
             if n > d {
                 greenwood += d as f64 / (n as f64 * (n - d) as f64);
@@ -135,9 +180,13 @@ pub fn kaplan_meier(events: &[u64], censored: &[u64]) -> Vec<SurvivalPoint> {
                 upper: 0.0,
             }
         } else if survival >= 1.0 {
+            // No event yet among the n runs at risk: Greenwood's variance
+            // is 0, but survival is not known to be 1. The exact
+            // (Clopper-Pearson) lower bound for n survivors out of n is
+            // (alpha/2)^(1/n).
             Estimate {
                 value: 1.0,
-                lower: 1.0,
+                lower: (ALPHA95 / 2.0).powf(1.0 / n as f64),
                 upper: 1.0,
             }
         } else {
@@ -197,17 +246,61 @@ mod tests {
         assert!(wilson(0, 0).is_none());
     }
 
-    #[test]
-    fn paired_differences_have_the_right_mean_and_interval() {
+    fn paired(a: u64, b: u64, c: u64, d: u64) -> PairedSums {
         let mut s = PairedSums::default();
-        for d in [1, 0, 0, -1, 1, 1, 0, 0, 0, 1] {
-            s.add(d);
+        for (count, x, y) in [
+            (a, true, true),
+            (b, true, false),
+            (c, false, true),
+            (d, false, false),
+        ] {
+            for _ in 0..count {
+                s.add(x, y);
+            }
         }
-        let e = s.estimate().unwrap();
-        assert!(close(e.value, 0.3, 1e-12));
-        // sample sd of the ten differences = sqrt((5 - 10*0.09)/9) = 0.6749
-        let half = Z95 * (4.1_f64 / 9.0).sqrt() / 10f64.sqrt();
-        assert!(close(e.upper - e.value, half, 1e-12));
+        s
+    }
+
+    #[test]
+    fn paired_differences_match_newcombes_square_and_add_interval() {
+        // Bentur et al. (2009) airway hyper-responsiveness data, the worked
+        // example of Fagerland, Lydersen and Laake (2013): 1 both, 1 only
+        // before, 7 only after, 12 neither; Newcombe's interval for the
+        // difference -0.286 is -0.507 to -0.026.
+        let e = paired(1, 1, 7, 12).estimate().unwrap();
+        assert!(close(e.value, -6.0 / 21.0, 1e-12));
+        assert!(
+            close(e.lower, -0.507, 5e-4) && close(e.upper, -0.026, 5e-4),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn paired_intervals_stay_honest_at_small_n_and_without_discordant_runs() {
+        // No discordant run among 20: the difference is 0, but not known
+        // to be exactly 0.
+        let e = paired(10, 0, 0, 10).estimate().unwrap();
+        assert_eq!(e.value, 0.0);
+        assert!(e.lower < -0.05 && e.upper > 0.05, "{e:?}");
+        // Two runs that disagree both ways: inside [-1, 1].
+        let e = paired(0, 1, 1, 0).estimate().unwrap();
+        assert!(
+            e.lower >= -1.0 && e.upper <= 1.0 && e.lower < 0.0 && e.upper > 0.0,
+            "{e:?}"
+        );
+        // At large n it agrees with the normal approximation.
+        let e = paired(3000, 500, 200, 6300).estimate().unwrap();
+        let (n, b, c) = (10_000.0_f64, 500.0, 200.0);
+        let mean = (b - c) / n;
+        let se = ((b + c) / n - mean * mean).sqrt() / n.sqrt();
+        assert!(
+            close(e.lower, mean - Z95 * se, 2e-3) && close(e.upper, mean + Z95 * se, 2e-3),
+            "{e:?}"
+        );
+        // Merging blocks equals adding the runs at once.
+        let mut merged = paired(5, 1, 0, 2);
+        merged.merge(&paired(1, 0, 3, 4));
+        assert_eq!(merged, paired(6, 1, 3, 6));
     }
 
     #[test]
@@ -242,5 +335,22 @@ mod tests {
         let km = kaplan_meier(&[0, 1, 0], &[5, 0, 4]);
         assert_eq!(km[0].at_risk, 5);
         assert!(close(km[0].survival.value, 0.8, 1e-12));
+        // Every run rejected: no survival to report.
+        assert!(kaplan_meier(&[0, 0, 0], &[7, 0, 0]).is_empty());
+    }
+
+    #[test]
+    fn before_the_first_event_survival_is_one_with_an_exact_lower_bound() {
+        // 40 runs, no event until month 3.
+        let km = kaplan_meier(&[0, 0, 0, 2], &[0, 0, 0, 38]);
+        assert_eq!(km[0].survival.value, 1.0);
+        assert_eq!(km[0].survival.upper, 1.0);
+        assert!(close(
+            km[0].survival.lower,
+            0.025_f64.powf(1.0 / 40.0),
+            1e-12
+        ));
+        assert!(km[0].survival.lower < 0.92);
+        assert!(close(km[2].survival.value, 0.95, 1e-12));
     }
 }

@@ -41,7 +41,7 @@ pub fn run(_ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
         anyhow::bail!("{} is a directory; name a .toml file", args.path.display());
     }
     let parent = extends_target(&args.path);
-    std::fs::write(&args.path, starter(&parent))
+    crate::report::atomic::write_atomic(&args.path, starter(&parent).as_bytes())
         .with_context(|| format!("cannot write {}", args.path.display()))?;
     println!(
         "wrote {} (extends \"{parent}\")\nnext: guarantee-sim validate {}",

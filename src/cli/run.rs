@@ -89,11 +89,24 @@ pub struct Args {
     pub replay: Option<PathBuf>,
 }
 
+/// Most runs per package and scenario: a billion runs of one cell already
+/// take hours; more is a typo.
+pub const MAX_RUNS: u64 = 1_000_000_000;
+
 fn parse_count(s: &str) -> Result<u64, String> {
     match s.trim().parse::<u64>() {
-        Ok(0) => Err("must be at least 1".to_string()),
-        Ok(n) => Ok(n),
-        Err(_) => Err(format!("expected a whole number of at least 1, got `{s}`")),
+        Ok(n) => check_count(n),
+        Err(_) => Err(format!(
+            "expected a whole number from 1 to {MAX_RUNS}, got `{s}`"
+        )),
+    }
+}
+
+fn check_count(n: u64) -> Result<u64, String> {
+    match n {
+        0 => Err("must be at least 1".to_string()),
+        n if n > MAX_RUNS => Err(format!("must be at most {MAX_RUNS}, got {n}")),
+        n => Ok(n),
     }
 }
 
@@ -112,17 +125,34 @@ fn parse_threads(s: &str) -> Result<usize, String> {
     }
 }
 
+/// Smallest half-width --precision accepts (0.01 percentage points needs
+/// about 100 million runs per cell).
+const MIN_HALF_WIDTH: f64 = 1e-4;
+
 fn parse_precision(s: &str) -> Result<f64, String> {
-    match s.trim().parse::<f64>() {
-        Ok(h) if h > 0.0 && h <= 0.5 => Ok(h),
-        _ => Err(format!(
-            "expected a half-width between 0 and 0.5 (e.g. 0.01 for +-1 point), got `{s}`"
-        )),
+    s.trim()
+        .parse::<f64>()
+        .map_err(|_| String::new())
+        .and_then(check_precision)
+        .map_err(|_| {
+            format!(
+                "expected a half-width from {MIN_HALF_WIDTH} to 0.5 (e.g. 0.01 for +-1 point), got `{s}`"
+            )
+        })
+}
+
+fn check_precision(h: f64) -> Result<f64, String> {
+    if (MIN_HALF_WIDTH..=0.5).contains(&h) {
+        Ok(h)
+    } else {
+        Err(format!("half-width {h} is outside {MIN_HALF_WIDTH} to 0.5"))
     }
 }
 
 /// Default cap on runs with --precision.
 const DEFAULT_MAX_RUNS: u64 = 1_000_000;
+/// First round of runs with --precision when --runs is not given.
+const PILOT_RUNS: u64 = 4 * BLOCK_RUNS;
 /// Reference package for paired differences when none is named.
 const DEFAULT_REFERENCE: &str = "no-guarantee";
 
@@ -135,6 +165,16 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
     };
     let (input, default_out) = match &replay {
         Some(m) => {
+            let version = env!("CARGO_PKG_VERSION");
+            if m.version != version || (m.git_commit.is_some() && m.git_commit != build_commit()) {
+                eprintln!(
+                    "warning: the manifest was written by guarantee-sim {} ({}), this is {version} ({}); \
+                     a different version may give different results",
+                    m.version,
+                    m.git_commit.as_deref().unwrap_or("commit unknown"),
+                    build_commit().as_deref().unwrap_or("commit unknown"),
+                );
+            }
             let name = Path::new(&m.scenario_file)
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
@@ -168,40 +208,31 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
     };
     let world = &input.loaded.world;
 
-    // Everything the user typed is checked before any work starts.
-    let plan = match &replay {
-        Some(m) => Plan {
-            seed: m.seed,
-            runs: m.runs_requested,
-            packages: m
-                .packages
-                .iter()
-                .map(|p| package_index(world, p))
-                .collect::<anyhow::Result<_>>()?,
-            scenarios: m
-                .scenarios
-                .iter()
-                .map(|s| scenario_index(world, s))
-                .collect::<anyhow::Result<_>>()?,
-            reference: None,
-            precision: m.precision.map(|p| Precision {
-                half_width: p.half_width,
-                max_runs: p.max_runs,
-            }),
+    // Everything the user typed (or a manifest says) is checked before any
+    // work starts, on the same path.
+    let request = match &replay {
+        Some(m) => Request {
+            seed: Some(m.seed),
+            runs: Some(m.runs_requested),
+            packages: m.packages.clone(),
+            scenarios: m.scenarios.clone(),
+            reference: m.reference.clone(),
+            precision: m.precision.map(|p| p.half_width),
+            max_runs: m.precision.map(|p| p.max_runs),
+            from_manifest: true,
         },
-        None => build_plan(world, args)?,
+        None => Request {
+            seed: args.seed,
+            runs: args.runs,
+            packages: args.packages.clone(),
+            scenarios: args.scenarios.clone(),
+            reference: args.reference.clone(),
+            precision: args.precision,
+            max_runs: args.max_runs,
+            from_manifest: false,
+        },
     };
-    let mut plan = plan;
-    let reference = match &replay {
-        Some(m) => m.reference.clone(),
-        None => args.reference.clone(),
-    };
-    plan.reference = resolve_reference(
-        world,
-        &mut plan,
-        reference.as_deref(),
-        replay.is_none() && args.reference.is_some(),
-    )?;
+    let plan = build_plan(world, &request)?;
     let per_run = replay.as_ref().map_or(args.per_run, |m| m.per_run);
     let out_dir = args.out.clone().unwrap_or(default_out);
     prepare_output_dir(&out_dir)?;
@@ -361,11 +392,25 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn build_plan(world: &crate::model::params::World, args: &Args) -> anyhow::Result<Plan> {
-    let packages: Vec<usize> = if args.packages.is_empty() {
+/// What to run, from the command line or from a replayed manifest.
+struct Request {
+    seed: Option<u64>,
+    runs: Option<u64>,
+    packages: Vec<String>,
+    scenarios: Vec<String>,
+    reference: Option<String>,
+    precision: Option<f64>,
+    max_runs: Option<u64>,
+    /// A manifest names its reference explicitly even when it is the default.
+    from_manifest: bool,
+}
+
+fn build_plan(world: &crate::model::params::World, request: &Request) -> anyhow::Result<Plan> {
+    let packages: Vec<usize> = if request.packages.is_empty() {
         (0..world.packages.len()).collect()
     } else {
-        args.packages
+        request
+            .packages
             .iter()
             .map(|p| package_index(world, p.trim()))
             .collect::<anyhow::Result<_>>()?
@@ -375,10 +420,11 @@ fn build_plan(world: &crate::model::params::World, args: &Args) -> anyhow::Resul
             "no feasible package to simulate: every package breaks a hard constraint (see `guarantee-sim validate`)"
         );
     }
-    let scenarios: Vec<usize> = if args.scenarios.is_empty() {
+    let scenarios: Vec<usize> = if request.scenarios.is_empty() {
         (0..world.scenarios.len()).collect()
     } else {
-        args.scenarios
+        request
+            .scenarios
             .iter()
             .map(|s| scenario_index(world, s.trim()))
             .collect::<anyhow::Result<_>>()?
@@ -386,19 +432,43 @@ fn build_plan(world: &crate::model::params::World, args: &Args) -> anyhow::Resul
     if scenarios.is_empty() {
         bail!("the scenario file defines no scenarios");
     }
-    let runs = args.runs.unwrap_or(world.default_runs);
-    let precision = args.precision.map(|half_width| Precision {
-        half_width,
-        max_runs: args.max_runs.unwrap_or(DEFAULT_MAX_RUNS).max(BLOCK_RUNS),
-    });
-    Ok(Plan {
-        seed: args.seed.unwrap_or(world.default_seed),
+    let precision = match request.precision {
+        Some(h) => {
+            let half_width = check_precision(h).map_err(|e| anyhow::anyhow!("--precision: {e}"))?;
+            let max_runs = check_count(request.max_runs.unwrap_or(DEFAULT_MAX_RUNS))
+                .map_err(|e| anyhow::anyhow!("--max-runs: {e}"))?
+                .max(BLOCK_RUNS);
+            Some(Precision {
+                half_width,
+                max_runs,
+            })
+        }
+        None => None,
+    };
+    let runs = match (request.runs, precision) {
+        (Some(n), Some(p)) if n > p.max_runs => {
+            bail!("--runs {n} is more than --max-runs {}", p.max_runs)
+        }
+        (Some(n), _) => n,
+        (None, Some(p)) => PILOT_RUNS.min(p.max_runs),
+        (None, None) => world.default_runs,
+    };
+    let runs = check_count(runs).map_err(|e| anyhow::anyhow!("runs: {e}"))?;
+    let mut plan = Plan {
+        seed: request.seed.unwrap_or(world.default_seed),
         runs,
         packages: dedup(packages),
         scenarios: dedup(scenarios),
         reference: None,
         precision,
-    })
+    };
+    plan.reference = resolve_reference(
+        world,
+        &mut plan,
+        request.reference.as_deref(),
+        request.reference.is_some() && !request.from_manifest,
+    )?;
+    Ok(plan)
 }
 
 fn dedup(mut v: Vec<usize>) -> Vec<usize> {
@@ -439,7 +509,8 @@ fn resolve_reference(
     Ok(None)
 }
 
-/// Creates the output folder and proves it is writable before any work.
+/// Creates the output folder, proves it is writable and clears an earlier
+/// run's results, before any work.
 fn prepare_output_dir(dir: &Path) -> anyhow::Result<()> {
     if dir.exists() && !dir.is_dir() {
         bail!("output folder {} exists and is not a folder", dir.display());
@@ -450,7 +521,8 @@ fn prepare_output_dir(dir: &Path) -> anyhow::Result<()> {
     fs::write(&probe, b"")
         .with_context(|| format!("cannot write into the output folder {}", dir.display()))?;
     let _ = fs::remove_file(&probe);
-    Ok(())
+    crate::report::clear_outputs(dir)
+        .with_context(|| format!("cannot clear the earlier results in {}", dir.display()))
 }
 
 fn read_manifest(path: &Path) -> anyhow::Result<Manifest> {

@@ -60,3 +60,43 @@ impl ReportError {
         }
     }
 }
+
+/// Removes the outputs an earlier run left in `dir`, the manifest first, so
+/// a folder never mixes two runs: if this run stops before it writes its
+/// manifest, no manifest vouches for the files. Only files with the names
+/// this tool writes are touched (charts by their kind prefixes).
+pub fn clear_outputs(dir: &Path) -> Result<(), ReportError> {
+    let remove = |path: PathBuf| match std::fs::remove_file(&path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(ReportError::Io { path, source: e })
+        }
+        _ => Ok(()),
+    };
+    remove(dir.join(manifest::MANIFEST_JSON))?;
+    for name in [
+        tables::SUMMARY_CSV,
+        tables::SURVIVAL_CSV,
+        tables::GUARANTORS_CSV,
+        tables::ROBUSTNESS_CSV,
+        tables::INFEASIBLE_CSV,
+        csv::RUNS_CSV,
+        html::REPORT_HTML,
+        markdown::REPORT_MD,
+    ] {
+        remove(dir.join(name))?;
+    }
+    let charts = dir.join(charts::CHARTS_DIR);
+    if let Ok(entries) = std::fs::read_dir(&charts) {
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let ours = charts::ChartKind::ALL
+                .iter()
+                .any(|k| name.starts_with(k.name()))
+                && (name.ends_with(".png") || name.ends_with(".svg"));
+            if ours {
+                remove(entry.path())?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -21,6 +21,8 @@ use crate::model::params::{
 /// Defaults for `[simulation]` (documented in `format.rs`).
 pub(crate) const DEFAULT_HORIZON_MONTHS: i64 = 60;
 pub(crate) const DEFAULT_RUNS: i64 = 1000;
+/// Most runs per package and scenario a file may ask for (as `run --runs`).
+pub(crate) const MAX_RUNS: i64 = 1_000_000_000;
 pub(crate) const DEFAULT_SEED: i64 = 1;
 
 /// Blocs the model knows.
@@ -145,12 +147,12 @@ pub(crate) fn compile(ctx: &mut Ctx, p: &Parsed<'_>) -> Option<World> {
         );
     }
     let runs = sim.runs.unwrap_or(DEFAULT_RUNS);
-    if runs <= 0 {
+    if !(1..=MAX_RUNS).contains(&runs) {
         ctx.error_at(
             sim_node.file,
             at(sim_node, "runs").span.clone(),
-            format!("runs is {runs}, but it must be at least 1"),
-            "must be > 0",
+            format!("runs is {runs}, but it must be from 1 to {MAX_RUNS}"),
+            "must be from 1 to 1000000000",
             "runs per package and scenario (default 1000)",
         );
     }
@@ -880,14 +882,26 @@ fn compile_package(
     }))
 }
 
-/// The allowed range of a coefficient, from its unit.
-fn coefficient_range(unit: &str) -> Option<(f64, f64)> {
+/// The allowed range of a coefficient, from its name and unit. Base
+/// utilities and log-odds may take either sign; weights, rates, sizes and
+/// exponents may not, since a negative one would turn a mechanism around
+/// (e.g. a stronger defence making a breakthrough more likely).
+fn coefficient_range(name: &str, unit: &str) -> Option<(f64, f64)> {
+    const NON_NEGATIVE: (f64, f64) = (0.0, f64::INFINITY);
+    match name {
+        // Below 0.01 the choice is deterministic in practice; 0 divides by zero.
+        "choice_temperature" => return Some((0.01, f64::INFINITY)),
+        // A rally (positive) or a flight (negative) when own troops are struck.
+        "strike_resolve_shift" => return Some((-1.0, 1.0)),
+        "election_shock_sd" => return Some((0.0, 1.0)),
+        _ => {}
+    }
     match unit {
         "probability" | "probability per month" | "index 0-1" | "share per month" => {
             Some((0.0, 1.0))
         }
-        "share" => Some((0.0, f64::INFINITY)),
-        _ => None,
+        "utility" | "logit" => None,
+        _ => Some(NON_NEGATIVE),
     }
 }
 
@@ -918,7 +932,7 @@ fn coefficient(
         return None;
     };
     let info = COEFFICIENTS.get(ix)?;
-    let range = coefficient_range(info.unit);
+    let range = coefficient_range(info.name, info.unit);
     let d = param_dist(ctx, spec, node, &format!("{name} ({})", info.unit), range)?;
     Some((ix, d))
 }

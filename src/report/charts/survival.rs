@@ -71,7 +71,8 @@ where
         .y_label_area_size(st.px(TICK_SIZE * 3.0 + AXIS_LABEL_SIZE + 24.0))
         .build_cartesian_2d(0.0..horizon, 0.0..1.0)?;
     st.axes(&mut cc.configure_mesh())
-        .x_labels(((horizon / 12.0).round() as usize + 1).max(2))
+        // A label a year, at most 21 whatever a (hand-edited) table says.
+        .x_labels(((horizon / 12.0).round() as usize + 1).clamp(2, 21))
         .x_label_formatter(&|x| format!("{x:.0}"))
         .y_labels(6)
         .y_label_formatter(&|y| pct(*y))
