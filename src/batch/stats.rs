@@ -264,7 +264,7 @@ mod tests {
     #[test]
     fn paired_differences_match_newcombes_square_and_add_interval() {
         // Bentur et al. (2009) airway hyper-responsiveness data, the worked
-        // example of Fagerland, Lydersen and Laake (2013): 1 both, 1 only
+        // example of Fagerland, Lydersen and Laake (2014): 1 both, 1 only
         // before, 7 only after, 12 neither; Newcombe's interval for the
         // difference -0.286 is -0.507 to -0.026.
         let e = paired(1, 1, 7, 12).estimate().unwrap();
