@@ -43,6 +43,14 @@ pub struct Workspace {
     guarantors: Vec<usize>,
     /// Indices of countries whose resolve moves (guarantors and economic actors).
     movers: Vec<usize>,
+    /// The movers other than the United States: the coalition whose mean
+    /// resolve pulls its members and sets discretionary sanctions.
+    coalition: Vec<usize>,
+    /// Backstop, intelligence and logistics providers of the package, so
+    /// the monthly loop visits only them.
+    backstops: Vec<usize>,
+    intelligence_providers: Vec<usize>,
+    logistics_providers: Vec<usize>,
     event_month: Vec<u32>,
     event_magnitude: Vec<f64>,
     /// The coefficients drawn for the current run.
@@ -62,6 +70,10 @@ impl Workspace {
             battle_honoured: vec![false; n],
             guarantors: Vec::with_capacity(n),
             movers: Vec::with_capacity(n),
+            coalition: Vec::with_capacity(n),
+            backstops: Vec::with_capacity(n),
+            intelligence_providers: Vec::with_capacity(n),
+            logistics_providers: Vec::with_capacity(n),
             event_month: Vec::new(),
             event_magnitude: Vec::new(),
             coefficients: Coefficients::default(),
@@ -91,6 +103,21 @@ impl Workspace {
         self.movers.clear();
         self.movers
             .extend((0..n).filter(|&i| matches!(c.role[i], Role::Guarantor | Role::Economic)));
+        self.coalition.clear();
+        self.coalition.extend(
+            self.movers
+                .iter()
+                .copied()
+                .filter(|&i| Some(i) != c.united_states),
+        );
+        for (list, flags) in [
+            (&mut self.backstops, &package.backstop),
+            (&mut self.intelligence_providers, &package.intelligence),
+            (&mut self.logistics_providers, &package.logistics),
+        ] {
+            list.clear();
+            list.extend((0..n).filter(|&i| flags[i]));
+        }
         self.event_month.clear();
         self.event_magnitude.clear();
     }
@@ -261,7 +288,8 @@ pub fn simulate<R: Recorder>(key: RunKey<'_>, ws: &mut Workspace, rec: &mut R) -
         russia_intent: k.russia_intent,
     };
 
-    let western_weighted = western_troops_weighted(world, ws, &terms);
+    let mut western_weighted = western_troops_weighted(world, ws, &terms);
+    let mut deployed: f64 = ws.troops.iter().sum();
     let objection = world.objection;
     let acceptance_penalty = objection.map_or(0.0, |o| o.acceptance_penalty_per_10k);
     let p_accept = logistic(
@@ -301,8 +329,10 @@ pub fn simulate<R: Recorder>(key: RunKey<'_>, ws: &mut Workspace, rec: &mut R) -
         let u_incident = rng.uniform();
         let u_discretion = rng.uniform();
 
+        let mut event_fired = false;
         for e in 0..scenario.events.len() {
             if ws.event_month[e] == month {
+                event_fired = true;
                 apply_event(
                     world,
                     package,
@@ -319,7 +349,7 @@ pub fn simulate<R: Recorder>(key: RunKey<'_>, ws: &mut Workspace, rec: &mut R) -
             }
         }
 
-        update_resolve(world, month, &mut rng, ws, rec);
+        let coalition_resolve = update_resolve(world, month, &mut rng, ws, rec);
 
         russia += k.russia_reconstitution_per_month
             * (k.russia_strength_ceiling - russia)
@@ -335,7 +365,11 @@ pub fn simulate<R: Recorder>(key: RunKey<'_>, ws: &mut Workspace, rec: &mut R) -
             - k.ukraine_attrition_per_month * (1.0 - terms.support) * ukraine;
         ukraine = ukraine.max(0.0);
 
-        let western_weighted = western_troops_weighted(world, ws, &terms);
+        // Troops change only when an event (a strike) withdraws them.
+        if event_fired {
+            western_weighted = western_troops_weighted(world, ws, &terms);
+            deployed = ws.troops.iter().sum();
+        }
         let p_incident = k.incident_base_probability
             + objection.map_or(0.0, |o| o.incident_probability_per_10k) * western_weighted;
         if u_incident < p_incident {
@@ -346,24 +380,22 @@ pub fn simulate<R: Recorder>(key: RunKey<'_>, ws: &mut Workspace, rec: &mut R) -
             }
         }
 
-        let deployed: f64 = ws.troops.iter().sum();
         out.troop_months += deployed;
 
         // Russia's expectation of the guarantees.
-        let coalition_resolve = coalition_mean_resolve(world, ws);
         let snap = match package.sanctions_mode {
             SanctionsMode::None => 0.0,
             SanctionsMode::Automatic => terms.snap_severity,
             SanctionsMode::Discretionary => terms.snap_severity * coalition_resolve,
         };
         let backstop_expected = if terms.has_backstop {
-            1.0 + k.backstop_effectiveness * max_over(package.backstop.as_slice(), &ws.resolve)
+            1.0 + k.backstop_effectiveness * max_resolve(&ws.backstops, &ws.resolve)
         } else {
             1.0
         };
         let intel_expected = 1.0
             + k.intelligence_logistics_effectiveness
-                * intelligence_logistics_score(world, package, |i| ws.resolve[i]);
+                * intelligence_logistics_score(world, ws, |i| ws.resolve[i]);
         let mut guarantee = 0.0;
         for &i in &ws.guarantors {
             let own_weighted = ws.troops[i] * terms.proximity / TROOPS_UNIT;
@@ -512,45 +544,40 @@ fn western_troops_weighted(world: &World, ws: &Workspace, terms: &PackageTerms) 
 
 /// Mean resolve of the coalition: guarantors and economic actors other than
 /// the United States.
-fn coalition_mean_resolve(world: &World, ws: &Workspace) -> f64 {
-    let us = world.countries.united_states;
-    let (sum, count) = ws
-        .movers
-        .iter()
-        .filter(|&&i| Some(i) != us)
-        .fold((0.0, 0u32), |(s, n), &i| (s + ws.resolve[i], n + 1));
-    if count == 0 {
-        0.0
-    } else {
-        sum / f64::from(count)
-    }
+fn coalition_mean_resolve(ws: &Workspace) -> f64 {
+    mean_resolve(&ws.coalition, &ws.resolve)
 }
 
-/// Largest value among the flagged countries (0 if none).
-fn max_over(flags: &[bool], values: &[f64]) -> f64 {
-    flags
-        .iter()
-        .zip(values)
-        .filter(|(f, _)| **f)
-        .fold(0.0_f64, |m, (_, v)| m.max(*v))
+fn mean_resolve(members: &[usize], resolve: &[f64]) -> f64 {
+    if members.is_empty() {
+        return 0.0;
+    }
+    let sum: f64 = members.iter().map(|&i| resolve[i]).sum();
+    sum / members.len() as f64
+}
+
+/// Largest resolve among the listed countries (0 if none).
+fn max_resolve(members: &[usize], resolve: &[f64]) -> f64 {
+    members.iter().fold(0.0_f64, |m, &i| m.max(resolve[i]))
 }
 
 /// Mean of the best intelligence and the best logistics provider's
 /// capability, each weighted by `weight(i)` (resolve when expected, 1 or 0
 /// for honoured or not in a battle).
-fn intelligence_logistics_score(world: &World, p: &Package, weight: impl Fn(usize) -> f64) -> f64 {
+fn intelligence_logistics_score(
+    world: &World,
+    ws: &Workspace,
+    weight: impl Fn(usize) -> f64,
+) -> f64 {
     let c = &world.countries;
-    let mut intel = 0.0_f64;
-    let mut logistics = 0.0_f64;
-    for i in 0..c.len() {
-        if p.intelligence[i] {
-            intel = intel.max(c.intelligence[i] * weight(i));
-        }
-        if p.logistics[i] {
-            logistics = logistics.max(c.logistics[i] * weight(i));
-        }
-    }
-    (intel + logistics) / 2.0
+    let best = |providers: &[usize], capability: &[f64]| {
+        providers
+            .iter()
+            .fold(0.0_f64, |m, &i| m.max(capability[i] * weight(i)))
+    };
+    (best(&ws.intelligence_providers, &c.intelligence)
+        + best(&ws.logistics_providers, &c.logistics))
+        / 2.0
 }
 
 fn softmax(utilities: [f64; 4], temperature: f64) -> [f64; 4] {
@@ -582,16 +609,17 @@ fn pick(probabilities: [f64; 4], u: f64) -> Choice {
 /// Drift, cohesion, fatigue and elections, for every country whose resolve
 /// moves. The normal draws happen for every such country in index order
 /// whatever the package, so the stream stays aligned across packages.
+/// Returns the coalition's mean resolve after the update.
 fn update_resolve<R: Recorder>(
     world: &World,
     month: u32,
     rng: &mut RunRng,
     ws: &mut Workspace,
     rec: &mut R,
-) {
+) -> f64 {
     let c = &world.countries;
     let k = ws.coefficients;
-    let coalition = coalition_mean_resolve(world, ws);
+    let coalition = coalition_mean_resolve(ws);
     let us_resolve = c.united_states.map(|u| ws.resolve[u]);
     for m in 0..ws.movers.len() {
         let i = ws.movers[m];
@@ -624,6 +652,7 @@ fn update_resolve<R: Recorder>(
         }
         ws.resolve[i] = r.clamp(0.0, 1.0);
     }
+    coalition_mean_resolve(ws)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -841,9 +870,8 @@ fn fight<R: Recorder>(
             }
         }
     }
-    let honoured_score = intelligence_logistics_score(world, package, |i| {
-        if ws.battle_honoured[i] { 1.0 } else { 0.0 }
-    });
+    let honoured_score =
+        intelligence_logistics_score(world, ws, |i| if ws.battle_honoured[i] { 1.0 } else { 0.0 });
     let defence = (battle.ukraine + contribution)
         * (1.0 + k.intelligence_logistics_effectiveness * honoured_score);
     let attack = battle.russia;
