@@ -18,6 +18,7 @@ use crate::model::params::World;
 use crate::model::{NoTrace, Outcome, RunKey, Workspace, simulate};
 
 pub use aggregate::Cell;
+pub use stats::PairedSums;
 
 /// Runs per block. Fixed, never derived from the thread count, so the
 /// merge order (and every floating-point sum) is the same on any machine.
@@ -71,6 +72,10 @@ pub struct BatchResult {
     /// Cells by `scenario position * packages + package position`.
     pub cells: Vec<Cell>,
     pub packages: usize,
+    /// Paired comparison of every two packages under each scenario, by
+    /// `(scenario position * packages + a) * packages + b` for `a < b`
+    /// (entries with `a >= b` stay empty).
+    pub pairs: Vec<PairedSums>,
     pub completion: Completion,
     /// With a precision target: whether it was met.
     pub precision_met: Option<bool>,
@@ -79,6 +84,12 @@ pub struct BatchResult {
 impl BatchResult {
     pub fn cell(&self, scenario_pos: usize, package_pos: usize) -> &Cell {
         &self.cells[scenario_pos * self.packages + package_pos]
+    }
+
+    /// Paired comparison of packages `a` and `b` (positions, `a < b`) under
+    /// a scenario: how often each held on the same runs.
+    pub fn pair(&self, scenario_pos: usize, a: usize, b: usize) -> &PairedSums {
+        &self.pairs[(scenario_pos * self.packages + a) * self.packages + b]
     }
 
     /// Largest 95% half-width of any hold rate.
@@ -110,6 +121,8 @@ struct Block {
 
 struct BlockOutput {
     cells: Vec<Cell>,
+    /// Packages x packages paired comparisons (a < b filled).
+    pairs: Vec<PairedSums>,
     records: Vec<RunRecord>,
 }
 
@@ -127,6 +140,7 @@ pub fn run_batch<E>(
     let mut result = BatchResult {
         cells: vec![empty; plan.scenarios.len() * n_packages],
         packages: n_packages,
+        pairs: vec![PairedSums::default(); plan.scenarios.len() * n_packages * n_packages],
         completion: Completion::Complete,
         precision_met: None,
     };
@@ -160,6 +174,10 @@ pub fn run_batch<E>(
                 let base = block.scenario_pos * n_packages;
                 for (p, cell) in output.cells.iter().enumerate() {
                     result.cells[base + p].merge(cell);
+                }
+                let pair_base = base * n_packages;
+                for (i, pair) in output.pairs.iter().enumerate() {
+                    result.pairs[pair_base + i].merge(pair);
                 }
             }
             if control.per_run {
@@ -235,7 +253,9 @@ fn run_block(
         .iter()
         .map(|_| Cell::new(world.horizon_months, world.countries.len()))
         .collect();
-    let mut holds = vec![false; plan.packages.len()];
+    let n = plan.packages.len();
+    let mut holds = vec![false; n];
+    let mut pairs = vec![PairedSums::default(); n * n];
     let mut records = Vec::new();
     for run_index in block.first_run..block.end_run {
         for (pos, &p) in plan.packages.iter().enumerate() {
@@ -263,8 +283,17 @@ fn run_block(
                 cell.paired_vs_reference.add(holds[pos], holds[r]);
             }
         }
+        for a in 0..n {
+            for b in a + 1..n {
+                pairs[a * n + b].add(holds[a], holds[b]);
+            }
+        }
     }
-    BlockOutput { cells, records }
+    BlockOutput {
+        cells,
+        pairs,
+        records,
+    }
 }
 
 #[cfg(test)]

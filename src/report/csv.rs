@@ -7,13 +7,14 @@ use serde::{Deserialize, Serialize};
 
 use super::atomic::AtomicFile;
 use super::tables::{
-    GUARANTORS_CSV, INFEASIBLE_CSV, ROBUSTNESS_CSV, SUMMARY_CSV, SURVIVAL_CSV, Tables,
+    GUARANTORS_CSV, INFEASIBLE_CSV, PAIRS_CSV, ROBUSTNESS_CSV, SUMMARY_CSV, SURVIVAL_CSV, Tables,
 };
 use super::{Output, ReportContext, ReportError};
 use crate::batch::RunRecord;
 use crate::model::params::World;
 
-/// summary.csv, survival.csv, guarantors.csv, robustness.csv, infeasible.csv.
+/// summary.csv, survival.csv, guarantors.csv, robustness.csv, infeasible.csv,
+/// pairs.csv.
 pub struct CsvTables;
 
 impl Output for CsvTables {
@@ -29,6 +30,7 @@ impl Output for CsvTables {
             write_csv(&dir.join(GUARANTORS_CSV), &t.guarantors)?,
             write_csv(&dir.join(ROBUSTNESS_CSV), &t.robustness)?,
             write_csv(&dir.join(INFEASIBLE_CSV), &t.infeasible)?,
+            write_csv(&dir.join(PAIRS_CSV), &t.pairs)?,
         ])
     }
 }

@@ -79,6 +79,7 @@ pub fn clear_outputs(dir: &Path) -> Result<(), ReportError> {
         tables::GUARANTORS_CSV,
         tables::ROBUSTNESS_CSV,
         tables::INFEASIBLE_CSV,
+        tables::PAIRS_CSV,
         csv::RUNS_CSV,
         html::REPORT_HTML,
         markdown::REPORT_MD,

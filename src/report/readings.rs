@@ -8,8 +8,8 @@ use super::charts::{ChartKind, ChartSpec};
 use super::manifest::{Manifest, RunStatus};
 use super::tables::{SummaryRow, Tables};
 use super::views::{
-    by_hold_rate, hold_estimate, horizon_months, infeasible_packages, intervals_overlap,
-    pooled_guarantors,
+    Comparison, by_hold_rate, compare_hold_rates, hold_estimate, horizon_months,
+    infeasible_packages, intervals_overlap, pooled_guarantors,
 };
 
 /// The question the reports answer.
@@ -22,6 +22,16 @@ pub const NOTICE: &str = "Exploratory model, not a forecast. The numbers show ho
 /// What "no clear difference" rests on, said once wherever it is used.
 const NO_CLEAR_DIFFERENCE: &str =
     "their 95% intervals overlap, so no clear difference can be claimed between them";
+/// The same for two packages compared on the same runs.
+const NO_CLEAR_PAIRED_DIFFERENCE: &str = "the 95% interval of their paired difference (same runs) includes zero, so no clear difference can be claimed between them";
+
+/// Why no clear difference can be claimed, for a comparison that found none.
+fn no_clear_difference(comparison: Option<Comparison>) -> &'static str {
+    match comparison {
+        Some(Comparison::Paired { .. }) => NO_CLEAR_PAIRED_DIFFERENCE,
+        _ => NO_CLEAR_DIFFERENCE,
+    }
+}
 
 const ASSUMPTIONS: &str = include_str!("assumptions.md");
 
@@ -66,18 +76,12 @@ pub fn ranking(tables: &Tables) -> String {
             first.worst_scenario
         );
     };
-    let estimate = |package: &str, scenario: &str| {
-        tables
-            .summary_row(scenario, package)
-            .and_then(hold_estimate)
-    };
-    let overlap = match (
-        estimate(&first.package, &first.worst_scenario),
-        estimate(&second.package, &second.worst_scenario),
-    ) {
-        (Some(a), Some(b)) => intervals_overlap(&a, &b),
-        _ => true,
-    };
+    let comparison = compare_hold_rates(
+        tables,
+        (&first.worst_scenario, &first.package),
+        (&second.worst_scenario, &second.package),
+    );
+    let overlap = !comparison.is_some_and(Comparison::clear);
     let gap = points(first.worst_hold_rate, second.worst_hold_rate);
     if overlap {
         format!(
@@ -89,7 +93,7 @@ pub fn ranking(tables: &Tables) -> String {
             second.package,
             pct(second.worst_hold_rate),
             second.worst_scenario,
-            NO_CLEAR_DIFFERENCE
+            no_clear_difference(comparison)
         )
     } else {
         format!(
@@ -111,6 +115,9 @@ pub fn hold_rate(tables: &Tables, scenario: &str) -> String {
         .into_iter()
         .filter_map(|r| Some((r, hold_estimate(r)?)))
         .collect();
+    let top_two = |a: &SummaryRow, b: &SummaryRow| {
+        compare_hold_rates(tables, (scenario, &a.package), (scenario, &b.package))
+    };
     let mut out = match rows.as_slice() {
         [] => format!("No run finished under {scenario}."),
         [(a, ea)] => format!(
@@ -119,14 +126,16 @@ pub fn hold_rate(tables: &Tables, scenario: &str) -> String {
             pct(ea.value),
             interval(ea)
         ),
-        [(a, ea), (b, eb), ..] if intervals_overlap(ea, eb) => format!(
-            "Under {scenario}, {} ({}) and {} ({}) hold most often; {}.",
-            a.package,
-            pct(ea.value),
-            b.package,
-            pct(eb.value),
-            NO_CLEAR_DIFFERENCE
-        ),
+        [(a, ea), (b, eb), ..] if !top_two(a, b).is_some_and(Comparison::clear) => {
+            format!(
+                "Under {scenario}, {} ({}) and {} ({}) hold most often; {}.",
+                a.package,
+                pct(ea.value),
+                b.package,
+                pct(eb.value),
+                no_clear_difference(top_two(a, b))
+            )
+        }
         [(a, ea), (b, eb), ..] => format!(
             "Under {scenario}, {} holds most often: in {} of runs (95% interval {}), {} above {} ({}).",
             a.package,
@@ -488,6 +497,45 @@ mod tests {
         let h = hold_rate(&t, "renewed-attack");
         assert!(h.contains("no clear difference can be claimed"), "{h}");
         assert!(!h.contains("holds most often:"), "{h}");
+    }
+
+    fn with_pair(mut t: Tables, lower: f64, upper: f64) -> Tables {
+        t.pairs.push(crate::report::tables::PairRow {
+            scenario: "renewed-attack".into(),
+            package: "treaty".into(),
+            other: "paris-draft".into(),
+            runs: 1000,
+            hold_diff: Some(-0.09),
+            lower: Some(lower),
+            upper: Some(upper),
+            only_package_held: 10,
+            only_other_held: 100,
+        });
+        t
+    }
+
+    #[test]
+    fn under_one_scenario_the_paired_difference_decides() {
+        // The marginal intervals overlap (half-width 6 points around 62%
+        // and 53%), but on the same runs paris-draft holds clearly more
+        // often: the paired interval of treaty - paris-draft excludes 0.
+        let t = with_pair(two_packages(0.06), -0.11, -0.07);
+        let h = hold_rate(&t, "renewed-attack");
+        assert!(h.contains("paris-draft holds most often:"), "{h}");
+        let r = ranking(&t);
+        assert!(
+            r.starts_with("The most robust package is paris-draft"),
+            "{r}"
+        );
+        // A paired interval that includes 0 gives no clear difference, and
+        // says that it is the paired comparison.
+        let t = with_pair(two_packages(0.03), -0.12, 0.01);
+        let h = hold_rate(&t, "renewed-attack");
+        assert!(
+            h.contains("paired difference (same runs) includes zero"),
+            "{h}"
+        );
+        assert!(ranking(&t).contains("no clear difference"));
     }
 
     #[test]

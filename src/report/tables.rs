@@ -79,6 +79,24 @@ pub struct SummaryRow {
     pub hold_diff_upper: Option<f64>,
 }
 
+/// One row of `pairs.csv`: two packages compared on the same runs of one
+/// scenario (common random numbers). This is the comparison to read when
+/// asking whether one package holds more often than another.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PairRow {
+    pub scenario: String,
+    pub package: String,
+    pub other: String,
+    pub runs: u64,
+    /// Hold rate of `package` minus that of `other`.
+    pub hold_diff: Option<f64>,
+    pub lower: Option<f64>,
+    pub upper: Option<f64>,
+    /// Runs in which only `package` held, and only `other` held.
+    pub only_package_held: u64,
+    pub only_other_held: u64,
+}
+
 /// One row of `survival.csv`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SurvivalRow {
@@ -141,6 +159,7 @@ pub struct Tables {
     pub guarantors: Vec<GuarantorRow>,
     pub robustness: Vec<RobustnessRow>,
     pub infeasible: Vec<InfeasibleRow>,
+    pub pairs: Vec<PairRow>,
 }
 
 /// File names of the tables inside a run's output folder.
@@ -149,6 +168,7 @@ pub const SURVIVAL_CSV: &str = "survival.csv";
 pub const GUARANTORS_CSV: &str = "guarantors.csv";
 pub const ROBUSTNESS_CSV: &str = "robustness.csv";
 pub const INFEASIBLE_CSV: &str = "infeasible.csv";
+pub const PAIRS_CSV: &str = "pairs.csv";
 
 /// A table file that could not be read back.
 #[derive(Debug, thiserror::Error)]
@@ -257,6 +277,26 @@ impl Tables {
                 }
             }
         }
+        for (s_pos, &s) in plan.scenarios.iter().enumerate() {
+            for (a_pos, &a) in plan.packages.iter().enumerate() {
+                for (b_pos, &b) in plan.packages.iter().enumerate().skip(a_pos + 1) {
+                    let pair = result.pair(s_pos, a_pos, b_pos);
+                    let (diff, lower, upper) = rounded(pair.estimate());
+                    let only_package = (pair.sum_sq as i64 + pair.sum) as u64 / 2;
+                    t.pairs.push(PairRow {
+                        scenario: world.scenarios[s].id.clone(),
+                        package: world.packages[a].id.clone(),
+                        other: world.packages[b].id.clone(),
+                        runs: pair.n,
+                        hold_diff: diff,
+                        lower,
+                        upper,
+                        only_package_held: only_package,
+                        only_other_held: pair.sum_sq - only_package,
+                    });
+                }
+            }
+        }
         t.robustness = robustness(&t.summary);
         t.infeasible = world
             .infeasible
@@ -282,6 +322,7 @@ impl Tables {
             guarantors: read_table(&dir.join(GUARANTORS_CSV), "guarantors")?,
             robustness: read_table(&dir.join(ROBUSTNESS_CSV), "robustness")?,
             infeasible: read_table(&dir.join(INFEASIBLE_CSV), "infeasible")?,
+            pairs: read_table(&dir.join(PAIRS_CSV), "pairs")?,
         })
     }
 
@@ -293,6 +334,37 @@ impl Tables {
     /// Scenario ids in the order of the summary.
     pub fn scenarios(&self) -> Vec<String> {
         unique(self.summary.iter().map(|r| r.scenario.as_str()))
+    }
+
+    /// Paired difference in hold rate `package - other` under `scenario`
+    /// with its 95% interval, whichever order the pair was stored in.
+    pub fn paired_difference(
+        &self,
+        scenario: &str,
+        package: &str,
+        other: &str,
+    ) -> Option<Estimate> {
+        self.pairs.iter().find_map(|r| {
+            if r.scenario != scenario {
+                return None;
+            }
+            let (value, lower, upper) = (r.hold_diff?, r.lower?, r.upper?);
+            if r.package == package && r.other == other {
+                Some(Estimate {
+                    value,
+                    lower,
+                    upper,
+                })
+            } else if r.package == other && r.other == package {
+                Some(Estimate {
+                    value: -value,
+                    lower: -upper,
+                    upper: -lower,
+                })
+            } else {
+                None
+            }
+        })
     }
 
     pub fn summary_row(&self, scenario: &str, package: &str) -> Option<&SummaryRow> {

@@ -74,6 +74,49 @@ pub fn intervals_overlap(a: &Estimate, b: &Estimate) -> bool {
     a.lower <= b.upper && b.lower <= a.upper
 }
 
+/// How two hold rates were compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Comparison {
+    /// Same scenario: the paired difference on common random numbers;
+    /// `clear` when its 95% interval excludes zero.
+    Paired { clear: bool },
+    /// Different scenarios (independent runs): `clear` when the two 95%
+    /// intervals do not overlap.
+    Separate { clear: bool },
+}
+
+impl Comparison {
+    pub fn clear(self) -> bool {
+        match self {
+            Comparison::Paired { clear } | Comparison::Separate { clear } => clear,
+        }
+    }
+}
+
+/// Compares the hold rates of package `a` under scenario `sa` and package
+/// `b` under `sb`. Under one scenario the runs are paired, and the paired
+/// difference is the honest comparison (overlapping marginal intervals
+/// would hide differences the pairing shows); tables without paired rows
+/// (written by an older version) fall back to the intervals.
+pub fn compare_hold_rates(
+    tables: &Tables,
+    (sa, a): (&str, &str),
+    (sb, b): (&str, &str),
+) -> Option<Comparison> {
+    if sa == sb {
+        if let Some(d) = tables.paired_difference(sa, a, b) {
+            return Some(Comparison::Paired {
+                clear: d.lower > 0.0 || d.upper < 0.0,
+            });
+        }
+    }
+    let ea = hold_estimate(tables.summary_row(sa, a)?)?;
+    let eb = hold_estimate(tables.summary_row(sb, b)?)?;
+    Some(Comparison::Separate {
+        clear: !intervals_overlap(&ea, &eb),
+    })
+}
+
 /// The survival curve of a package under a scenario, by month.
 pub fn survival_curve<'a>(
     tables: &'a Tables,
