@@ -53,8 +53,13 @@ pub fn load_input(ctx: &Context, file: Option<&Path>) -> Option<Input> {
     match result {
         Ok(loaded) => {
             // Warnings are for editing a file (`validate` shows them in
-            // full); here one line is enough.
-            let n = loaded.warnings.len();
+            // full); here one line is enough, and the bundled parent's
+            // warnings (there by design) are not the user's to fix.
+            let n = loaded
+                .warnings
+                .iter()
+                .filter(|d| !super::in_bundled_file(d))
+                .count();
             if n > 0 {
                 eprintln!(
                     "note: {shown} has {n} warning{} (troops above pledges, troops kept home by a constraint); `guarantee-sim validate {shown}` shows them",

@@ -96,15 +96,9 @@ impl Context {
     /// did not write) are counted in one line, so that the user's own
     /// problems fit on a screen.
     pub fn print_diagnostics(&self, diagnostics: &[Diagnostic]) {
-        let in_bundled = |d: &Diagnostic| {
-            d.severity == Severity::Warning
-                && d.location
-                    .as_ref()
-                    .is_some_and(|l| l.path.starts_with(crate::scenario::BUNDLED_PREFIX))
-        };
         let shown: Vec<Diagnostic> = diagnostics
             .iter()
-            .filter(|d| !in_bundled(d))
+            .filter(|d| !in_bundled_file(d))
             .cloned()
             .collect();
         if !shown.is_empty() {
@@ -156,6 +150,15 @@ pub fn run(cli: Cli) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// A warning located in a scenario file built into the binary (a parent the
+/// user extends but did not write).
+pub(crate) fn in_bundled_file(d: &Diagnostic) -> bool {
+    d.severity == Severity::Warning
+        && d.location
+            .as_ref()
+            .is_some_and(|l| l.path.starts_with(crate::scenario::BUNDLED_PREFIX))
 }
 
 /// An error and its causes as one line, "a: b: c", leaving out a cause
