@@ -77,6 +77,25 @@ fn chart_reproduces_the_runs_charts_byte_for_byte_and_names_broken_files() {
         .failure()
         .stderr(predicate::str::contains("unknown chart `pie`"));
 
+    // A number no run can produce is refused with its file and line, not drawn.
+    let summary = fs::read_to_string(dir.path().join("summary.csv")).unwrap();
+    let mut lines: Vec<String> = summary.lines().map(str::to_string).collect();
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let column = header.iter().position(|h| *h == "hold_rate").unwrap();
+    let mut cells: Vec<String> = lines[2].split(',').map(str::to_string).collect();
+    cells[column] = "1e308".to_string();
+    lines[2] = cells.join(",");
+    fs::write(dir.path().join("summary.csv"), lines.join("\n") + "\n").unwrap();
+    sim()
+        .arg("chart")
+        .arg(dir.path())
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("summary.csv, line 3"))
+        .stderr(predicate::str::contains("hold_rate"))
+        .stderr(predicate::str::contains("panicked").not());
+    fs::write(dir.path().join("summary.csv"), summary).unwrap();
+
     fs::write(dir.path().join("survival.csv"), "scenario,package\nbroken").unwrap();
     sim()
         .arg("chart")

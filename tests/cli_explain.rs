@@ -79,3 +79,25 @@ fn explain_refuses_infeasible_and_unknown_packages() {
         .failure()
         .stderr(predicate::str::contains("did you mean `paris-draft`"));
 }
+
+#[test]
+fn output_into_a_closed_pipe_ends_quietly() {
+    let mut child = explain(&[
+        "--package",
+        "paris-draft",
+        "--scenario",
+        "renewed-attack",
+        "--format",
+        "json",
+    ])
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped())
+    .spawn()
+    .unwrap();
+    // The reader goes away before the first byte, as with `| head -c 0`.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_ne!(out.status.code(), Some(101), "{stderr}");
+}

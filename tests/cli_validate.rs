@@ -403,3 +403,15 @@ fn a_what_if_file_with_an_error_fits_on_a_screen() {
     );
     assert!(stderr.lines().count() < 25, "too long:\n{stderr}");
 }
+
+#[test]
+fn ids_must_be_usable_as_arguments_and_file_names() {
+    let (_dir, path) = write(
+        "what-if.toml",
+        "extends = \"paris-2026.toml\"\n\n[[scenarios]]\nid = \"Renewed Attack\"\n",
+    );
+    let stderr = fails(&path);
+    assert!(stderr.contains("what-if.toml:4:6"), "{stderr}");
+    assert!(stderr.contains("not a valid id"), "{stderr}");
+    assert!(stderr.contains("`renewed-attack`"), "{stderr}");
+}

@@ -186,6 +186,147 @@ pub enum TableError {
         what: &'static str,
         source: csv::Error,
     },
+    #[error("{path}, line {line}: {message}\n  (re-run `guarantee-sim run` to regenerate it)")]
+    Invalid {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+}
+
+/// Values a table row must hold to be drawn: rates are shares, differences
+/// of shares lie in [-1, 1], means are finite and months within the
+/// longest horizon a scenario file may set. Checked when tables are read
+/// back, so a hand-edited CSV gets a message instead of a chart that
+/// overflows or never ends.
+trait CheckedRow {
+    fn check(&self) -> Result<(), String>;
+}
+
+fn share(name: &str, v: Option<f64>) -> Result<(), String> {
+    match v {
+        Some(x) if !(0.0..=1.0).contains(&x) => {
+            Err(format!("`{name}` is {x}, but a share must be from 0 to 1"))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn difference(name: &str, v: Option<f64>) -> Result<(), String> {
+    match v {
+        Some(x) if !(-1.0..=1.0).contains(&x) => Err(format!(
+            "`{name}` is {x}, but a difference of shares must be from -1 to 1"
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn mean(name: &str, v: Option<f64>) -> Result<(), String> {
+    match v {
+        Some(x) if !(x.is_finite() && x >= 0.0) => Err(format!(
+            "`{name}` is {x}, but it must be a finite number of 0 or more"
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Longest horizon a scenario file may set, in months.
+const MAX_MONTHS: u32 = 1200;
+
+fn month(name: &str, v: Option<u32>) -> Result<(), String> {
+    match v {
+        Some(m) if m > MAX_MONTHS => Err(format!(
+            "`{name}` is {m}, but months run from 1 to {MAX_MONTHS}"
+        )),
+        _ => Ok(()),
+    }
+}
+
+impl CheckedRow for SummaryRow {
+    fn check(&self) -> Result<(), String> {
+        for (name, v) in [
+            ("hold_rate", self.hold_rate),
+            ("hold_lower", self.hold_lower),
+            ("hold_upper", self.hold_upper),
+            ("deterrence_rate", self.deterrence_rate),
+            ("deterrence_lower", self.deterrence_lower),
+            ("deterrence_upper", self.deterrence_upper),
+            ("share_rejected", self.share_rejected),
+            ("share_held", self.share_held),
+            ("share_defended", self.share_defended),
+            ("share_eroded", self.share_eroded),
+            ("share_failed", self.share_failed),
+            ("failure_breakthrough", self.failure_breakthrough),
+            (
+                "failure_guarantors_defected",
+                self.failure_guarantors_defected,
+            ),
+            ("failure_erosion", self.failure_erosion),
+            ("failure_rejected_terms", self.failure_rejected_terms),
+        ] {
+            share(name, v)?;
+        }
+        for (name, v) in [
+            ("hold_diff_vs_reference", self.hold_diff_vs_reference),
+            ("hold_diff_lower", self.hold_diff_lower),
+            ("hold_diff_upper", self.hold_diff_upper),
+        ] {
+            difference(name, v)?;
+        }
+        for (name, v) in [
+            ("mean_violations_detected", self.mean_violations_detected),
+            (
+                "mean_violations_undetected",
+                self.mean_violations_undetected,
+            ),
+            ("mean_incidents", self.mean_incidents),
+            ("mean_sanctions_applied", self.mean_sanctions_applied),
+            ("mean_troop_months", self.mean_troop_months),
+        ] {
+            mean(name, v)?;
+        }
+        month("median_months_to_major", self.median_months_to_major)
+    }
+}
+
+impl CheckedRow for SurvivalRow {
+    fn check(&self) -> Result<(), String> {
+        share("survival", Some(self.survival))?;
+        share("lower", Some(self.lower))?;
+        share("upper", Some(self.upper))?;
+        month("month", Some(self.month))
+    }
+}
+
+impl CheckedRow for GuarantorRow {
+    fn check(&self) -> Result<(), String> {
+        share("honour_rate", self.honour_rate)?;
+        share("lower", self.lower)?;
+        share("upper", self.upper)
+    }
+}
+
+impl CheckedRow for RobustnessRow {
+    fn check(&self) -> Result<(), String> {
+        share("worst_hold_rate", Some(self.worst_hold_rate))?;
+        share("mean_hold_rate", Some(self.mean_hold_rate))?;
+        share("max_regret", Some(self.max_regret))?;
+        share("mean_regret", Some(self.mean_regret))
+    }
+}
+
+impl CheckedRow for InfeasibleRow {
+    fn check(&self) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+impl CheckedRow for PairRow {
+    fn check(&self) -> Result<(), String> {
+        difference("hold_diff", self.hold_diff)?;
+        difference("lower", self.lower)?;
+        difference("upper", self.upper)
+    }
 }
 
 impl Tables {
@@ -384,20 +525,32 @@ fn unique<'a>(items: impl Iterator<Item = &'a str>) -> Vec<String> {
     out
 }
 
-fn read_table<T: DeserializeOwned>(path: &Path, what: &'static str) -> Result<Vec<T>, TableError> {
+fn read_table<T: DeserializeOwned + CheckedRow>(
+    path: &Path,
+    what: &'static str,
+) -> Result<Vec<T>, TableError> {
     let file = File::open(path).map_err(|source| TableError::Read {
         path: path.to_path_buf(),
         source,
     })?;
     let mut reader = csv::Reader::from_reader(file);
-    reader
+    let rows = reader
         .deserialize()
         .collect::<Result<Vec<T>, _>>()
         .map_err(|source| TableError::Parse {
             path: path.to_path_buf(),
             what,
             source,
-        })
+        })?;
+    for (i, row) in rows.iter().enumerate() {
+        row.check().map_err(|message| TableError::Invalid {
+            path: path.to_path_buf(),
+            // The header is line 1.
+            line: i + 2,
+            message,
+        })?;
+    }
+    Ok(rows)
 }
 
 /// Robust-decision-making view: for each package, the worst-case and mean

@@ -252,7 +252,7 @@ fn load_file(first: SourceFile) -> Result<Loaded, ScenarioErrors> {
         return Err(errors(ctx));
     }
     for t in &trees {
-        duplicate_ids(&mut ctx, t);
+        check_ids(&mut ctx, t);
     }
 
     // Merge parents first, then each child on top.
@@ -345,8 +345,33 @@ fn parse(ctx: &mut Ctx, id: FileId, text: &str) -> Node {
     node
 }
 
-/// Reports ids used twice in one file (across files, the same id merges).
-fn duplicate_ids(ctx: &mut Ctx, root: &Node) {
+/// Whether an id can serve everywhere it is used: on the command line, as
+/// a CSV key and in chart file names (`hold-rate-<scenario>.png`).
+fn id_is_well_formed(id: &str) -> bool {
+    id.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}
+
+/// An id made well-formed, to suggest.
+fn slug(id: &str) -> String {
+    let mut out = String::new();
+    for c in id.trim().chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+/// Reports ids that are not well-formed, and ids used twice in one file
+/// (across files, the same id merges).
+fn check_ids(ctx: &mut Ctx, root: &Node) {
     for key in tree::MERGE_BY_ID {
         let Some(entries) = root.get(key).and_then(Node::as_array) else {
             continue;
@@ -355,6 +380,24 @@ fn duplicate_ids(ctx: &mut Ctx, root: &Node) {
         for n in entries {
             let Some(idn) = n.get("id") else { continue };
             let Some(id) = idn.as_str() else { continue };
+            if !id_is_well_formed(id) {
+                let suggestion = slug(id);
+                let help = if suggestion.is_empty() {
+                    "use lowercase letters, digits, `-` and `_`, e.g. `renewed-attack`".to_string()
+                } else {
+                    format!("use lowercase letters, digits, `-` and `_`: e.g. `{suggestion}`")
+                };
+                let d = ctx.make(
+                    Diagnostic::error(format!(
+                        "id `{id}` in `{key}` is not a valid id: ids name command-line arguments, CSV keys and chart files"
+                    )),
+                    idn.file,
+                    idn.span.clone(),
+                    "not a valid id",
+                    help,
+                );
+                ctx.push(d);
+            }
             if let Some(first) = seen.get(id) {
                 let first_span = first.span.clone();
                 let d = ctx
