@@ -6,8 +6,6 @@
 
 use crate::model::{FailureMode, Outcome, OutcomeKind};
 
-use super::stats::PairedSums;
-
 /// Aggregates of one package under one scenario.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cell {
@@ -27,8 +25,6 @@ pub struct Cell {
     /// Times each country was called and honoured.
     pub called: Vec<u64>,
     pub honoured: Vec<u64>,
-    /// Paired differences in "holds" against the reference package.
-    pub paired_vs_reference: PairedSums,
 }
 
 impl Cell {
@@ -47,7 +43,6 @@ impl Cell {
             troop_months: 0.0,
             called: vec![0; countries],
             honoured: vec![0; countries],
-            paired_vs_reference: PairedSums::default(),
         }
     }
 
@@ -101,7 +96,6 @@ impl Cell {
         for (a, b) in self.honoured.iter_mut().zip(&other.honoured) {
             *a += b;
         }
-        self.paired_vs_reference.merge(&other.paired_vs_reference);
     }
 
     pub fn count(&self, kind: OutcomeKind) -> u64 {

@@ -86,10 +86,21 @@ impl BatchResult {
         &self.cells[scenario_pos * self.packages + package_pos]
     }
 
-    /// Paired comparison of packages `a` and `b` (positions, `a < b`) under
-    /// a scenario: how often each held on the same runs.
-    pub fn pair(&self, scenario_pos: usize, a: usize, b: usize) -> &PairedSums {
-        &self.pairs[(scenario_pos * self.packages + a) * self.packages + b]
+    /// Paired comparison of package `a` against package `b` (positions)
+    /// under a scenario: how often each held on the same runs. Only `a < b`
+    /// is stored; the other order is the same table seen from `b`, and a
+    /// package against itself never differs.
+    pub fn pair(&self, scenario_pos: usize, a: usize, b: usize) -> PairedSums {
+        let stored =
+            |x: usize, y: usize| self.pairs[(scenario_pos * self.packages + x) * self.packages + y];
+        match a.cmp(&b) {
+            std::cmp::Ordering::Less => stored(a, b),
+            std::cmp::Ordering::Greater => stored(b, a).swapped(),
+            std::cmp::Ordering::Equal => {
+                let cell = self.cell(scenario_pos, a);
+                PairedSums::concordant(cell.runs, cell.holds())
+            }
+        }
     }
 
     /// Largest 95% half-width of any hold rate.
@@ -276,11 +287,6 @@ fn run_block(
                     run_index,
                     outcome,
                 });
-            }
-        }
-        if let Some(r) = plan.reference {
-            for (pos, cell) in cells.iter_mut().enumerate() {
-                cell.paired_vs_reference.add(holds[pos], holds[r]);
             }
         }
         for a in 0..n {

@@ -1,4 +1,4 @@
-//! Interval estimates: Wilson intervals for rates, normal intervals for
+//! Interval estimates: Wilson intervals for rates, Newcombe's interval for
 //! paired differences, Kaplan-Meier survival with Greenwood's variance.
 
 /// Two-sided 95% normal quantile.
@@ -64,7 +64,7 @@ pub struct PairedSums {
 }
 
 impl PairedSums {
-    /// Adds one run: whether the package (`x`) and the reference (`y`) held.
+    /// Adds one run: whether package `x` and package `y` held.
     pub fn add(&mut self, x: bool, y: bool) {
         let d = i64::from(x) - i64::from(y);
         self.n += 1;
@@ -80,6 +80,34 @@ impl PairedSums {
         self.sum_sq += other.sum_sq;
     }
 
+    /// Runs in which only `x` held.
+    pub fn only_x(&self) -> u64 {
+        (self.sum_sq as i64 + self.sum) as u64 / 2
+    }
+
+    /// Runs in which only `y` held.
+    pub fn only_y(&self) -> u64 {
+        self.sum_sq - self.only_x()
+    }
+
+    /// The same runs with the roles of `x` and `y` exchanged.
+    pub fn swapped(self) -> PairedSums {
+        PairedSums {
+            sum: -self.sum,
+            ..self
+        }
+    }
+
+    /// `n` runs of a package against itself, `held` of which held.
+    pub fn concordant(n: u64, held: u64) -> PairedSums {
+        PairedSums {
+            n,
+            both: held,
+            sum: 0,
+            sum_sq: 0,
+        }
+    }
+
     /// Difference in rates with Newcombe's (1998) square-and-add interval
     /// for paired proportions (his method 10): Wilson intervals of the two
     /// rates combined with the correlation the pairing induces. Unlike a
@@ -93,9 +121,8 @@ impl PairedSums {
         }
         let n = self.n;
         let a = self.both; // both held
-        let discordant = self.sum_sq;
-        let b = (discordant as i64 + self.sum) as u64 / 2; // only x held
-        let c = discordant - b; // only y held
+        let b = self.only_x();
+        let c = self.only_y();
         let d = n - a - b - c; // neither
         let (x, y) = (a + b, a + c);
         let (w1, w2) = (wilson(x, n)?, wilson(y, n)?);

@@ -689,8 +689,15 @@ fn apply_event<R: Recorder>(
             }
         }
     };
+    // What happened, kept as numbers; the sentence for `explain` is only
+    // written when a trace is recorded, so batches do not allocate here.
+    enum Effect {
+        Shifted(f64),
+        NoForceToStrike,
+        Struck { withdrew: u32 },
+    }
     let mut affected: Vec<String> = Vec::new();
-    let detail;
+    let effect;
     match event.kind {
         EventKind::UsDisengagement | EventKind::CoalitionFracture | EventKind::ResolveShock => {
             let shift = if event.kind == EventKind::ResolveShock {
@@ -706,17 +713,15 @@ fn apply_event<R: Recorder>(
                     }
                 }
             }
-            detail = format!("resolve shifted by {shift:+.2}");
+            effect = Effect::Shifted(shift);
         }
         EventKind::ForceStrike => {
             if !terms.in_ukraine || ws.troops.iter().all(|&t| t <= 0.0) {
-                detail =
-                    "no multinational force stands in Ukraine, so the strike hits no guarantor"
-                        .to_string();
+                effect = Effect::NoForceToStrike;
             } else {
                 out.incidents += 1;
                 *grievance += world.objection.map_or(0.0, |o| o.grievance_per_incident);
-                let mut withdrew = 0;
+                let mut withdrew = 0u32;
                 for i in 0..c.len() {
                     if !(targeted(i) && ws.troops[i] > 0.0) {
                         continue;
@@ -746,12 +751,21 @@ fn apply_event<R: Recorder>(
                         });
                     }
                 }
-                detail =
-                    format!("contributors called to stand firm; {withdrew} withdrew their troops");
+                effect = Effect::Struck { withdrew };
             }
         }
     }
     if R::ENABLED {
+        let detail = match effect {
+            Effect::Shifted(shift) => format!("resolve shifted by {shift:+.2}"),
+            Effect::NoForceToStrike => {
+                "no multinational force stands in Ukraine, so the strike hits no guarantor"
+                    .to_string()
+            }
+            Effect::Struck { withdrew } => {
+                format!("contributors called to stand firm; {withdrew} withdrew their troops")
+            }
+        };
         rec.record(TraceEvent::Scripted {
             month,
             kind: format!("{:?}", event.kind),

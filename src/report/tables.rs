@@ -349,11 +349,10 @@ impl Tables {
                 let (deterrence_rate, deterrence_lower, deterrence_upper) =
                     rounded(wilson(cell.count(OutcomeKind::Held), n));
                 let km = kaplan_meier(&cell.major_at, &cell.censored_at);
-                let (diff, diff_lower, diff_upper) = if plan.reference.is_some() {
-                    rounded(cell.paired_vs_reference.estimate())
-                } else {
-                    (None, None, None)
-                };
+                let (diff, diff_lower, diff_upper) = rounded(
+                    plan.reference
+                        .and_then(|r| result.pair(s_pos, p_pos, r).estimate()),
+                );
                 let mode = |m: FailureMode| share(cell.failure_modes[m.index()]);
                 t.summary.push(SummaryRow {
                     scenario: scenario.id.clone(),
@@ -423,7 +422,7 @@ impl Tables {
                 for (b_pos, &b) in plan.packages.iter().enumerate().skip(a_pos + 1) {
                     let pair = result.pair(s_pos, a_pos, b_pos);
                     let (diff, lower, upper) = rounded(pair.estimate());
-                    let only_package = (pair.sum_sq as i64 + pair.sum) as u64 / 2;
+
                     t.pairs.push(PairRow {
                         scenario: world.scenarios[s].id.clone(),
                         package: world.packages[a].id.clone(),
@@ -432,8 +431,8 @@ impl Tables {
                         hold_diff: diff,
                         lower,
                         upper,
-                        only_package_held: only_package,
-                        only_other_held: pair.sum_sq - only_package,
+                        only_package_held: pair.only_x(),
+                        only_other_held: pair.only_y(),
                     });
                 }
             }
