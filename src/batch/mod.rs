@@ -24,6 +24,10 @@ pub use stats::PairedSums;
 /// merge order (and every floating-point sum) is the same on any machine.
 pub const BLOCK_RUNS: u64 = 250;
 
+/// Most runs per package and scenario a batch accepts: a billion runs of
+/// one cell already take hours, so more is a typo.
+pub const MAX_RUNS_PER_CELL: u64 = 1_000_000_000;
+
 /// Keep adding runs until every hold rate's 95% interval half-width is at
 /// most `half_width`, or `max_runs` per scenario is reached.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::Context;
+use super::common::dedup;
 use crate::report::charts::{ChartFormat, ChartKind, ChartOptions, render_from_dir};
 
 const EXAMPLES: &str = "\
@@ -73,14 +74,4 @@ pub fn run(_ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
         args.dir.join("charts").display()
     );
     Ok(ExitCode::SUCCESS)
-}
-
-fn dedup<T: PartialEq + Copy>(items: &[T]) -> Vec<T> {
-    let mut out = Vec::new();
-    for &item in items {
-        if !out.contains(&item) {
-            out.push(item);
-        }
-    }
-    out
 }

@@ -132,3 +132,15 @@ fn unknown(what: &str, name: &str, known: &[&str]) -> String {
         known.join(", ")
     )
 }
+
+/// The items in their first order, each once (a name given twice on the
+/// command line is run once).
+pub fn dedup<T: PartialEq + Copy>(items: &[T]) -> Vec<T> {
+    let mut out = Vec::with_capacity(items.len());
+    for &item in items {
+        if !out.contains(&item) {
+            out.push(item);
+        }
+    }
+    out
+}

@@ -13,7 +13,7 @@ use anyhow::{Context as _, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::Context;
-use super::common::{Input, load_input, package_index, scenario_index};
+use super::common::{Input, dedup, load_input, package_index, scenario_index};
 use crate::batch::{BLOCK_RUNS, Completion, Control, Plan, Precision, run_batch};
 use crate::report::charts::{ChartOptions, Charts};
 use crate::report::csv::{CsvTables, RunsCsv};
@@ -34,7 +34,7 @@ EXAMPLES:
   guarantee-sim run --replay output/paris-2026/manifest.json --out /tmp/check
 
 Outputs go to output/<file name>/: summary.csv, survival.csv, guarantors.csv,
-robustness.csv, infeasible.csv, manifest.json (runs.csv with --per-run),
+robustness.csv, pairs.csv, infeasible.csv, manifest.json (runs.csv with --per-run),
 report.html and report.md, and charts/ with every chart as PNG and SVG.
 The same file, seed and version give the same bytes with any --threads.
 Ctrl-C stops cleanly: finished runs are written and marked partial.";
@@ -89,9 +89,7 @@ pub struct Args {
     pub replay: Option<PathBuf>,
 }
 
-/// Most runs per package and scenario: a billion runs of one cell already
-/// take hours; more is a typo.
-pub const MAX_RUNS: u64 = 1_000_000_000;
+use crate::batch::MAX_RUNS_PER_CELL as MAX_RUNS;
 
 fn parse_count(s: &str) -> Result<u64, String> {
     match s.trim().parse::<u64>() {
@@ -457,8 +455,8 @@ fn build_plan(world: &crate::model::params::World, request: &Request) -> anyhow:
     let mut plan = Plan {
         seed: request.seed.unwrap_or(world.default_seed),
         runs,
-        packages: dedup(packages),
-        scenarios: dedup(scenarios),
+        packages: dedup(&packages),
+        scenarios: dedup(&scenarios),
         reference: None,
         precision,
     };
@@ -469,16 +467,6 @@ fn build_plan(world: &crate::model::params::World, request: &Request) -> anyhow:
         request.reference.is_some() && !request.from_manifest,
     )?;
     Ok(plan)
-}
-
-fn dedup(mut v: Vec<usize>) -> Vec<usize> {
-    let mut seen = Vec::new();
-    v.retain(|x| {
-        let new = !seen.contains(x);
-        seen.push(*x);
-        new
-    });
-    v
 }
 
 /// Position of the reference package in the plan. A named reference is

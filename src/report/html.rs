@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use super::atomic::write_atomic;
 use super::charts::{self, ChartKind, ChartOptions, ChartSpec};
 use super::manifest::RunStatus;
-use super::ranking::ranking_cells;
+use super::ranking::{RANKING_CAPTION, ranking_cells};
 use super::{Output, ReportContext, ReportError, readings};
 
 /// File name of the HTML report inside a run's output folder.
@@ -152,7 +152,8 @@ impl HtmlReport {
         let (header, rows) = ranking_cells(t);
         let _ = writeln!(
             h,
-            "<table>\n<caption>Hold rate (held or defended) by scenario, 95% interval in brackets; ranked by worst case</caption>\n<thead><tr>"
+            "<table>\n<caption>{}</caption>\n<thead><tr>",
+            escape(RANKING_CAPTION)
         );
         for (i, cell) in header.iter().enumerate() {
             let class = if i == 1 { " class=\"name\"" } else { "" };
@@ -169,10 +170,11 @@ impl HtmlReport {
         }
         let _ = writeln!(h, "</tbody>\n</table>");
         let _ = writeln!(h, "<h3>Packages</h3>\n<ul>");
+        let first_scenario = t.scenarios().into_iter().next();
         for s in t
             .summary
             .iter()
-            .filter(|s| Some(&s.scenario) == t.scenarios().first())
+            .filter(|s| Some(&s.scenario) == first_scenario.as_ref())
         {
             let _ = writeln!(
                 h,

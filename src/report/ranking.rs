@@ -6,6 +6,10 @@ use std::fmt::Write;
 
 use super::tables::Tables;
 
+/// What the ranking table shows, as its caption everywhere.
+pub const RANKING_CAPTION: &str =
+    "Hold rate (held or defended) by scenario, 95% interval in brackets; ranked by worst case";
+
 /// A percentage with its interval, e.g. `72% (70-74)`.
 pub fn percent_with_interval(value: Option<f64>, lower: Option<f64>, upper: Option<f64>) -> String {
     match (value, lower, upper) {
@@ -73,10 +77,7 @@ pub fn ranking_text(tables: &Tables) -> String {
         s.trim_end().to_string()
     };
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "Hold rate (held or defended) by scenario, 95% interval in brackets; ranked by worst case:"
-    );
+    let _ = writeln!(out, "{RANKING_CAPTION}:");
     let _ = writeln!(out, "{}", line(&header));
     let rule: usize = widths.iter().sum::<usize>() + 2 * (widths.len().saturating_sub(1));
     let _ = writeln!(out, "{}", "-".repeat(rule));

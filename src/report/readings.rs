@@ -115,8 +115,11 @@ pub fn hold_rate(tables: &Tables, scenario: &str) -> String {
         .into_iter()
         .filter_map(|r| Some((r, hold_estimate(r)?)))
         .collect();
-    let top_two = |a: &SummaryRow, b: &SummaryRow| {
-        compare_hold_rates(tables, (scenario, &a.package), (scenario, &b.package))
+    let top_two = match rows.as_slice() {
+        [(a, _), (b, _), ..] => {
+            compare_hold_rates(tables, (scenario, &a.package), (scenario, &b.package))
+        }
+        _ => None,
     };
     let mut out = match rows.as_slice() {
         [] => format!("No run finished under {scenario}."),
@@ -126,14 +129,14 @@ pub fn hold_rate(tables: &Tables, scenario: &str) -> String {
             pct(ea.value),
             interval(ea)
         ),
-        [(a, ea), (b, eb), ..] if !top_two(a, b).is_some_and(Comparison::clear) => {
+        [(a, ea), (b, eb), ..] if !top_two.is_some_and(Comparison::clear) => {
             format!(
                 "Under {scenario}, {} ({}) and {} ({}) hold most often; {}.",
                 a.package,
                 pct(ea.value),
                 b.package,
                 pct(eb.value),
-                no_clear_difference(top_two(a, b))
+                no_clear_difference(top_two)
             )
         }
         [(a, ea), (b, eb), ..] => format!(

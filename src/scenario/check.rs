@@ -21,8 +21,6 @@ use crate::model::params::{
 /// Defaults for `[simulation]` (documented in `format.rs`).
 pub(crate) const DEFAULT_HORIZON_MONTHS: i64 = 60;
 pub(crate) const DEFAULT_RUNS: i64 = 1000;
-/// Most runs per package and scenario a file may ask for (as `run --runs`).
-pub(crate) const MAX_RUNS: i64 = 1_000_000_000;
 pub(crate) const DEFAULT_SEED: i64 = 1;
 
 /// Blocs the model knows.
@@ -142,17 +140,18 @@ pub(crate) fn compile(ctx: &mut Ctx, p: &Parsed<'_>) -> Option<World> {
             sim_node.file,
             at(sim_node, "horizon_months").span.clone(),
             format!("horizon_months is {horizon}, but it must be from 1 to 1200"),
-            "must be > 0",
+            "must be from 1 to 1200",
             "the horizon is the number of months simulated (default 60)",
         );
     }
     let runs = sim.runs.unwrap_or(DEFAULT_RUNS);
-    if !(1..=MAX_RUNS).contains(&runs) {
+    let max_runs = crate::batch::MAX_RUNS_PER_CELL as i64;
+    if !(1..=max_runs).contains(&runs) {
         ctx.error_at(
             sim_node.file,
             at(sim_node, "runs").span.clone(),
-            format!("runs is {runs}, but it must be from 1 to {MAX_RUNS}"),
-            "must be from 1 to 1000000000",
+            format!("runs is {runs}, but it must be from 1 to {max_runs}"),
+            format!("must be from 1 to {max_runs}"),
             "runs per package and scenario (default 1000)",
         );
     }
