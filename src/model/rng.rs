@@ -8,7 +8,7 @@
 //! offsets per country. So every package sees the same exogenous world in
 //! run `i` (common random numbers), draw for draw.
 
-use rand::{Rng, RngExt, SeedableRng};
+use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Beta, Distribution, StandardNormal, Triangular};
 
@@ -146,11 +146,6 @@ impl RunRng {
                 min + (max - min) * unit
             }
         }
-    }
-
-    /// The underlying generator, for code that needs a plain `Rng`.
-    pub fn rng(&mut self) -> &mut impl Rng {
-        &mut self.rng
     }
 }
 

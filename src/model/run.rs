@@ -137,7 +137,6 @@ struct PackageTerms {
     in_ukraine: bool,
     support: f64,
     snap_severity: f64,
-    has_backstop: bool,
     /// Extra months before deployed troops can fight (over the horizon).
     troop_delay_months: f64,
 }
@@ -178,7 +177,6 @@ impl PackageTerms {
                 SanctionsMode::None => 0.0,
                 _ => p.sanctions_severity,
             },
-            has_backstop: p.backstop.iter().any(|&b| b),
             troop_delay_months: if p.posture == Posture::OverTheHorizon {
                 k.over_the_horizon_delay_months.max(0.0)
             } else {
@@ -388,7 +386,7 @@ pub fn simulate<R: Recorder>(key: RunKey<'_>, ws: &mut Workspace, rec: &mut R) -
             SanctionsMode::Automatic => terms.snap_severity,
             SanctionsMode::Discretionary => terms.snap_severity * coalition_resolve,
         };
-        let backstop_expected = if terms.has_backstop {
+        let backstop_expected = if !ws.backstops.is_empty() {
             1.0 + k.backstop_effectiveness * max_resolve(&ws.backstops, &ws.resolve)
         } else {
             1.0
