@@ -41,6 +41,20 @@ fn run_into(dir: &Path, extra: &[&str]) -> std::process::Output {
     c.output().unwrap()
 }
 
+/// Asserts that a command succeeded, showing its errors if not.
+fn assert_ok(out: &std::process::Output) {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The manifest a run wrote into `dir`.
+fn manifest(dir: &Path) -> serde_json::Value {
+    serde_json::from_slice(&read(dir, "manifest.json")).unwrap()
+}
+
 fn read(dir: &Path, name: &str) -> Vec<u8> {
     fs::read(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
@@ -49,11 +63,7 @@ fn read(dir: &Path, name: &str) -> Vec<u8> {
 fn run_writes_every_output_and_prints_the_ranking() {
     let dir = tempfile::tempdir().unwrap();
     let out = run_into(dir.path(), &["--runs", "60", "--per-run", "--charts"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("ranked by worst case"), "{stdout}");
     for package in ["paris-draft", "porcupine", "no-guarantee", "tripwire-line"] {
@@ -95,8 +105,7 @@ fn run_writes_every_output_and_prints_the_ranking() {
     assert!(infeasible.contains("us-ground-troops") && infeasible.contains("us-no-ground-troops"));
     let runs = String::from_utf8(read(dir.path(), "runs.csv")).unwrap();
     assert_eq!(runs.lines().count(), 1 + 60 * 7 * 6);
-    let manifest: serde_json::Value =
-        serde_json::from_slice(&read(dir.path(), "manifest.json")).unwrap();
+    let manifest = manifest(dir.path());
     assert_eq!(manifest["status"], "complete");
     assert_eq!(manifest["runs_completed"], 60);
     assert!(
@@ -129,11 +138,7 @@ fn outputs_are_byte_identical_for_one_and_two_threads_and_differ_for_another_see
         let mut a = args.to_vec();
         a.extend(["--threads", threads, "--seed", seed]);
         let out = run_into(dir.path(), &a);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert_ok(&out);
     }
     for name in OUTPUTS
         .iter()
@@ -170,11 +175,7 @@ fn replay_reproduces_a_run_exactly() {
             "porcupine",
         ],
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let out = sim()
         .args(["run", "--replay"])
         .arg(first.path().join("manifest.json"))
@@ -183,11 +184,7 @@ fn replay_reproduces_a_run_exactly() {
         .args(["--threads", "1", "--no-charts"])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     for name in OUTPUTS.iter().filter(|n| **n != "manifest.json") {
         assert_eq!(
             read(first.path(), name),
@@ -195,10 +192,8 @@ fn replay_reproduces_a_run_exactly() {
             "{name} differs on replay"
         );
     }
-    let a: serde_json::Value =
-        serde_json::from_slice(&read(first.path(), "manifest.json")).unwrap();
-    let b: serde_json::Value =
-        serde_json::from_slice(&read(again.path(), "manifest.json")).unwrap();
+    let a = manifest(first.path());
+    let b = manifest(again.path());
     for key in [
         "scenario_sha256",
         "seed",
@@ -227,12 +222,8 @@ fn precision_mode_records_that_the_target_was_met() {
             "ceasefire-holds",
         ],
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let m: serde_json::Value = serde_json::from_slice(&read(dir.path(), "manifest.json")).unwrap();
+    assert_ok(&out);
+    let m = manifest(dir.path());
     assert_eq!(m["precision"]["met"], true);
     let summary = String::from_utf8(read(dir.path(), "summary.csv")).unwrap();
     let mut rows = csv::Reader::from_reader(summary.as_bytes());
@@ -277,7 +268,7 @@ fn an_interrupted_run_writes_partial_results_and_says_so() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(130), "{stderr}");
     assert!(stderr.contains("PARTIAL"), "{stderr}");
-    let m: serde_json::Value = serde_json::from_slice(&read(dir.path(), "manifest.json")).unwrap();
+    let m = manifest(dir.path());
     assert_eq!(m["status"], "partial");
     assert!(m["runs_completed"].as_u64().unwrap() < 5_000_000);
     assert!(dir.path().join("summary.csv").is_file());
@@ -370,12 +361,8 @@ fn run_counts_and_precision_targets_have_sane_bounds() {
             "grey-zone",
         ],
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let m: serde_json::Value = serde_json::from_slice(&read(dir.path(), "manifest.json")).unwrap();
+    assert_ok(&out);
+    let m = manifest(dir.path());
     assert!(m["runs_completed"].as_u64().unwrap() <= 500, "{m}");
 }
 
@@ -383,7 +370,7 @@ fn run_counts_and_precision_targets_have_sane_bounds() {
 fn a_hand_edited_manifest_is_checked_like_the_command_line() {
     let first = tempfile::tempdir().unwrap();
     let out = run_into(first.path(), &["--runs", "20", "--scenarios", "grey-zone"]);
-    assert!(out.status.success());
+    assert_ok(&out);
     let path = first.path().join("manifest.json");
     let mut m: serde_json::Value = serde_json::from_slice(&fs::read(&path).unwrap()).unwrap();
     m["runs_requested"] = 0.into();
@@ -419,14 +406,14 @@ fn a_new_run_clears_the_earlier_runs_results_from_its_folder() {
         dir.path(),
         &["--runs", "20", "--scenarios", "grey-zone", "--per-run"],
     );
-    assert!(out.status.success());
+    assert_ok(&out);
     assert!(dir.path().join("runs.csv").is_file());
     fs::write(dir.path().join("notes.txt"), "mine").unwrap();
     let out = run_into(
         dir.path(),
         &["--runs", "20", "--scenarios", "grey-zone", "--seed", "9"],
     );
-    assert!(out.status.success());
+    assert_ok(&out);
     assert!(
         !dir.path().join("runs.csv").exists(),
         "a stale runs.csv survived"
@@ -435,6 +422,6 @@ fn a_new_run_clears_the_earlier_runs_results_from_its_folder() {
         fs::read_to_string(dir.path().join("notes.txt")).unwrap(),
         "mine"
     );
-    let m: serde_json::Value = serde_json::from_slice(&read(dir.path(), "manifest.json")).unwrap();
+    let m = manifest(dir.path());
     assert_eq!(m["seed"], 9);
 }
