@@ -372,31 +372,25 @@ fn a_hand_edited_manifest_is_checked_like_the_command_line() {
     let out = run_into(first.path(), &["--runs", "20", "--scenarios", "grey-zone"]);
     assert_ok(&out);
     let path = first.path().join("manifest.json");
-    let mut m: serde_json::Value = serde_json::from_slice(&fs::read(&path).unwrap()).unwrap();
-    m["runs_requested"] = 0.into();
-    fs::write(&path, m.to_string()).unwrap();
+    let mut m = manifest(first.path());
     let again = tempfile::tempdir().unwrap();
-    sim()
-        .args(["run", "--no-charts", "--replay"])
-        .arg(&path)
-        .arg("--out")
-        .arg(again.path())
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("must be at least 1"))
-        .stderr(predicate::str::contains("panicked").not());
+    let replay_fails_with = |m: &serde_json::Value, needle: &str| {
+        fs::write(&path, m.to_string()).unwrap();
+        sim()
+            .args(["run", "--no-charts", "--replay"])
+            .arg(&path)
+            .arg("--out")
+            .arg(again.path())
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains(needle))
+            .stderr(predicate::str::contains("panicked").not());
+    };
+    m["runs_requested"] = 0.into();
+    replay_fails_with(&m, "must be at least 1");
     m["runs_requested"] = 20.into();
     m["precision"] = serde_json::json!({ "half_width": 0.0, "max_runs": 1000, "met": true });
-    fs::write(&path, m.to_string()).unwrap();
-    sim()
-        .args(["run", "--no-charts", "--replay"])
-        .arg(&path)
-        .arg("--out")
-        .arg(again.path())
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("--precision"))
-        .stderr(predicate::str::contains("panicked").not());
+    replay_fails_with(&m, "--precision");
 }
 
 #[test]
