@@ -282,7 +282,7 @@ fn run_block(
                 run_index,
             };
             let outcome = simulate(key, ws, &mut NoTrace);
-            cells[pos].add(&outcome, &ws.called, &ws.honoured);
+            cells[pos].add(&outcome, ws.called(), ws.honoured());
             holds[pos] = outcome.kind.holds();
             if keep_records {
                 records.push(RunRecord {

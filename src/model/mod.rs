@@ -2,12 +2,13 @@
 //! run of one package under one scenario. Knows nothing of files or the
 //! terminal: it runs on the plain structs of [`params`].
 
+pub mod agents;
 pub mod outcome;
 pub mod params;
 pub mod rng;
 pub mod run;
 pub mod trace;
 
-pub use outcome::{FailureMode, Outcome, OutcomeKind};
+pub use outcome::{Defence, FailureMode, Outcome, OutcomeKind};
 pub use run::{RunKey, Workspace, simulate};
 pub use trace::{NoTrace, Recorder, Trace, TraceEvent};

@@ -10,11 +10,12 @@ pub enum OutcomeKind {
     Rejected,
     /// No major offensive within the horizon.
     Held,
-    /// A major offensive came, guarantors honoured, it was stopped.
+    /// A major offensive came and was stopped short of a breakthrough, by
+    /// Ukraine alone or with the guarantors who honoured.
     Defended,
     /// Unattributed or unanswered violations moved the line past the threshold.
     Eroded,
-    /// A major offensive broke through, or guarantors failed to honour.
+    /// A major offensive broke through.
     Failed,
 }
 
@@ -37,9 +38,15 @@ impl OutcomeKind {
         }
     }
 
-    /// A package holds in a run when the outcome is held or defended.
+    /// The ceasefire line survived: no breakthrough and no erosion (held
+    /// or defended). Rejected runs never hold.
     pub fn holds(self) -> bool {
         matches!(self, OutcomeKind::Held | OutcomeKind::Defended)
+    }
+
+    /// Deterrence worked: no major offensive and no erosion.
+    pub fn deters(self) -> bool {
+        self == OutcomeKind::Held
     }
 
     pub fn index(self) -> usize {
@@ -55,9 +62,11 @@ pub enum FailureMode {
     None,
     /// Russia rejected the terms (often because of Western troops).
     RejectedTerms,
-    /// A major offensive broke through the defence.
+    /// A major offensive broke through a defence whose guarantors all
+    /// honoured (or that had none).
     Breakthrough,
-    /// Guarantors did not honour their commitment when called.
+    /// A major offensive broke through after at least one called guarantor
+    /// defected (its forces were missing from the battle).
     GuarantorsDefected,
     /// Salami-slicing: violations eroded the line.
     Erosion,
@@ -87,6 +96,38 @@ impl FailureMode {
     }
 }
 
+/// Who stopped a major offensive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Defence {
+    /// No major offensive came (or the terms were rejected).
+    NotTested,
+    /// Ukraine fought without any guarantor honouring.
+    UkraineAlone,
+    /// At least one guarantor honoured and fought beside Ukraine.
+    WithGuarantors,
+}
+
+impl Defence {
+    pub const ALL: [Defence; 3] = [
+        Defence::NotTested,
+        Defence::UkraineAlone,
+        Defence::WithGuarantors,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Defence::NotTested => "not-tested",
+            Defence::UkraineAlone => "ukraine-alone",
+            Defence::WithGuarantors => "with-guarantors",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
 /// The outcome of one run. Per-country calls are in the run's workspace
 /// ([`super::run::Workspace::called`] and `honoured`), so this record stays
 /// small and copyable.
@@ -98,6 +139,14 @@ pub struct Outcome {
     pub first_major_month: Option<u32>,
     /// Month the run stopped: the horizon, or the absorbing event.
     pub end_month: u32,
+    /// Who fought a major offensive (if one came).
+    pub defence: Defence,
+    /// Ukrainian territory lost to the major offensive (percent).
+    pub territory_lost_pct: f64,
+    /// Months of open war the major offensive lasted.
+    pub war_months: u32,
+    /// Attributed violations the guarantors answered.
+    pub violations_answered: u32,
     /// Violations detected and attributed.
     pub violations_detected: u32,
     /// Violations nobody attributed.

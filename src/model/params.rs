@@ -62,8 +62,10 @@ impl CoefficientInfo {
 
 coefficients! {
     // ---- Russia: intent, strength, sanctions, grievance ----
-    /// Russia's revisionist intent: how much it values gains from renewed war (0 none, 1 maximal).
+    /// Russia's revisionist intent at the start of the ceasefire: how much it values gains from renewed war (0 none, 1 maximal).
     russia_intent: "index 0-1",
+    /// Share of Russia's intent that fades each month of ceasefire (habituation to the new line, Fortna 2004).
+    habituation_per_month: "share per month",
     /// Russia's ground force at the start of the ceasefire; 1.0 defines the force-index unit.
     russia_strength_initial: "force index",
     /// Ceiling that Russia's force reconstitutes toward.
@@ -86,58 +88,70 @@ coefficients! {
     utility_major_base: "utility",
     /// Gain from a probe at full intent.
     gain_probe: "utility per unit intent",
-    /// Gain from a limited offensive at full intent and an even balance of forces.
+    /// Gain from a limited offensive at full intent, times Russia's expected chance of success.
     gain_limited: "utility per unit intent",
-    /// Gain from a major offensive at full intent and an even balance of forces.
+    /// Gain from a major offensive at full intent, times Russia's expected chance of breaking through.
     gain_major: "utility per unit intent",
-    /// Cost of Ukraine's defence: weight on Ukraine's strength relative to Russia's.
-    weight_defence: "utility per unit force ratio",
-    /// Cost of the guarantees: weight on the sum of credibility times capability.
-    weight_guarantee: "utility per force index",
-    /// Cost of sanctions that would snap back: weight on expected snap-back severity.
+    /// Cost of a major offensive that fails, times Russia's expected chance of failing (deterrence by denial).
+    weight_failure: "utility",
+    /// Cost of the sanctions Russia expects to snap back, per unit of severity (deterrence by punishment).
     weight_sanctions: "utility per unit severity",
-    /// Risk of fighting Western troops: weight per 10,000 proximity-weighted Western troops in Ukraine.
-    weight_western_troops: "utility per 10k troops",
+    /// Cost of giving up the sanctions relief the package offers, per unit of relief (punishment).
+    weight_relief_lost: "utility per unit relief",
+    /// Rise in the cost of war per year of ceasefire: trade, reconstruction and budgets reoriented to peace (opportunity cost).
+    opportunity_cost_per_year: "utility per year",
     /// Push toward war from accumulated grievance.
     weight_grievance: "utility per unit grievance",
-    /// Share of the defence, guarantee and troop costs a limited offensive incurs.
+    /// Share of the failure and punishment costs a limited offensive incurs.
     limited_cost_share: "share",
-    /// Fall in war utility with time since the ceasefire, per unit of ln(1 + months) (durability grows, Fortna 2004).
-    entrenchment_per_log_month: "utility per ln(month)",
     /// Noise of Russia's choice: softmax temperature.
     choice_temperature: "utility",
 
     // ---- Acceptance of the terms ----
-    /// Log-odds that Russia accepts the ceasefire terms with no Western troops in Ukraine and zero intent.
+    /// Log-odds that Russia accepts ceasefire terms with no Western troops, no legal commitment and zero intent.
     acceptance_base_logit: "logit",
     /// Fall in acceptance log-odds per unit of intent.
     acceptance_intent_weight: "logit per unit intent",
+    /// Fall in acceptance log-odds per unit of the commitment's legal strength (a binding guarantee is a harder pill).
+    acceptance_legal_weight: "logit per unit",
+    /// Rise in acceptance log-odds per unit of sanctions relief on offer.
+    acceptance_relief_weight: "logit per unit relief",
+    /// Rise in acceptance log-odds when the package carries diplomatic initiatives (a contact group with Russia).
+    diplomacy_acceptance_logit: "logit",
 
     // ---- Ukraine ----
     /// Ukraine's armed forces at the start of the ceasefire.
     ukraine_strength_initial: "force index",
-    /// Ceiling Ukraine's forces can grow to.
+    /// Ceiling Ukraine's forces can grow to with an army of 800,000 (the Paris target).
     ukraine_strength_ceiling: "force index",
+    /// Elasticity of the ceiling to the army's target size: ceiling x (target / 800,000)^elasticity.
+    ukraine_personnel_elasticity: "exponent",
     /// Share of the gap to the ceiling Ukraine closes per month by its own mobilisation.
     ukraine_mobilisation_per_month: "share per month",
-    /// Extra share of the gap closed per month at full reconstruction support.
+    /// Extra share of the gap closed per month at the reference support; grows with log2(1 + money / reference), no cap.
     reconstruction_growth_per_month: "share per month",
-    /// Yearly military support that counts as full reconstruction support.
-    reconstruction_need_usd_bn_per_year: "USD bn per year",
-    /// Share of Ukraine's strength lost per month with no reconstruction support.
+    /// Yearly military support at which reconstruction closes reconstruction_growth_per_month of the gap.
+    reconstruction_reference_usd_bn_per_year: "USD bn per year",
+    /// Share of Ukraine's strength lost per month with no support (attrition, wear, stocks run down).
     ukraine_attrition_per_month: "share per month",
+    /// How strongly support follows the donors' resolve: money x (coalition resolve / its start)^elasticity (aid fatigue).
+    aid_resolve_elasticity: "exponent",
+    /// Most that fortification of the line adds to Ukraine's defence.
+    fortification_max: "share",
+    /// Share of the gap to fortification_max closed per month of ceasefire.
+    fortification_per_month: "share per month",
 
     // ---- Guarantors: resolve ----
     /// Monthly pull of each guarantor's resolve toward the coalition's mean.
     cohesion_pull_coalition: "share per month",
-    /// Monthly pull of each European guarantor's resolve toward the United States'.
+    /// Default monthly pull of a European's resolve toward the United States' when the package relies on the US (a country's own `us_coupling` overrides it).
     cohesion_pull_us: "share per month",
+    /// Share of that pull that remains when the package does not rely on the US at all.
+    us_coupling_without_reliance: "share",
     /// Standard deviation of the resolve change at a national election.
     election_shock_sd: "resolve",
     /// Resolve lost per month per 10,000 own troops deployed (fatigue and cost).
     fatigue_per_10k_troops: "resolve per month",
-    /// Change in a contributor's resolve when its own troops are struck (rally if positive).
-    strike_resolve_shift: "resolve",
 
     // ---- Guarantors: credibility and capability ----
     /// Credibility of a political declaration.
@@ -148,9 +162,7 @@ coefficients! {
     legal_strength_binding_treaty: "index 0-1",
     /// Credibility of a mutual-defence clause (Article-5-like).
     legal_strength_mutual_defence: "index 0-1",
-    /// Rise in credibility per 10,000 proximity-weighted own troops in Ukraine (tripwire).
-    tripwire_credibility_per_10k: "share per 10k troops",
-    /// Force contributed per 10,000 troops deployed in or near Ukraine.
+    /// Combat power per 10,000 troops of the multinational force.
     force_index_per_10k_troops: "force index per 10k troops",
     /// Force contributed by an air-policing contributor, per unit of its military capability.
     air_contribution: "force index per capability",
@@ -158,18 +170,26 @@ coefficients! {
     sea_contribution: "force index per capability",
     /// Force every guarantor brings if it honours (fires, air, reserves), per unit of military capability, on top of deployed components.
     general_contribution: "force index per capability",
-    /// Multiplier on other guarantors' force when a US intelligence and logistics backstop honours.
-    backstop_effectiveness: "share",
-    /// Force multiplier from intelligence sharing and logistics, per unit of the providers' mean capability.
-    intelligence_logistics_effectiveness: "share",
     /// Share of a guarantor's contribution that still counts per month of response delay.
     delay_discount_per_month: "share per month",
-    /// Months forces held over the horizon (outside Ukraine) need to arrive when called.
+    /// Months forces held over the horizon (outside Ukraine) need to reach the fight.
     over_the_horizon_delay_months: "months",
+    /// Months forces in rear areas of Ukraine need to reach the fight.
+    rear_delay_months: "months",
+    /// Extra months the whole force needs when its lead nation's resolve is zero (command and decision; scales with 1 - lead resolve).
+    lead_delay_months: "months",
     /// Proximity weight of troops in rear areas (training, reassurance), relative to the line.
     posture_proximity_rear: "share",
     /// Proximity weight of troops along the contact line.
     posture_proximity_line: "share",
+
+    // ---- The US backstop and intelligence ----
+    /// Multiplier on the effectiveness of Ukraine's forces and the European force at full US backstop (intelligence, surveillance, logistics, air defence).
+    backstop_multiplier: "share",
+    /// Added chance that monitoring attributes a violation at full US backstop (US intelligence and surveillance).
+    backstop_attribution: "probability",
+    /// Multiplier from intelligence sharing and logistics by the package's other providers, per unit of their mean capability.
+    intelligence_logistics_effectiveness: "share",
 
     // ---- Guarantors: honouring a call ----
     /// Log-odds of honouring a commitment at zero resolve and no legal form (Leeds et al. 2000 anchor).
@@ -178,16 +198,16 @@ coefficients! {
     honour_legal_weight: "logit per unit",
     /// Log-odds gained per unit of resolve.
     honour_resolve_weight: "logit per unit resolve",
-    /// Log-odds gained when the guarantor's own troops are in Ukraine.
+    /// Log-odds gained when the guarantor's own troops stand along the line, times their proximity (tripwire).
     honour_own_troops_weight: "logit",
     /// Log-odds gained by a European guarantor when the United States honours its backstop.
     honour_us_backing_weight: "logit",
+    /// Log-odds gained by a force contributor when the lead nation commits (lost when it does not).
+    honour_lead_weight: "logit",
     /// Log-odds lost per unit of force the guarantor must commit (cost).
     honour_cost_weight: "logit per force index",
-    /// Share of called capability that must honour for the guarantee to count as kept.
-    honour_required_share: "share",
 
-    // ---- Monitoring, violations and erosion ----
+    // ---- Monitoring and the grey zone ----
     /// Chance a violation is detected and attributed with no monitoring mission.
     detection_none: "probability",
     /// Chance with technical means only (satellites, drones).
@@ -198,22 +218,44 @@ coefficients! {
     detection_us_led: "probability",
     /// Chance a limited offensive is attributed (harder to deny than a probe).
     limited_attribution: "probability",
-    /// Line erosion from one unattributed probe.
+    /// Log-odds that the guarantors respond to an attributed violation at zero resolve and no legal form.
+    response_base_logit: "logit",
+    /// Log-odds of a response gained per unit of the coalition's mean resolve.
+    response_resolve_weight: "logit per unit resolve",
+    /// Log-odds of a response gained per unit of legal strength.
+    response_legal_weight: "logit per unit",
+    /// Line erosion from one probe.
     probe_erosion: "erosion points",
     /// Line erosion from one limited offensive, at an even balance of forces.
     limited_erosion: "erosion points",
-    /// Share of erosion prevented when a violation is attributed and answered.
+    /// Share of a violation's erosion undone by a full-strength response.
     answered_erosion_share: "share",
     /// Erosion at which the line counts as eroded (absorbing).
     erosion_threshold: "erosion points",
-    /// Sanction pressure added per attributed probe, per unit of snap-back severity.
+    /// Sanction pressure added per answered probe, per unit of snap-back severity.
     probe_sanction_increment: "pressure per unit severity",
+    /// Ukraine's strength added by the military aid surge of a full-strength response.
+    aid_surge_per_response: "force index",
 
-    // ---- Incidents and the battle ----
+    // ---- Incidents, diplomacy and the battle ----
     /// Monthly chance of an incident with no Western troops in Ukraine.
     incident_base_probability: "probability per month",
+    /// Share of an incident's grievance defused by crisis diplomacy when the package carries diplomatic initiatives.
+    diplomacy_crisis_share: "share",
     /// Decisiveness of a major offensive: exponent of the contest between attack and defence.
     battle_decisiveness: "exponent",
+    /// Ukrainian territory lost when a major offensive breaks through.
+    territory_breakthrough_pct: "percent of territory",
+    /// Territory lost when a major offensive is stopped, at an even contest (scales with the attacker's share).
+    territory_stopped_pct: "percent of territory",
+    /// Months of war before a stopped offensive ends, at an even contest (scales with the attacker's share).
+    war_months_stopped: "months",
+
+    // ---- Scripted events ----
+    /// Change in a contributor's resolve when its troops are struck and it stays (rally if positive).
+    strike_resolve_shift: "resolve",
+    /// Log-odds of withdrawing added per 100 of a contributor's own casualties in a strike.
+    strike_withdraw_per_100_casualties: "logit per 100 casualties",
 }
 
 /// What a country is in the model.
@@ -257,6 +299,12 @@ pub struct Countries {
     pub next_election_month: Vec<u32>,
     /// Months from a call to the guarantor's response (parliamentary mandate).
     pub response_delay_months: Vec<u32>,
+    /// GDP in USD trillion: a country's weight in sanctions votes.
+    pub economy: Vec<f64>,
+    /// Monthly pull of the country's resolve toward the United States' when
+    /// the package relies on the US; `None` takes the `cohesion_pull_us`
+    /// coefficient (Europeans only).
+    pub us_coupling: Vec<Option<f64>>,
     pub ukraine: usize,
     pub russia: usize,
     /// The United States, whose stance Europeans are pulled toward.
@@ -344,8 +392,21 @@ pub struct Package {
     /// Snap-back severity, 0-1.
     pub sanctions_severity: f64,
     pub sanctions_mode: SanctionsMode,
+    /// Share of the existing sanctions lifted when Russia accepts, 0-1;
+    /// lost again if it attacks.
+    pub sanctions_relief: f64,
     pub reconstruction_usd_bn_per_year: f64,
+    /// Target size of Ukraine's army (persons).
+    pub target_troops: f64,
+    /// The nation that leads the multinational force.
+    pub lead: Option<usize>,
+    /// Diplomatic initiatives: a contact group and crisis management.
+    pub diplomacy: bool,
 }
+
+/// Ukraine's army size the `ukraine_strength_ceiling` refers to (the Paris
+/// Declaration's 800,000).
+pub const REFERENCE_ARMY_TROOPS: f64 = 800_000.0;
 
 /// A package ruled out by a hard constraint; never simulated.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -401,11 +462,14 @@ pub enum ParamDist {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum EventKind {
-    /// The US backstop and resolve fall (after an election).
+    /// US resolve falls by the magnitude and the US backstop is scaled
+    /// down by the same share (after an election).
     UsDisengagement,
-    /// Target countries' resolve falls at once.
+    /// Target governments' resolve falls by the magnitude and they withdraw
+    /// their troops, aircraft, ships and sanctions votes.
     CoalitionFracture,
-    /// An attack strikes the multinational force in Ukraine.
+    /// An attack strikes the multinational force in Ukraine; the magnitude
+    /// is the casualties, and each contributor rallies or withdraws.
     ForceStrike,
     /// A general resolve shock to the target countries (sign from magnitude).
     ResolveShock,
@@ -417,7 +481,7 @@ pub struct Event {
     pub kind: EventKind,
     /// Month the event happens (rounded; outside the horizon = never).
     pub month: ParamDist,
-    /// Size of the shock, in resolve units for resolve shocks.
+    /// Size of the shock: resolve units, or casualties for a force strike.
     pub magnitude: ParamDist,
     /// Countries affected; empty = the event's natural targets.
     pub targets: Vec<usize>,

@@ -1,24 +1,16 @@
 //! One run: one package under one scenario, month by month.
 //!
-//! The order of events in a month, the equations and the parameters are
-//! documented in `docs/MODEL.md`; the comments here say why the code is
-//! shaped as it is.
+//! [`simulate`] is the schedule of `docs/MODEL.md` ("Process overview and
+//! scheduling"); the agents' decisions live in [`super::agents`].
 
-use super::outcome::{FailureMode, Outcome, OutcomeKind};
-use super::params::{
-    Coefficients, EventKind, LegalForm, Monitoring, Package, Posture, Role, SanctionsMode,
-    Scenario, World,
+use super::agents::{
+    CallContext, Expectation, Guarantors, MonitoringMission, PackageTerms, Response, Russia,
+    Ukraine, breakthrough_probability, logistic,
 };
+use super::outcome::{Defence, FailureMode, Outcome, OutcomeKind};
+use super::params::{Coefficients, EventKind, Package, Role, SanctionsMode, Scenario, World};
 use super::rng::{RunRng, StreamLayout};
-use super::trace::{Choice, MajorTerms, Recorder, TraceEvent};
-
-/// Troop numbers enter the equations per 10,000 troops (a brigade-sized
-/// unit), so coefficients stay readable.
-const TROOPS_UNIT: f64 = 10_000.0;
-
-/// Floor on force strengths so that ratios stay finite when a student sets
-/// a ceiling of zero.
-const MIN_STRENGTH: f64 = 1e-9;
+use super::trace::{Choice, Recorder, TraceEvent};
 
 /// Month value of an event that falls outside the horizon.
 const NEVER: u32 = u32::MAX;
@@ -27,30 +19,9 @@ const NEVER: u32 = u32::MAX;
 /// monthly loop never allocates.
 #[derive(Debug, Clone, Default)]
 pub struct Workspace {
-    /// Times each country was called on to honour its commitment.
-    pub called: Vec<u32>,
-    /// Times each country honoured a call.
-    pub honoured: Vec<u32>,
-    resolve: Vec<f64>,
-    troops: Vec<f64>,
-    capability: Vec<f64>,
-    /// Share of each country's force that arrives in time (see
-    /// [`timeliness`]); kept per run so the monthly loop does no `powf`.
-    timely: Vec<f64>,
-    /// Honoured the call of the current major offensive.
-    battle_honoured: Vec<bool>,
-    /// Indices of the package's guarantors.
-    guarantors: Vec<usize>,
-    /// Indices of countries whose resolve moves (guarantors and economic actors).
-    movers: Vec<usize>,
-    /// The movers other than the United States: the coalition whose mean
-    /// resolve pulls its members and sets discretionary sanctions.
-    coalition: Vec<usize>,
-    /// Backstop, intelligence and logistics providers of the package, so
-    /// the monthly loop visits only them.
-    backstops: Vec<usize>,
-    intelligence_providers: Vec<usize>,
-    logistics_providers: Vec<usize>,
+    /// The guarantors' state; `guarantors.called` and `.honoured` hold the
+    /// run's calls per country.
+    pub guarantors: Guarantors,
     event_month: Vec<u32>,
     event_magnitude: Vec<f64>,
     /// The coefficients drawn for the current run.
@@ -59,158 +30,22 @@ pub struct Workspace {
 
 impl Workspace {
     pub fn new(world: &World) -> Self {
-        let n = world.countries.len();
         Workspace {
-            called: vec![0; n],
-            honoured: vec![0; n],
-            resolve: vec![0.0; n],
-            troops: vec![0.0; n],
-            capability: vec![0.0; n],
-            timely: vec![1.0; n],
-            battle_honoured: vec![false; n],
-            guarantors: Vec::with_capacity(n),
-            movers: Vec::with_capacity(n),
-            coalition: Vec::with_capacity(n),
-            backstops: Vec::with_capacity(n),
-            intelligence_providers: Vec::with_capacity(n),
-            logistics_providers: Vec::with_capacity(n),
-            event_month: Vec::new(),
-            event_magnitude: Vec::new(),
-            coefficients: Coefficients::default(),
+            guarantors: Guarantors::with_capacity(world.countries.len()),
+            ..Default::default()
         }
     }
 
-    fn reset(&mut self, world: &World, package: &Package) {
-        let c = &world.countries;
-        let n = c.len();
-        for v in [&mut self.called, &mut self.honoured] {
-            v.clear();
-            v.resize(n, 0);
-        }
-        self.resolve.clear();
-        self.resolve.extend_from_slice(&c.resolve);
-        self.troops.clear();
-        self.troops.extend_from_slice(&package.troops);
-        self.capability.clear();
-        self.capability.resize(n, 0.0);
-        self.timely.clear();
-        self.timely.resize(n, 1.0);
-        self.battle_honoured.clear();
-        self.battle_honoured.resize(n, false);
-        self.guarantors.clear();
-        self.guarantors
-            .extend((0..n).filter(|&i| package.guarantor[i]));
-        self.movers.clear();
-        self.movers
-            .extend((0..n).filter(|&i| matches!(c.role[i], Role::Guarantor | Role::Economic)));
-        self.coalition.clear();
-        self.coalition.extend(
-            self.movers
-                .iter()
-                .copied()
-                .filter(|&i| Some(i) != c.united_states),
-        );
-        for (list, flags) in [
-            (&mut self.backstops, &package.backstop),
-            (&mut self.intelligence_providers, &package.intelligence),
-            (&mut self.logistics_providers, &package.logistics),
-        ] {
-            list.clear();
-            list.extend((0..n).filter(|&i| flags[i]));
-        }
-        self.event_month.clear();
-        self.event_magnitude.clear();
+    /// Times each country was called on to honour its commitment in the
+    /// last run.
+    pub fn called(&self) -> &[u32] {
+        &self.guarantors.called
     }
-}
 
-/// Logistic function.
-#[inline]
-fn logistic(x: f64) -> f64 {
-    1.0 / (1.0 + (-x).exp())
-}
-
-/// The package's constants for this run's coefficients.
-struct PackageTerms {
-    legal: f64,
-    detection: f64,
-    proximity: f64,
-    in_ukraine: bool,
-    support: f64,
-    snap_severity: f64,
-    /// Extra months before deployed troops can fight (over the horizon).
-    troop_delay_months: f64,
-}
-
-impl PackageTerms {
-    fn new(k: &Coefficients, p: &Package) -> Self {
-        let legal = match p.legal_form {
-            LegalForm::None => 0.0,
-            LegalForm::PoliticalDeclaration => k.legal_strength_political_declaration,
-            LegalForm::BilateralAgreements => k.legal_strength_bilateral_agreements,
-            LegalForm::BindingTreaty => k.legal_strength_binding_treaty,
-            LegalForm::MutualDefence => k.legal_strength_mutual_defence,
-        };
-        let detection = match p.monitoring {
-            Monitoring::None => k.detection_none,
-            Monitoring::Technical => k.detection_technical,
-            Monitoring::Observers => k.detection_observers,
-            Monitoring::UsLed => k.detection_us_led,
-        };
-        let proximity = match p.posture {
-            Posture::None | Posture::OverTheHorizon => 0.0,
-            Posture::Rear => k.posture_proximity_rear,
-            Posture::Line => k.posture_proximity_line,
-        };
-        let support = if k.reconstruction_need_usd_bn_per_year > 0.0 {
-            (p.reconstruction_usd_bn_per_year / k.reconstruction_need_usd_bn_per_year)
-                .clamp(0.0, 1.0)
-        } else {
-            1.0
-        };
-        PackageTerms {
-            legal,
-            detection,
-            proximity,
-            in_ukraine: matches!(p.posture, Posture::Rear | Posture::Line),
-            support,
-            snap_severity: match p.sanctions_mode {
-                SanctionsMode::None => 0.0,
-                _ => p.sanctions_severity,
-            },
-            troop_delay_months: if p.posture == Posture::OverTheHorizon {
-                k.over_the_horizon_delay_months.max(0.0)
-            } else {
-                0.0
-            },
-        }
+    /// Times each country honoured a call in the last run.
+    pub fn honoured(&self) -> &[u32] {
+        &self.guarantors.honoured
     }
-}
-
-/// Force index a country brings to the defence if it honours.
-fn capability_of(k: &Coefficients, world: &World, p: &Package, troops: f64, i: usize) -> f64 {
-    let military = world.countries.military[i];
-    let mut cap = k.force_index_per_10k_troops * troops / TROOPS_UNIT;
-    if p.air[i] {
-        cap += k.air_contribution * military;
-    }
-    if p.sea[i] {
-        cap += k.sea_contribution * military;
-    }
-    if p.guarantor[i] {
-        cap += k.general_contribution * military;
-    }
-    cap
-}
-
-/// Share of guarantor `i`'s force that arrives in time: its response delay
-/// (parliamentary mandate) plus, for troops held over the horizon, the time
-/// to bring them in. Russia anticipates the same discount.
-fn timeliness(k: &Coefficients, world: &World, terms: &PackageTerms, troops: f64, i: usize) -> f64 {
-    let mut delay = f64::from(world.countries.response_delay_months[i]);
-    if troops > 0.0 {
-        delay += terms.troop_delay_months;
-    }
-    k.delay_discount_per_month.powf(delay)
 }
 
 /// Inputs that identify one run.
@@ -223,8 +58,18 @@ pub struct RunKey<'a> {
     pub run_index: u64,
 }
 
+/// The draws of one month, taken in a fixed order whatever the package.
+struct MonthDraws {
+    choice: f64,
+    attribution: f64,
+    response: f64,
+    battle: f64,
+    incident: f64,
+    discretion: f64,
+}
+
 /// Simulates one run and returns its outcome. Per-country calls are left in
-/// `ws.called` and `ws.honoured`.
+/// the workspace ([`Workspace::called`], [`Workspace::honoured`]).
 ///
 /// Only feasible packages exist as [`Package`] values (infeasible ones are
 /// [`super::params::InfeasiblePackage`]), so an infeasible package cannot be
@@ -237,48 +82,38 @@ pub fn simulate<R: Recorder>(key: RunKey<'_>, ws: &mut Workspace, rec: &mut R) -
         seed,
         run_index,
     } = key;
-    let c = &world.countries;
-    let n = c.len();
     let horizon = world.horizon_months;
-    ws.reset(world, package);
-    let mut rng = RunRng::new(seed, &scenario.id, run_index, StreamLayout::new(n));
+    let mut rng = RunRng::new(
+        seed,
+        &scenario.id,
+        run_index,
+        StreamLayout::new(world.countries.len()),
+    );
 
     // Month 0: draws that do not depend on the package, in a fixed order.
     rng.start_month(0);
     let u_accept = rng.uniform();
-    for (slot, dist) in ws
-        .coefficients
-        .fields_mut()
-        .into_iter()
-        .zip(&scenario.coefficients)
-    {
-        *slot = rng.sample(dist);
-    }
-    for event in &scenario.events {
-        let month = rng.sample(&event.month).round();
-        let magnitude = rng.sample(&event.magnitude);
-        let month = if month >= 1.0 && month <= f64::from(horizon) {
-            month as u32
-        } else {
-            NEVER
-        };
-        ws.event_month.push(month);
-        ws.event_magnitude.push(magnitude);
-    }
+    draw_set_up(scenario, horizon, &mut rng, ws);
     let k = ws.coefficients;
-    let terms = PackageTerms::new(&k, package);
-    for i in 0..n {
-        ws.capability[i] = capability_of(&k, world, package, ws.troops[i], i);
-        ws.timely[i] = timeliness(&k, world, &terms, ws.troops[i], i);
-    }
+    let terms = PackageTerms::new(&k, world, package);
+    ws.guarantors.reset(&k, world, package, &terms);
 
+    let mut russia = Russia::new(&k);
+    let mut ukraine = Ukraine::new(&k);
+    let monitoring = MonitoringMission {
+        own_detection: terms.detection,
+    };
     let mut out = Outcome {
         kind: OutcomeKind::Held,
         failure_mode: FailureMode::None,
         first_major_month: None,
         end_month: horizon,
+        defence: Defence::NotTested,
+        territory_lost_pct: 0.0,
+        war_months: 0,
         violations_detected: 0,
         violations_undetected: 0,
+        violations_answered: 0,
         incidents: 0,
         troop_months: 0.0,
         sanctions_applied: 0,
@@ -286,22 +121,23 @@ pub fn simulate<R: Recorder>(key: RunKey<'_>, ws: &mut Workspace, rec: &mut R) -
         russia_intent: k.russia_intent,
     };
 
-    let mut western_weighted = western_troops_weighted(world, ws, &terms);
-    let mut deployed: f64 = ws.troops.iter().sum();
+    // Russia's answer to the terms.
     let objection = world.objection;
-    let acceptance_penalty = objection.map_or(0.0, |o| o.acceptance_penalty_per_10k);
-    let p_accept = logistic(
-        k.acceptance_base_logit
-            - k.acceptance_intent_weight * k.russia_intent
-            - acceptance_penalty * western_weighted,
+    let mut western = ws.guarantors.western_weighted_10k(world, &terms);
+    let p_accept = russia.acceptance_probability(
+        &k,
+        &terms,
+        western,
+        objection.map_or(0.0, |o| o.acceptance_penalty_per_10k),
     );
     let accepted = u_accept < p_accept;
     if R::ENABLED {
         rec.record(TraceEvent::Start {
             russia_intent: k.russia_intent,
-            russia_strength: k.russia_strength_initial,
-            ukraine_strength: k.ukraine_strength_initial,
-            western_troops_weighted_10k: western_weighted,
+            legal_strength: terms.legal,
+            russia_strength: russia.strength,
+            ukraine_strength: ukraine.strength,
+            western_troops_weighted_10k: western,
             acceptance_probability: p_accept,
             accepted,
         });
@@ -313,181 +149,154 @@ pub fn simulate<R: Recorder>(key: RunKey<'_>, ws: &mut Workspace, rec: &mut R) -
         return finish(out, rec);
     }
 
-    let mut russia = k.russia_strength_initial.max(MIN_STRENGTH);
-    let mut ukraine = k.ukraine_strength_initial.max(0.0);
-    let mut sanctions = 0.0_f64;
-    let mut grievance = 0.0_f64;
-    let has_guarantors = !ws.guarantors.is_empty() && terms.legal > 0.0;
-
     for month in 1..=horizon {
         rng.start_month(month);
-        let u_choice = rng.uniform();
-        let u_detect = rng.uniform();
-        let u_battle = rng.uniform();
-        let u_incident = rng.uniform();
-        let u_discretion = rng.uniform();
+        let draws = MonthDraws {
+            choice: rng.uniform(),
+            attribution: rng.uniform(),
+            battle: rng.uniform(),
+            incident: rng.uniform(),
+            discretion: rng.uniform(),
+            response: rng.uniform(),
+        };
 
-        let mut event_fired = false;
+        // 1. Scripted events.
+        let mut troops_changed = false;
         for e in 0..scenario.events.len() {
             if ws.event_month[e] == month {
-                event_fired = true;
-                apply_event(
-                    world,
-                    package,
-                    scenario,
-                    e,
-                    month,
-                    &terms,
-                    &mut rng,
-                    ws,
-                    &mut out,
-                    &mut grievance,
-                    rec,
+                troops_changed |= apply_event(
+                    world, package, scenario, &terms, e, month, &mut rng, ws, &mut out,
+                    &mut russia, rec,
                 );
             }
         }
-
-        let coalition_resolve = update_resolve(world, month, &mut rng, ws, rec);
-
-        russia += k.russia_reconstitution_per_month
-            * (k.russia_strength_ceiling - russia)
-            * (1.0 - k.sanctions_drag * sanctions);
-        russia = russia.max(MIN_STRENGTH);
-        sanctions *= 1.0 - k.sanctions_decay_per_month;
-        grievance *= 1.0 - k.grievance_decay_per_month;
-        // A month cannot close more than the whole gap to the ceiling.
-        let growth = (k.ukraine_mobilisation_per_month
-            + k.reconstruction_growth_per_month * terms.support)
-            .min(1.0);
-        ukraine += growth * (k.ukraine_strength_ceiling - ukraine)
-            - k.ukraine_attrition_per_month * (1.0 - terms.support) * ukraine;
-        ukraine = ukraine.max(0.0);
-
-        // Troops change only when an event (a strike) withdraws them.
-        if event_fired {
-            western_weighted = western_troops_weighted(world, ws, &terms);
-            deployed = ws.troops.iter().sum();
+        if troops_changed {
+            western = ws.guarantors.western_weighted_10k(world, &terms);
         }
-        let p_incident = k.incident_base_probability
-            + objection.map_or(0.0, |o| o.incident_probability_per_10k) * western_weighted;
-        if u_incident < p_incident {
-            out.incidents += 1;
-            grievance += objection.map_or(0.0, |o| o.grievance_per_incident);
+        let g = &mut ws.guarantors;
+
+        // 2. The guarantors' resolve moves.
+        g.update_resolve(&k, world, month, || rng.normal(), |i, before, after| {
             if R::ENABLED {
-                rec.record(TraceEvent::Incident { month, grievance });
+                rec.record(TraceEvent::Election {
+                    month,
+                    country: world.countries.id[i].clone(),
+                    resolve_before: before,
+                    resolve_after: after,
+                });
             }
-        }
+        });
+        let coalition_resolve = g.coalition_resolve();
 
-        out.troop_months += deployed;
-
-        // Russia's expectation of the guarantees.
-        let snap = match package.sanctions_mode {
-            SanctionsMode::None => 0.0,
-            SanctionsMode::Automatic => terms.snap_severity,
-            SanctionsMode::Discretionary => terms.snap_severity * coalition_resolve,
-        };
-        let backstop_expected = if !ws.backstops.is_empty() {
-            1.0 + k.backstop_effectiveness * max_resolve(&ws.backstops, &ws.resolve)
+        // 3. Russia rebuilds and settles; Ukraine rebuilds and fortifies.
+        russia.step(&k);
+        let aid_share = if g.coalition_resolve_start > 0.0 {
+            (coalition_resolve / g.coalition_resolve_start).powf(k.aid_resolve_elasticity)
         } else {
             1.0
         };
-        let intel_expected = 1.0
-            + k.intelligence_logistics_effectiveness
-                * intelligence_logistics_score(world, ws, |i| ws.resolve[i]);
-        let mut guarantee = 0.0;
-        for &i in &ws.guarantors {
-            let own_weighted = ws.troops[i] * terms.proximity / TROOPS_UNIT;
-            let credibility =
-                ws.resolve[i] * terms.legal * (1.0 + k.tripwire_credibility_per_10k * own_weighted);
-            let multiplier = if package.backstop[i] {
-                1.0
-            } else {
-                backstop_expected
-            };
-            guarantee +=
-                credibility * ws.capability[i] * ws.timely[i] * multiplier * intel_expected;
-        }
+        let support = Ukraine::support(&k, terms.reconstruction_usd_bn * aid_share);
+        ukraine.step(&k, terms.ukraine_ceiling, support);
 
-        let balance = russia / (russia + ukraine);
-        let major = MajorTerms {
-            gain: k.russia_intent * k.gain_major * balance,
-            grievance: k.weight_grievance * grievance,
-            defence_cost: k.weight_defence * ukraine * intel_expected / russia,
-            guarantee_cost: k.weight_guarantee * guarantee,
-            sanctions_cost: k.weight_sanctions * snap,
-            troop_risk: k.weight_western_troops * western_weighted,
-            entrenchment: k.entrenchment_per_log_month * f64::from(month).ln_1p(),
+        // 4. Incidents around foreign troops.
+        let p_incident = k.incident_base_probability
+            + objection.map_or(0.0, |o| o.incident_probability_per_10k) * western;
+        if draws.incident < p_incident {
+            out.incidents += 1;
+            let defused = if terms.diplomacy {
+                k.diplomacy_crisis_share
+            } else {
+                0.0
+            };
+            russia.grievance +=
+                objection.map_or(0.0, |o| o.grievance_per_incident) * (1.0 - defused);
+            if R::ENABLED {
+                rec.record(TraceEvent::Incident {
+                    month,
+                    grievance: russia.grievance,
+                });
+            }
+        }
+        out.troop_months += g.deployed();
+
+        // 5. Russia weighs its options against what it expects.
+        let (help, multiplier) = g.expected_help(&k, world, package, &terms);
+        let response = Response::new(&k, &terms, g);
+        let backstop_support = g.backstop_support();
+        let attribution = monitoring.attribution(&k, backstop_support);
+        let snap_expected = terms.snap_severity
+            * g.sanctions_votes
+            * match package.sanctions_mode {
+                SanctionsMode::None => 0.0,
+                SanctionsMode::Automatic => 1.0,
+                SanctionsMode::Discretionary => coalition_resolve,
+            };
+        let expect = Expectation {
+            defence: (ukraine.defence() + help) * (1.0 + multiplier),
+            sanctions: snap_expected,
+            answer: response.expected(),
+            attribution,
         };
-        let utilities = [
-            0.0,
-            k.utility_probe_base + k.russia_intent * k.gain_probe
-                - k.weight_sanctions * snap * terms.detection * k.probe_sanction_increment,
-            k.utility_limited_base + k.russia_intent * k.gain_limited * balance + major.grievance
-                - k.limited_cost_share
-                    * (major.defence_cost + major.guarantee_cost + major.troop_risk)
-                - k.weight_sanctions * snap * k.limited_attribution,
-            k.utility_major_base + major.gain + major.grievance
-                - major.defence_cost
-                - major.guarantee_cost
-                - major.sanctions_cost
-                - major.troop_risk
-                - major.entrenchment,
-        ];
-        let probabilities = softmax(utilities, k.choice_temperature);
-        let choice = pick(probabilities, u_choice);
+        let (choice, probabilities, major) =
+            russia.choose(&k, &terms, &expect, month, draws.choice);
         if R::ENABLED {
             rec.record(TraceEvent::Month {
                 month,
-                russia_strength: russia,
-                ukraine_strength: ukraine,
-                sanction_pressure: sanctions,
-                grievance,
+                russia_strength: russia.strength,
+                ukraine_strength: ukraine.strength,
+                russia_intent: russia.intent,
+                ukraine_fortification: ukraine.fortification,
+                sanction_pressure: russia.sanctions,
+                grievance: russia.grievance,
                 erosion: out.erosion,
                 coalition_resolve,
-                us_resolve: c.united_states.map(|u| ws.resolve[u]),
+                us_resolve: world.countries.united_states.map(|u| g.resolve[u]),
                 major_terms: major,
                 probabilities,
                 choice,
             });
         }
 
-        let sanctions_now = match package.sanctions_mode {
-            SanctionsMode::None => false,
-            SanctionsMode::Automatic => true,
-            SanctionsMode::Discretionary => u_discretion < coalition_resolve,
-        };
+        // 6. What follows from the choice.
         match choice {
             Choice::Comply => {}
             Choice::Probe | Choice::LimitedOffensive => {
-                let (attribution, base_erosion, increment) = if choice == Choice::Probe {
-                    (terms.detection, k.probe_erosion, k.probe_sanction_increment)
+                let (p_attr, base_erosion, increment) = if choice == Choice::Probe {
+                    (attribution, k.probe_erosion, k.probe_sanction_increment)
                 } else {
-                    (k.limited_attribution, k.limited_erosion * balance, 1.0)
+                    let balance = russia.strength / (russia.strength + ukraine.defence());
+                    (k.limited_attribution, 2.0 * k.limited_erosion * balance, 1.0)
                 };
-                let attributed = u_detect < attribution;
-                let applied = attributed && sanctions_now && terms.snap_severity > 0.0;
-                let erosion_added = if attributed {
+                let attributed = draws.attribution < p_attr;
+                // A response without attribution cannot happen.
+                let answered = attributed && draws.response < response.probability;
+                let mut erosion_added = base_erosion;
+                let mut sanctioned = false;
+                if attributed {
                     out.violations_detected += 1;
-                    if applied {
-                        sanctions = (sanctions + terms.snap_severity * increment).min(1.0);
-                        out.sanctions_applied += 1;
-                    }
-                    if applied || has_guarantors {
-                        base_erosion * (1.0 - k.answered_erosion_share)
-                    } else {
-                        base_erosion
-                    }
                 } else {
                     out.violations_undetected += 1;
-                    base_erosion
-                };
+                }
+                if answered {
+                    out.violations_answered += 1;
+                    erosion_added *= 1.0 - k.answered_erosion_share * response.strength;
+                    if response.severity > 0.0 {
+                        russia.sanctions = (russia.sanctions + response.severity * increment).min(1.0);
+                        out.sanctions_applied += 1;
+                        sanctioned = true;
+                    }
+                    if terms.has_guarantors {
+                        ukraine.strength += k.aid_surge_per_response * terms.legal;
+                    }
+                }
                 out.erosion += erosion_added;
                 if R::ENABLED {
                     rec.record(TraceEvent::Violation {
                         month,
                         choice,
                         attributed,
-                        sanctions_applied: applied,
+                        answered,
+                        sanctions_applied: sanctioned,
                         erosion_added,
                         erosion_total: out.erosion,
                     });
@@ -502,23 +311,52 @@ pub fn simulate<R: Recorder>(key: RunKey<'_>, ws: &mut Workspace, rec: &mut R) -
             Choice::MajorOffensive => {
                 out.first_major_month = Some(month);
                 out.end_month = month;
-                if sanctions_now && terms.snap_severity > 0.0 {
+                let snaps = match package.sanctions_mode {
+                    SanctionsMode::None => false,
+                    SanctionsMode::Automatic => true,
+                    SanctionsMode::Discretionary => draws.discretion < coalition_resolve,
+                };
+                if snaps && terms.snap_severity * ws.guarantors.sanctions_votes > 0.0 {
                     out.sanctions_applied += 1;
                 }
                 let battle = Battle {
                     month,
-                    russia,
-                    ukraine,
-                    u_battle,
+                    attack: russia.strength,
+                    ukraine: ukraine.defence(),
+                    u: draws.battle,
                 };
-                let (kind, mode) = fight(world, package, &terms, battle, &mut rng, ws, rec);
-                out.kind = kind;
-                out.failure_mode = mode;
+                fight(world, package, &terms, battle, &mut rng, ws, &mut out, rec);
                 return finish(out, rec);
             }
         }
     }
     finish(out, rec)
+}
+
+/// The set-up draws: every sampled coefficient, then each event's month
+/// and size.
+fn draw_set_up(scenario: &Scenario, horizon: u32, rng: &mut RunRng, ws: &mut Workspace) {
+    for (slot, dist) in ws
+        .coefficients
+        .fields_mut()
+        .into_iter()
+        .zip(&scenario.coefficients)
+    {
+        *slot = rng.sample(dist);
+    }
+    ws.event_month.clear();
+    ws.event_magnitude.clear();
+    for event in &scenario.events {
+        let month = rng.sample(&event.month).round();
+        let magnitude = rng.sample(&event.magnitude);
+        let month = if month >= 1.0 && month <= f64::from(horizon) {
+            month as u32
+        } else {
+            NEVER
+        };
+        ws.event_month.push(month);
+        ws.event_magnitude.push(magnitude);
+    }
 }
 
 fn finish<R: Recorder>(out: Outcome, rec: &mut R) -> Outcome {
@@ -528,174 +366,42 @@ fn finish<R: Recorder>(out: Outcome, rec: &mut R) -> Outcome {
     out
 }
 
-/// Western troops in Ukraine weighted by proximity to the line, per 10,000.
-fn western_troops_weighted(world: &World, ws: &Workspace, terms: &PackageTerms) -> f64 {
-    let total: f64 = ws
-        .troops
-        .iter()
-        .zip(&world.countries.western)
-        .filter(|(_, w)| **w)
-        .map(|(t, _)| *t)
-        .sum();
-    total * terms.proximity / TROOPS_UNIT
-}
-
-/// Mean resolve of the coalition: guarantors and economic actors other than
-/// the United States.
-fn coalition_mean_resolve(ws: &Workspace) -> f64 {
-    mean_resolve(&ws.coalition, &ws.resolve)
-}
-
-fn mean_resolve(members: &[usize], resolve: &[f64]) -> f64 {
-    if members.is_empty() {
-        return 0.0;
-    }
-    let sum: f64 = members.iter().map(|&i| resolve[i]).sum();
-    sum / members.len() as f64
-}
-
-/// Largest resolve among the listed countries (0 if none).
-fn max_resolve(members: &[usize], resolve: &[f64]) -> f64 {
-    members.iter().fold(0.0_f64, |m, &i| m.max(resolve[i]))
-}
-
-/// Mean of the best intelligence and the best logistics provider's
-/// capability, each weighted by `weight(i)` (resolve when expected, 1 or 0
-/// for honoured or not in a battle).
-fn intelligence_logistics_score(
-    world: &World,
-    ws: &Workspace,
-    weight: impl Fn(usize) -> f64,
-) -> f64 {
-    let c = &world.countries;
-    let best = |providers: &[usize], capability: &[f64]| {
-        providers
-            .iter()
-            .fold(0.0_f64, |m, &i| m.max(capability[i] * weight(i)))
-    };
-    (best(&ws.intelligence_providers, &c.intelligence)
-        + best(&ws.logistics_providers, &c.logistics))
-        / 2.0
-}
-
-fn softmax(utilities: [f64; 4], temperature: f64) -> [f64; 4] {
-    let t = if temperature > 0.0 {
-        temperature
-    } else {
-        f64::MIN_POSITIVE
-    };
-    let max = utilities.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let mut p = utilities.map(|u| ((u - max) / t).exp());
-    let total: f64 = p.iter().sum();
-    for x in &mut p {
-        *x /= total;
-    }
-    p
-}
-
-fn pick(probabilities: [f64; 4], u: f64) -> Choice {
-    let mut acc = 0.0;
-    for (choice, p) in Choice::ALL.into_iter().zip(probabilities) {
-        acc += p;
-        if u < acc {
-            return choice;
-        }
-    }
-    Choice::Comply
-}
-
-/// Drift, cohesion, fatigue and elections, for every country whose resolve
-/// moves. The normal draws happen for every such country in index order
-/// whatever the package, so the stream stays aligned across packages.
-/// Returns the coalition's mean resolve after the update.
-fn update_resolve<R: Recorder>(
-    world: &World,
-    month: u32,
-    rng: &mut RunRng,
-    ws: &mut Workspace,
-    rec: &mut R,
-) -> f64 {
-    let c = &world.countries;
-    let k = ws.coefficients;
-    let coalition = coalition_mean_resolve(ws);
-    let us_resolve = c.united_states.map(|u| ws.resolve[u]);
-    for m in 0..ws.movers.len() {
-        let i = ws.movers[m];
-        let z = rng.normal();
-        let mut r = ws.resolve[i];
-        r += k.cohesion_pull_coalition * (coalition - r);
-        if let Some(us) = us_resolve {
-            if c.european[i] && Some(i) != c.united_states {
-                r += k.cohesion_pull_us * (us - r);
-            }
-        }
-        r += c.volatility[i] * z;
-        r -= k.fatigue_per_10k_troops * ws.troops[i] / TROOPS_UNIT;
-        let interval = c.election_interval_months[i];
-        let first = c.next_election_month[i];
-        let election = first > 0
-            && month >= first
-            && (month == first || (interval > 0 && (month - first) % interval == 0));
-        if election {
-            let before = r.clamp(0.0, 1.0);
-            r += k.election_shock_sd * rng.normal();
-            if R::ENABLED {
-                rec.record(TraceEvent::Election {
-                    month,
-                    country: c.id[i].clone(),
-                    resolve_before: before,
-                    resolve_after: r.clamp(0.0, 1.0),
-                });
-            }
-        }
-        ws.resolve[i] = r.clamp(0.0, 1.0);
-    }
-    coalition_mean_resolve(ws)
-}
-
+/// Applies scripted event `e`; returns whether troops changed.
 #[allow(clippy::too_many_arguments)]
 fn apply_event<R: Recorder>(
     world: &World,
     package: &Package,
     scenario: &Scenario,
+    terms: &PackageTerms,
     e: usize,
     month: u32,
-    terms: &PackageTerms,
     rng: &mut RunRng,
     ws: &mut Workspace,
     out: &mut Outcome,
-    grievance: &mut f64,
+    russia: &mut Russia,
     rec: &mut R,
-) {
+) -> bool {
     let c = &world.countries;
     let k = ws.coefficients;
+    let g = &mut ws.guarantors;
     let event = &scenario.events[e];
     let magnitude = ws.event_magnitude[e];
-    let explicit = !event.targets.is_empty();
     let targeted = |i: usize| -> bool {
-        if explicit {
-            event.targets.contains(&i)
-        } else {
-            match event.kind {
-                EventKind::UsDisengagement => Some(i) == c.united_states,
-                EventKind::CoalitionFracture => {
-                    c.european[i] && c.role[i] == Role::Guarantor && Some(i) != c.united_states
-                }
-                EventKind::ResolveShock => c.role[i] == Role::Guarantor,
-                // Only troop contributors can be struck; checked below.
-                EventKind::ForceStrike => true,
+        if !event.targets.is_empty() {
+            return event.targets.contains(&i);
+        }
+        match event.kind {
+            EventKind::UsDisengagement => Some(i) == c.united_states,
+            EventKind::CoalitionFracture => {
+                c.european[i] && c.role[i] == Role::Guarantor && Some(i) != c.united_states
             }
+            EventKind::ResolveShock => c.role[i] == Role::Guarantor,
+            EventKind::ForceStrike => true,
         }
     };
-    // What happened, kept as numbers; the sentence for `explain` is only
-    // written when a trace is recorded, so batches do not allocate here.
-    enum Effect {
-        Shifted(f64),
-        NoForceToStrike,
-        Struck { withdrew: u32 },
-    }
     let mut affected: Vec<String> = Vec::new();
-    let effect;
+    let mut troops_changed = false;
+    let detail: String;
     match event.kind {
         EventKind::UsDisengagement | EventKind::CoalitionFracture | EventKind::ResolveShock => {
             let shift = if event.kind == EventKind::ResolveShock {
@@ -704,37 +410,67 @@ fn apply_event<R: Recorder>(
                 -magnitude.abs()
             };
             for i in 0..c.len() {
-                if targeted(i) {
-                    ws.resolve[i] = (ws.resolve[i] + shift).clamp(0.0, 1.0);
-                    if R::ENABLED {
-                        affected.push(c.id[i].clone());
+                if !targeted(i) {
+                    continue;
+                }
+                g.resolve[i] = (g.resolve[i] + shift).clamp(0.0, 1.0);
+                match event.kind {
+                    EventKind::UsDisengagement if Some(i) == c.united_states => {
+                        g.backstop_scale *= (1.0 - magnitude.abs()).clamp(0.0, 1.0);
                     }
+                    EventKind::CoalitionFracture => {
+                        troops_changed |= g.troops[i] > 0.0;
+                        g.withdraw(&k, world, package, terms, i, true);
+                    }
+                    _ => {}
+                }
+                if R::ENABLED {
+                    affected.push(c.id[i].clone());
                 }
             }
-            effect = Effect::Shifted(shift);
+            detail = match event.kind {
+                EventKind::UsDisengagement => format!(
+                    "resolve shifted by {shift:+.2}; the US backstop is now {:.0}% of what was offered",
+                    100.0 * g.backstop_scale
+                ),
+                EventKind::CoalitionFracture => format!(
+                    "resolve shifted by {shift:+.2}; they withdraw troops, aircraft, ships and \
+                     sanctions votes ({:.0}% of the votes remain)",
+                    100.0 * g.sanctions_votes
+                ),
+                _ => format!("resolve shifted by {shift:+.2}"),
+            };
         }
         EventKind::ForceStrike => {
-            if !terms.in_ukraine || ws.troops.iter().all(|&t| t <= 0.0) {
-                effect = Effect::NoForceToStrike;
+            let deployed = g.deployed();
+            if !terms.in_ukraine || deployed <= 0.0 {
+                detail = "no multinational force stands in Ukraine, so the strike hits no guarantor"
+                    .to_string();
             } else {
                 out.incidents += 1;
-                *grievance += world.objection.map_or(0.0, |o| o.grievance_per_incident);
+                russia.grievance += world.objection.map_or(0.0, |o| o.grievance_per_incident);
                 let mut withdrew = 0u32;
                 for i in 0..c.len() {
-                    if !(targeted(i) && ws.troops[i] > 0.0) {
+                    if !(targeted(i) && g.troops[i] > 0.0) {
                         continue;
                     }
-                    ws.called[i] += 1;
-                    let p =
-                        honour_probability(&k, terms, ws, package, i, true, false, c.european[i]);
-                    let honoured = rng.strike_draw(month, i) < p;
-                    if honoured {
-                        ws.honoured[i] += 1;
-                        ws.resolve[i] = (ws.resolve[i] + k.strike_resolve_shift).clamp(0.0, 1.0);
+                    let casualties = magnitude.max(0.0) * g.troops[i] / deployed;
+                    g.called[i] += 1;
+                    let ctx = CallContext {
+                        own_troops_attacked: true,
+                        ..Default::default()
+                    };
+                    let p = logistic(
+                        g.honour_logit(&k, world, package, i, ctx)
+                            - k.strike_withdraw_per_100_casualties * casualties / 100.0,
+                    );
+                    let stays = rng.strike_draw(month, i) < p;
+                    if stays {
+                        g.honoured[i] += 1;
+                        g.resolve[i] = (g.resolve[i] + k.strike_resolve_shift).clamp(0.0, 1.0);
                     } else {
-                        ws.troops[i] = 0.0;
-                        ws.capability[i] = capability_of(&k, world, package, 0.0, i);
-                        ws.timely[i] = timeliness(&k, world, terms, 0.0, i);
+                        g.withdraw(&k, world, package, terms, i, false);
+                        troops_changed = true;
                         withdrew += 1;
                     }
                     if R::ENABLED {
@@ -742,28 +478,20 @@ fn apply_event<R: Recorder>(
                         rec.record(TraceEvent::Call {
                             month,
                             country: c.id[i].clone(),
-                            resolve: ws.resolve[i],
-                            capability: ws.capability[i],
+                            resolve: g.resolve[i],
+                            capability: g.force_power[i] + g.other_power[i],
                             honour_probability: p,
-                            honoured,
+                            honoured: stays,
                         });
                     }
                 }
-                effect = Effect::Struck { withdrew };
+                detail = format!(
+                    "{magnitude:.0} soldiers killed; each contributor rallies or pulls out: {withdrew} withdrew their troops"
+                );
             }
         }
     }
     if R::ENABLED {
-        let detail = match effect {
-            Effect::Shifted(shift) => format!("resolve shifted by {shift:+.2}"),
-            Effect::NoForceToStrike => {
-                "no multinational force stands in Ukraine, so the strike hits no guarantor"
-                    .to_string()
-            }
-            Effect::Struck { withdrew } => {
-                format!("contributors called to stand firm; {withdrew} withdrew their troops")
-            }
-        };
         rec.record(TraceEvent::Scripted {
             month,
             kind: format!("{:?}", event.kind),
@@ -772,50 +500,23 @@ fn apply_event<R: Recorder>(
             detail,
         });
     }
-}
-
-/// Chance that guarantor `i` honours a call.
-#[allow(clippy::too_many_arguments)]
-fn honour_probability(
-    k: &Coefficients,
-    terms: &PackageTerms,
-    ws: &Workspace,
-    package: &Package,
-    i: usize,
-    own_troops_attacked: bool,
-    backstop_honoured: bool,
-    european: bool,
-) -> f64 {
-    let own_troops = own_troops_attacked || (terms.in_ukraine && ws.troops[i] > 0.0);
-    let backed = european && backstop_honoured && !package.backstop[i];
-    logistic(
-        k.honour_base_logit
-            + k.honour_legal_weight * terms.legal
-            + k.honour_resolve_weight * ws.resolve[i]
-            + if own_troops {
-                k.honour_own_troops_weight
-            } else {
-                0.0
-            }
-            + if backed {
-                k.honour_us_backing_weight
-            } else {
-                0.0
-            }
-            - k.honour_cost_weight * ws.capability[i],
-    )
+    troops_changed
 }
 
 struct Battle {
     month: u32,
-    russia: f64,
+    attack: f64,
+    /// Ukraine's own defence, with fortification.
     ukraine: f64,
-    u_battle: f64,
+    u: f64,
 }
 
-/// A major offensive: guarantors are called (backstop providers first, so
-/// Europeans know whether the US stands behind them), then the attack meets
-/// the defence.
+/// A major offensive: the guarantors are called (the US backstop first, so
+/// Europeans know whether the US stands behind them, then the force's lead
+/// nation, then the rest), and the attack meets the defence of Ukraine and
+/// of those who honoured. A guarantor that defects weakens the defence in
+/// the battle itself; it never turns a stopped offensive into a failure.
+#[allow(clippy::too_many_arguments)]
 fn fight<R: Recorder>(
     world: &World,
     package: &Package,
@@ -823,105 +524,111 @@ fn fight<R: Recorder>(
     battle: Battle,
     rng: &mut RunRng,
     ws: &mut Workspace,
+    out: &mut Outcome,
     rec: &mut R,
-) -> (OutcomeKind, FailureMode) {
+) {
     let c = &world.countries;
     let k = ws.coefficients;
+    let g = &mut ws.guarantors;
     let month = battle.month;
-    let mut backstop_honoured = false;
-    let mut called_capability = 0.0;
-    let mut honoured_capability = 0.0;
-    let mut called_count = 0u32;
-    let mut honoured_count = 0u32;
+    let force_timely = g.force_timely(&k, terms);
+    let mut ctx = CallContext::default();
     let mut contribution = 0.0;
-    for backstop_pass in [true, false] {
-        for g in 0..ws.guarantors.len() {
-            let i = ws.guarantors[g];
-            if package.backstop[i] != backstop_pass {
+    let (mut called, mut honoured) = (0u32, 0u32);
+    let lead = g.lead.filter(|&l| package.guarantor[l] && !package.backstop[l]);
+    // Call order: backstop providers, the lead, everyone else.
+    let order = |pass: u8, i: usize| match pass {
+        0 => package.backstop[i],
+        1 => !package.backstop[i] && Some(i) == lead,
+        _ => !package.backstop[i] && Some(i) != lead,
+    };
+    for pass in 0..3u8 {
+        for m in 0..g.members.len() {
+            let i = g.members[m];
+            if !order(pass, i) {
                 continue;
             }
-            ws.called[i] += 1;
-            called_count += 1;
-            let p = honour_probability(
-                &k,
-                terms,
-                ws,
-                package,
-                i,
-                false,
-                backstop_honoured,
-                c.european[i],
-            );
-            let honoured = rng.honour_draw(month, i) < p;
-            let capability = ws.capability[i];
-            called_capability += capability;
-            if honoured {
-                ws.honoured[i] += 1;
-                honoured_count += 1;
-                ws.battle_honoured[i] = true;
-                honoured_capability += capability;
-                if backstop_pass {
-                    backstop_honoured = true;
+            g.called[i] += 1;
+            called += 1;
+            let p = logistic(g.honour_logit(&k, world, package, i, ctx));
+            let yes = rng.honour_draw(month, i) < p;
+            g.honoured_now[i] = yes;
+            if yes {
+                g.honoured[i] += 1;
+                honoured += 1;
+                contribution += g.contribution(i, force_timely);
+                if pass == 0 {
+                    ctx.backstop_honoured = true;
                 }
-                let multiplier = if backstop_honoured && !package.backstop[i] {
-                    1.0 + k.backstop_effectiveness
-                } else {
-                    1.0
-                };
-                contribution += capability * multiplier * ws.timely[i];
+            }
+            if pass == 1 {
+                ctx.lead_honoured = Some(yes);
             }
             if R::ENABLED {
                 rec.record(TraceEvent::Call {
                     month,
                     country: c.id[i].clone(),
-                    resolve: ws.resolve[i],
-                    capability,
+                    resolve: g.resolve[i],
+                    capability: g.force_power[i] + g.other_power[i],
                     honour_probability: p,
-                    honoured,
+                    honoured: yes,
                 });
             }
         }
     }
-    let honoured_score =
-        intelligence_logistics_score(world, ws, |i| if ws.battle_honoured[i] { 1.0 } else { 0.0 });
-    let defence = (battle.ukraine + contribution)
-        * (1.0 + k.intelligence_logistics_effectiveness * honoured_score);
-    let attack = battle.russia;
-    let m = k.battle_decisiveness;
-    let p_break = if defence <= 0.0 {
-        1.0
+    let backstop = if ctx.backstop_honoured {
+        k.backstop_multiplier * g.backstop_support()
     } else {
-        let a = attack.powf(m);
-        let d = defence.powf(m);
-        if (a + d).is_finite() && a + d > 0.0 {
-            a / (a + d)
+        0.0
+    };
+    let multiplier = backstop
+        + g.intelligence_logistics(&k, world, |i| {
+            if g.honoured_now[i] {
+                1.0
+            } else {
+                0.0
+            }
+        });
+    let defence = (battle.ukraine + contribution) * (1.0 + multiplier);
+    let p_break = breakthrough_probability(battle.attack, defence, k.battle_decisiveness);
+    let breakthrough = battle.u < p_break;
+    // How far and how long: the attacker's share of the contest.
+    let attacker_share = battle.attack / (battle.attack + defence).max(f64::MIN_POSITIVE);
+    out.defence = if honoured > 0 && contribution > 0.0 {
+        Defence::WithGuarantors
+    } else {
+        Defence::UkraineAlone
+    };
+    if breakthrough {
+        out.kind = OutcomeKind::Failed;
+        out.failure_mode = if honoured < called {
+            FailureMode::GuarantorsDefected
         } else {
-            logistic(m * (attack.ln() - defence.ln()))
-        }
-    };
-    let breakthrough = battle.u_battle < p_break;
-    let honoured_share = if called_capability > 0.0 {
-        honoured_capability / called_capability
-    } else if called_count > 0 {
-        f64::from(honoured_count) / f64::from(called_count)
+            FailureMode::Breakthrough
+        };
+        out.territory_lost_pct = k.territory_breakthrough_pct;
+        out.war_months = world.horizon_months - month + 1;
     } else {
-        1.0
-    };
+        out.kind = OutcomeKind::Defended;
+        out.failure_mode = FailureMode::None;
+        out.territory_lost_pct = k.territory_stopped_pct * 2.0 * attacker_share;
+        out.war_months = ((k.war_months_stopped * 2.0 * attacker_share).round() as u32).max(1);
+    }
+    for m in 0..g.members.len() {
+        let i = g.members[m];
+        g.honoured_now[i] = false;
+    }
     if R::ENABLED {
         rec.record(TraceEvent::Battle {
             month,
-            attack,
+            attack: battle.attack,
             defence,
             breakthrough_probability: p_break,
             breakthrough,
-            honoured_share,
+            honoured,
+            called,
+            territory_lost_pct: out.territory_lost_pct,
+            war_months: out.war_months,
         });
-    }
-    if breakthrough {
-        (OutcomeKind::Failed, FailureMode::Breakthrough)
-    } else if honoured_share < k.honour_required_share {
-        (OutcomeKind::Failed, FailureMode::GuarantorsDefected)
-    } else {
-        (OutcomeKind::Defended, FailureMode::None)
     }
 }

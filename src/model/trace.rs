@@ -69,20 +69,23 @@ impl Choice {
 /// The terms of Russia's calculation for a major offensive in one month.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct MajorTerms {
-    /// intent × gain × balance of forces.
+    /// The chance of breaking through that Russia expects (denial lowers it).
+    pub expected_success: f64,
+    /// The defence Russia expects to meet: Ukraine and the guarantors it
+    /// expects to honour, with the support it expects.
+    pub expected_defence: f64,
+    /// intent x gain x expected success.
     pub gain: f64,
+    /// Cost of failing, times the expected chance of failing (denial).
+    pub failure_cost: f64,
+    /// Cost of the sanctions that would snap back (punishment).
+    pub sanctions_cost: f64,
+    /// Sanctions relief Russia would lose (punishment).
+    pub relief_cost: f64,
+    /// What years of ceasefire have built up that war would throw away.
+    pub opportunity_cost: f64,
     /// Push from grievance.
     pub grievance: f64,
-    /// Cost of Ukraine's defence.
-    pub defence_cost: f64,
-    /// Cost of the guarantors: credibility × capability.
-    pub guarantee_cost: f64,
-    /// Cost of sanctions that would snap back.
-    pub sanctions_cost: f64,
-    /// Risk of fighting Western troops.
-    pub troop_risk: f64,
-    /// Fall of war's appeal with time since the ceasefire.
-    pub entrenchment: f64,
 }
 
 /// One step of a run's story.
@@ -92,6 +95,7 @@ pub enum TraceEvent {
     /// Month 0: the draws of the run and Russia's answer to the terms.
     Start {
         russia_intent: f64,
+        legal_strength: f64,
         russia_strength: f64,
         ukraine_strength: f64,
         western_troops_weighted_10k: f64,
@@ -111,6 +115,8 @@ pub enum TraceEvent {
         month: u32,
         russia_strength: f64,
         ukraine_strength: f64,
+        russia_intent: f64,
+        ukraine_fortification: f64,
         sanction_pressure: f64,
         grievance: f64,
         erosion: f64,
@@ -135,6 +141,8 @@ pub enum TraceEvent {
         month: u32,
         choice: Choice,
         attributed: bool,
+        /// The guarantors answered (only possible once attributed).
+        answered: bool,
         sanctions_applied: bool,
         erosion_added: f64,
         erosion_total: f64,
@@ -155,7 +163,11 @@ pub enum TraceEvent {
         defence: f64,
         breakthrough_probability: f64,
         breakthrough: bool,
-        honoured_share: f64,
+        /// Guarantors that honoured and fought, of those called.
+        honoured: u32,
+        called: u32,
+        territory_lost_pct: f64,
+        war_months: u32,
     },
     /// How the run ended.
     End { outcome: Outcome },

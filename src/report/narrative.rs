@@ -40,6 +40,7 @@ pub fn narrative(header: &str, events: &[TraceEvent], options: NarrativeOptions)
         match event {
             TraceEvent::Start {
                 russia_intent,
+                legal_strength,
                 russia_strength,
                 ukraine_strength,
                 western_troops_weighted_10k,
@@ -54,8 +55,8 @@ pub fn narrative(header: &str, events: &[TraceEvent], options: NarrativeOptions)
                 );
                 let _ = writeln!(
                     out,
-                    "  Western troops in Ukraine, weighted by closeness to the line: {western_troops_weighted_10k:.2} x 10,000. \
-                     Chance Russia accepts: {}. Russia {}.",
+                    "  Western troops in Ukraine, weighted by closeness to the line: {western_troops_weighted_10k:.2} x 10,000; \
+                     strength of the legal commitment {legal_strength:.2}. Chance Russia accepts: {}. Russia {}.",
                     pct(*acceptance_probability),
                     if *accepted {
                         "accepts; the ceasefire starts"
@@ -68,6 +69,8 @@ pub fn narrative(header: &str, events: &[TraceEvent], options: NarrativeOptions)
                 month,
                 russia_strength,
                 ukraine_strength,
+                russia_intent,
+                ukraine_fortification,
                 sanction_pressure,
                 grievance,
                 erosion,
@@ -78,8 +81,10 @@ pub fn narrative(header: &str, events: &[TraceEvent], options: NarrativeOptions)
                 choice,
             } => {
                 let state = format!(
-                    "forces Russia {russia_strength:.2} vs Ukraine {ukraine_strength:.2}; coalition resolve {coalition_resolve:.2}{}; \
+                    "forces Russia {russia_strength:.2} vs Ukraine {ukraine_strength:.2} (fortification +{:.0}%); \
+                     Russian intent {russia_intent:.2}; coalition resolve {coalition_resolve:.2}{}; \
                      sanction pressure {sanction_pressure:.2}; grievance {grievance:.2}; erosion {erosion:.1}",
+                    ukraine_fortification * 100.0,
                     us_resolve
                         .map(|u| format!(", US resolve {u:.2}"))
                         .unwrap_or_default()
@@ -97,15 +102,17 @@ pub fn narrative(header: &str, events: &[TraceEvent], options: NarrativeOptions)
                 let _ = writeln!(out, "  State: {state}.");
                 let _ = writeln!(
                     out,
-                    "  Major offensive weighed: gain {:+.2}, grievance {:+.2}; costs: Ukraine's defence {:.2}, \
-                     guarantees {:.2}, sanctions {:.2}, Western troops {:.2}, time since ceasefire {:.2}.",
+                    "  Major offensive weighed: Russia expects to meet a defence of {:.2} (Ukraine and the guarantors it \
+                     expects to honour) and to break through with chance {}. Gain {:+.2}, grievance {:+.2}; costs: \
+                     failure {:.2}, sanctions {:.2}, relief lost {:.2}, what peace has built {:.2}.",
+                    t.expected_defence,
+                    pct(t.expected_success),
                     t.gain,
                     t.grievance,
-                    t.defence_cost,
-                    t.guarantee_cost,
+                    t.failure_cost,
                     t.sanctions_cost,
-                    t.troop_risk,
-                    t.entrenchment
+                    t.relief_cost,
+                    t.opportunity_cost
                 );
                 let _ = writeln!(
                     out,
@@ -156,6 +163,7 @@ pub fn narrative(header: &str, events: &[TraceEvent], options: NarrativeOptions)
             TraceEvent::Violation {
                 choice,
                 attributed,
+                answered,
                 sanctions_applied,
                 erosion_added,
                 erosion_total,
@@ -165,10 +173,10 @@ pub fn narrative(header: &str, events: &[TraceEvent], options: NarrativeOptions)
                     out,
                     "  The {} is {}{}; the line erodes by {erosion_added:.1} (total {erosion_total:.1}).",
                     choice.label(),
-                    if *attributed {
-                        "detected and attributed"
-                    } else {
-                        "not attributed, so nobody answers it"
+                    match (attributed, answered) {
+                        (false, _) => "not attributed, so nobody can answer it",
+                        (true, false) => "attributed, but the guarantors do not answer",
+                        (true, true) => "attributed and answered",
                     },
                     if *sanctions_applied {
                         ", and sanctions snap back"
@@ -201,14 +209,17 @@ pub fn narrative(header: &str, events: &[TraceEvent], options: NarrativeOptions)
                 defence,
                 breakthrough_probability,
                 breakthrough,
-                honoured_share,
+                honoured,
+                called,
+                territory_lost_pct,
+                war_months,
                 ..
             } => {
                 let _ = writeln!(
                     out,
-                    "  Attack {attack:.2} against defence {defence:.2} (Ukraine plus honoured guarantors); \
-                     {} of the called capability honoured. Chance of a breakthrough {}: {}.",
-                    pct(*honoured_share),
+                    "  Attack {attack:.2} against defence {defence:.2} (Ukraine, fortification and the {honoured} of \
+                     {called} called guarantors who honoured, with the support that honoured). Chance of a \
+                     breakthrough {}: {}; {territory_lost_pct:.1}% of Ukraine's territory lost, {war_months} months of war.",
                     pct(*breakthrough_probability),
                     if *breakthrough {
                         "the front breaks"
@@ -224,16 +235,24 @@ pub fn narrative(header: &str, events: &[TraceEvent], options: NarrativeOptions)
                     FailureMode::RejectedTerms => " (Russia rejected the terms)".to_string(),
                     FailureMode::Breakthrough => " (a major offensive broke through)".to_string(),
                     FailureMode::GuarantorsDefected => {
-                        " (guarantors did not honour their commitments)".to_string()
+                        " (a major offensive broke through after guarantors defected)".to_string()
                     }
                     FailureMode::Erosion => " (violations eroded the line)".to_string(),
                 };
-                let verdict = if outcome.kind.holds() {
-                    "the package HOLDS in this run"
+                let verdict = if outcome.kind.deters() {
+                    "the package DETERRED and the line HOLDS in this run".to_string()
+                } else if outcome.kind.holds() {
+                    format!(
+                        "deterrence failed but the line HOLDS in this run (defended by {})",
+                        match outcome.defence {
+                            crate::model::Defence::WithGuarantors => "Ukraine with its guarantors",
+                            _ => "Ukraine alone",
+                        }
+                    )
                 } else if outcome.kind == OutcomeKind::Rejected {
-                    "the package never took effect"
+                    "the package never took effect".to_string()
                 } else {
-                    "the package FAILS in this run"
+                    "the package FAILS in this run".to_string()
                 };
                 let _ = writeln!(
                     out,
@@ -243,9 +262,10 @@ pub fn narrative(header: &str, events: &[TraceEvent], options: NarrativeOptions)
                 );
                 let _ = writeln!(
                     out,
-                    "Violations: {} attributed, {} unattributed; incidents {}; sanctions snapped back {} times; \
+                    "Violations: {} attributed ({} answered), {} unattributed; incidents {}; sanctions applied {} times; \
                      guarantor troop-months {:.0}.",
                     outcome.violations_detected,
+                    outcome.violations_answered,
                     outcome.violations_undetected,
                     outcome.incidents,
                     outcome.sanctions_applied,

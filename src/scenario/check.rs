@@ -15,7 +15,8 @@ use super::suggest::{did_you_mean, help_for};
 use super::tree::Node;
 use crate::model::params::{
     COEFFICIENTS, ConstraintViolation, Countries, Event, EventKind, InfeasiblePackage, LegalForm,
-    Monitoring, Objection, Package, ParamDist, Posture, Role, SanctionsMode, Scenario, World,
+    Monitoring, Objection, Package, ParamDist, Posture, REFERENCE_ARMY_TROOPS, Role, SanctionsMode,
+    Scenario, World,
 };
 
 /// Defaults for `[simulation]` (documented in `format.rs`).
@@ -307,11 +308,19 @@ fn compile_countries(ctx: &mut Ctx, p: &Parsed<'_>) -> (Countries, Vec<String>, 
                 }
             }
         }
-        if let Some(e) = cap.economy_usd_tn {
-            ctx.non_negative(
-                at(cap_node, "economy_usd_tn"),
-                &format!("{what}: capability.economy_usd_tn"),
-                e,
+        let economy = cap.economy_usd_tn.unwrap_or(0.0);
+        ctx.non_negative(
+            at(cap_node, "economy_usd_tn"),
+            &format!("{what}: capability.economy_usd_tn"),
+            economy,
+        );
+        if let Some(u) = c.us_coupling {
+            ctx.range(
+                at(node, "us_coupling"),
+                &format!("{what}: us_coupling"),
+                u,
+                0.0,
+                1.0,
             );
         }
         let resolve = ctx
@@ -417,6 +426,8 @@ fn compile_countries(ctx: &mut Ctx, p: &Parsed<'_>) -> (Countries, Vec<String>, 
         cs.election_interval_months.push(interval);
         cs.next_election_month.push(next);
         cs.response_delay_months.push(0);
+        cs.economy.push(economy);
+        cs.us_coupling.push(c.us_coupling);
         blocs.push(bloc);
         troops_max.push(c.pledge.as_ref().and_then(|p| p.troops_max));
     }
@@ -746,13 +757,22 @@ fn compile_package(
         &format!("{what}: reconstruction.usd_bn_per_year"),
         usd,
     );
-    if let Some(t) = rec.target_troops {
-        ctx.non_negative(
-            at(rn, "target_troops"),
-            &format!("{what}: reconstruction.target_troops"),
-            t as f64,
-        );
-    }
+    let target_troops = rec
+        .target_troops
+        .map_or(REFERENCE_ARMY_TROOPS, |t| t as f64);
+    ctx.non_negative(
+        at(rn, "target_troops"),
+        &format!("{what}: reconstruction.target_troops"),
+        target_troops,
+    );
+    let relief = sanctions.relief.unwrap_or(0.0);
+    ctx.range(
+        at(sn, "relief"),
+        &format!("{what}: sanctions.relief"),
+        relief,
+        0.0,
+        1.0,
+    );
 
     let errors_now = ctx.errors;
     if errors_now > errors_before {
@@ -877,7 +897,11 @@ fn compile_package(
             SanctionsModeSpec::Automatic => SanctionsMode::Automatic,
             SanctionsModeSpec::Discretionary => SanctionsMode::Discretionary,
         },
+        sanctions_relief: relief,
         reconstruction_usd_bn_per_year: usd,
+        target_troops,
+        lead: pf.lead.map(|(i, _)| i),
+        diplomacy: pk.diplomacy.unwrap_or(false),
     }))
 }
 
@@ -1200,13 +1224,21 @@ fn compile_scenario(
             &format!("{ewhat}: month"),
             Some((0.0, f64::INFINITY)),
         );
+        // What the magnitude measures depends on the kind of event.
+        let (magnitude_unit, magnitude_range) = match ev.kind {
+            EventKindSpec::UsDisengagement | EventKindSpec::CoalitionFracture => {
+                ("resolve lost, 0-1", (0.0, 1.0))
+            }
+            EventKindSpec::ResolveShock => ("resolve change, -1 to 1", (-1.0, 1.0)),
+            EventKindSpec::ForceStrike => ("casualties, persons", (0.0, f64::INFINITY)),
+        };
         let magnitude = match &ev.magnitude {
             Some(m) => param_dist(
                 ctx,
                 m,
                 at(en, "magnitude"),
-                &format!("{ewhat}: magnitude"),
-                None,
+                &format!("{ewhat}: magnitude ({magnitude_unit})"),
+                Some(magnitude_range),
             ),
             None => Some(ParamDist::Fixed { value: 0.0 }),
         };

@@ -145,6 +145,10 @@ pub struct CountrySpec {
     pub election_interval_months: Option<i64>,
     /// Month of the first election after the ceasefire starts (0 = none; default 0).
     pub next_election_month: Option<i64>,
+    /// Monthly pull of this country's resolve toward the United States' stance when
+    /// a package relies on the US (share per month, 0-1; default: the
+    /// `cohesion_pull_us` coefficient for European countries, 0 for others).
+    pub us_coupling: Option<f64>,
     /// What the country has pledged to offer.
     pub pledge: Option<PledgeSpec>,
     /// Where the numbers for this country come from.
@@ -295,7 +299,8 @@ pub struct PackageSpec {
     pub sanctions: Option<SanctionsSpec>,
     /// Support for Ukraine's armed forces (default: 0 USD per year).
     pub reconstruction: Option<ReconstructionSpec>,
-    /// Diplomatic initiatives are part of the package (documentation only).
+    /// Diplomatic initiatives (a contact group with Russia, crisis management after
+    /// incidents): raise acceptance and defuse incidents (default false).
     pub diplomacy: Option<bool>,
 }
 
@@ -321,6 +326,9 @@ pub struct SanctionsSpec {
     pub severity: Option<f64>,
     /// How they come back (default none; required when severity > 0).
     pub mode: Option<SanctionsModeSpec>,
+    /// Share of the existing sanctions lifted when Russia accepts the terms, 0-1
+    /// (default 0); Russia loses the relief again if it attacks.
+    pub relief: Option<f64>,
 }
 
 /// Support to rebuild Ukraine's armed forces.
@@ -329,7 +337,8 @@ pub struct SanctionsSpec {
 pub struct ReconstructionSpec {
     /// Military support per year, USD billion (>= 0).
     pub usd_bn_per_year: Option<f64>,
-    /// Target size of Ukraine's armed forces (persons; documentation only).
+    /// Target size of Ukraine's armed forces (persons, default 800,000): sets the
+    /// ceiling its strength grows toward (see `ukraine_personnel_elasticity`).
     pub target_troops: Option<i64>,
 }
 
@@ -353,9 +362,13 @@ pub struct ScenarioSpec {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum EventKindSpec {
+    /// US resolve falls by the magnitude and the US backstop shrinks by the same share.
     UsDisengagement,
+    /// The targets' resolve falls by the magnitude; they withdraw troops, aircraft, ships and sanctions votes.
     CoalitionFracture,
+    /// A strike on the force in Ukraine kills `magnitude` soldiers; each contributor rallies or withdraws.
     ForceStrike,
+    /// The targets' resolve moves by the magnitude (either sign).
     ResolveShock,
 }
 
@@ -366,7 +379,9 @@ pub struct EventSpec {
     pub kind: EventKindSpec,
     /// Month it happens: a number or a distribution (months after the ceasefire starts).
     pub month: ParamSpec,
-    /// Size of the shock (resolve units): a number or a distribution (default 0).
+    /// Size of the shock, a number or a distribution (default 0): resolve lost (0-1) for
+    /// us-disengagement and coalition-fracture, a resolve change (-1 to 1) for
+    /// resolve-shock, casualties (persons) for force-strike.
     pub magnitude: Option<ParamSpec>,
     /// Countries affected (default: the event's natural targets).
     #[serde(default)]
