@@ -122,12 +122,11 @@ fn survival_matches_a_known_constant_monthly_hazard() {
         "gain_probe",
         "gain_limited",
         "gain_major",
-        "weight_defence",
-        "weight_guarantee",
+        "weight_failure",
         "weight_sanctions",
-        "weight_western_troops",
+        "weight_relief_lost",
+        "opportunity_cost_per_year",
         "weight_grievance",
-        "entrenchment_per_log_month",
     ] {
         overrides.push((name, zero));
     }

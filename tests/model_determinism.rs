@@ -30,13 +30,13 @@ fn same_inputs_give_the_identical_record_even_with_a_reused_workspace() {
     let w = test_world();
     let mut ws = Workspace::new(&w);
     let first = simulate(key(&w, 9, 17), &mut ws, &mut NoTrace);
-    let calls = (ws.called.clone(), ws.honoured.clone());
+    let calls = (ws.called().to_vec(), ws.honoured().to_vec());
     for other in 0..5 {
         simulate(key(&w, 9, other), &mut ws, &mut NoTrace);
     }
     let again = simulate(key(&w, 9, 17), &mut ws, &mut NoTrace);
     assert_eq!(first, again);
-    assert_eq!(calls, (ws.called.clone(), ws.honoured.clone()));
+    assert_eq!(calls, (ws.called().to_vec(), ws.honoured().to_vec()));
     let mut fresh = Workspace::new(&w);
     assert_eq!(first, simulate(key(&w, 9, 17), &mut fresh, &mut NoTrace));
 }

@@ -31,8 +31,8 @@ fn rates(world: &World, package: usize, scenario: usize, seed: u64) -> Rates {
         };
         outcomes.push(simulate(key, &mut ws, &mut NoTrace));
         for i in [UK, FRANCE, GERMANY] {
-            called_eu += ws.called[i];
-            honoured_eu += ws.honoured[i];
+            called_eu += ws.called()[i];
+            honoured_eu += ws.honoured()[i];
         }
     }
     let n = outcomes.len() as f64;
@@ -98,7 +98,15 @@ fn without_guarantees_and_with_high_intent_major_offensives_come_early() {
 
 #[test]
 fn higher_resolve_or_stronger_legal_form_lowers_the_offensive_rate() {
-    let s = scenario("s", &[("acceptance_base_logit", fixed(10.0))], vec![]);
+    let s = scenario(
+        "s",
+        &[
+            ("acceptance_base_logit", fixed(10.0)),
+            ("russia_intent", fixed(0.9)),
+            ("utility_major_base", fixed(-1.5)),
+        ],
+        vec![],
+    );
     let mut weak_legal = guarantee_package("weak-legal", Posture::Rear, 5000.0);
     weak_legal.legal_form = LegalForm::PoliticalDeclaration;
     let strong_legal = guarantee_package("strong-legal", Posture::Rear, 5000.0);

@@ -278,14 +278,15 @@ impl Ukraine {
     /// Growth toward the ceiling with mobilisation and support, attrition
     /// where support falls short, and fortification of the line.
     pub fn step(&mut self, k: &Coefficients, ceiling: f64, support: f64) {
-        let growth =
-            (k.ukraine_mobilisation_per_month + k.reconstruction_growth_per_month * support)
-                .min(1.0);
+        let growth = (k.ukraine_mobilisation_per_month
+            + k.reconstruction_growth_per_month * support)
+            .min(1.0);
         let shortfall = (1.0 - support).max(0.0);
         self.strength += growth * (ceiling - self.strength)
             - k.ukraine_attrition_per_month * shortfall * self.strength;
         self.strength = self.strength.max(0.0);
-        self.fortification += k.fortification_per_month * (k.fortification_max - self.fortification);
+        self.fortification +=
+            k.fortification_per_month * (k.fortification_max - self.fortification);
     }
 
     /// Strength in a battle, with fortification.
@@ -468,7 +469,14 @@ impl Guarantors {
 
     /// Recomputes country `i`'s contribution and the constant part of its
     /// honour log-odds after its troops, aircraft or ships changed.
-    fn refresh(&mut self, k: &Coefficients, world: &World, p: &Package, terms: &PackageTerms, i: usize) {
+    fn refresh(
+        &mut self,
+        k: &Coefficients,
+        world: &World,
+        p: &Package,
+        terms: &PackageTerms,
+        i: usize,
+    ) {
         let military = world.countries.military[i];
         self.force_power[i] = k.force_index_per_10k_troops * self.troops[i] / TROOPS_UNIT;
         let mut other = 0.0;

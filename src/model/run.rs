@@ -165,8 +165,17 @@ pub fn simulate<R: Recorder>(key: RunKey<'_>, ws: &mut Workspace, rec: &mut R) -
         for e in 0..scenario.events.len() {
             if ws.event_month[e] == month {
                 troops_changed |= apply_event(
-                    world, package, scenario, &terms, e, month, &mut rng, ws, &mut out,
-                    &mut russia, rec,
+                    world,
+                    package,
+                    scenario,
+                    &terms,
+                    e,
+                    month,
+                    &mut rng,
+                    ws,
+                    &mut out,
+                    &mut russia,
+                    rec,
                 );
             }
         }
@@ -176,16 +185,22 @@ pub fn simulate<R: Recorder>(key: RunKey<'_>, ws: &mut Workspace, rec: &mut R) -
         let g = &mut ws.guarantors;
 
         // 2. The guarantors' resolve moves.
-        g.update_resolve(&k, world, month, || rng.normal(), |i, before, after| {
-            if R::ENABLED {
-                rec.record(TraceEvent::Election {
-                    month,
-                    country: world.countries.id[i].clone(),
-                    resolve_before: before,
-                    resolve_after: after,
-                });
-            }
-        });
+        g.update_resolve(
+            &k,
+            world,
+            month,
+            || rng.normal(),
+            |i, before, after| {
+                if R::ENABLED {
+                    rec.record(TraceEvent::Election {
+                        month,
+                        country: world.countries.id[i].clone(),
+                        resolve_before: before,
+                        resolve_after: after,
+                    });
+                }
+            },
+        );
         let coalition_resolve = g.coalition_resolve();
 
         // 3. Russia rebuilds and settles; Ukraine rebuilds and fortifies.
@@ -265,7 +280,11 @@ pub fn simulate<R: Recorder>(key: RunKey<'_>, ws: &mut Workspace, rec: &mut R) -
                     (attribution, k.probe_erosion, k.probe_sanction_increment)
                 } else {
                     let balance = russia.strength / (russia.strength + ukraine.defence());
-                    (k.limited_attribution, 2.0 * k.limited_erosion * balance, 1.0)
+                    (
+                        k.limited_attribution,
+                        2.0 * k.limited_erosion * balance,
+                        1.0,
+                    )
                 };
                 let attributed = draws.attribution < p_attr;
                 // A response without attribution cannot happen.
@@ -281,7 +300,8 @@ pub fn simulate<R: Recorder>(key: RunKey<'_>, ws: &mut Workspace, rec: &mut R) -
                     out.violations_answered += 1;
                     erosion_added *= 1.0 - k.answered_erosion_share * response.strength;
                     if response.severity > 0.0 {
-                        russia.sanctions = (russia.sanctions + response.severity * increment).min(1.0);
+                        russia.sanctions =
+                            (russia.sanctions + response.severity * increment).min(1.0);
                         out.sanctions_applied += 1;
                         sanctioned = true;
                     }
@@ -444,8 +464,9 @@ fn apply_event<R: Recorder>(
         EventKind::ForceStrike => {
             let deployed = g.deployed();
             if !terms.in_ukraine || deployed <= 0.0 {
-                detail = "no multinational force stands in Ukraine, so the strike hits no guarantor"
-                    .to_string();
+                detail =
+                    "no multinational force stands in Ukraine, so the strike hits no guarantor"
+                        .to_string();
             } else {
                 out.incidents += 1;
                 russia.grievance += world.objection.map_or(0.0, |o| o.grievance_per_incident);
@@ -535,7 +556,9 @@ fn fight<R: Recorder>(
     let mut ctx = CallContext::default();
     let mut contribution = 0.0;
     let (mut called, mut honoured) = (0u32, 0u32);
-    let lead = g.lead.filter(|&l| package.guarantor[l] && !package.backstop[l]);
+    let lead = g
+        .lead
+        .filter(|&l| package.guarantor[l] && !package.backstop[l]);
     // Call order: backstop providers, the lead, everyone else.
     let order = |pass: u8, i: usize| match pass {
         0 => package.backstop[i],
@@ -582,13 +605,7 @@ fn fight<R: Recorder>(
         0.0
     };
     let multiplier = backstop
-        + g.intelligence_logistics(&k, world, |i| {
-            if g.honoured_now[i] {
-                1.0
-            } else {
-                0.0
-            }
-        });
+        + g.intelligence_logistics(&k, world, |i| if g.honoured_now[i] { 1.0 } else { 0.0 });
     let defence = (battle.ukraine + contribution) * (1.0 + multiplier);
     let p_break = breakthrough_probability(battle.attack, defence, k.battle_decisiveness);
     let breakthrough = battle.u < p_break;
