@@ -419,3 +419,71 @@ fn a_new_run_clears_the_earlier_runs_results_from_its_folder() {
     let m = manifest(dir.path());
     assert_eq!(m["seed"], 9);
 }
+
+#[test]
+fn rank_by_reorders_the_ranking_records_the_criterion_and_replays_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (worst, deter) = (tmp.path().join("worst"), tmp.path().join("deter"));
+    assert_ok(&run_into(&worst, &["--runs", "300"]));
+    let out = run_into(&deter, &["--runs", "300", "--rank-by", "deterrence"]);
+    assert_ok(&out);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("ranked by worst-case deterrence rate"),
+        "the terminal says what the ranking means"
+    );
+    let rows = |dir: &Path| -> Vec<csv::StringRecord> {
+        csv::Reader::from_path(dir.join("robustness.csv"))
+            .unwrap()
+            .records()
+            .map(|r| r.unwrap())
+            .collect()
+    };
+    let header = csv::Reader::from_path(deter.join("robustness.csv"))
+        .unwrap()
+        .headers()
+        .unwrap()
+        .clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let deterred = rows(&deter);
+    assert!(
+        deterred
+            .iter()
+            .all(|r| &r[col("ranked_by")] == "deterrence")
+    );
+    let rates: Vec<f64> = deterred
+        .iter()
+        .map(|r| r[col("worst_deterrence_rate")].parse().unwrap())
+        .collect();
+    assert!(rates.windows(2).all(|w| w[0] >= w[1]), "{rates:?}");
+    // Only the order changes: the same packages with the same numbers.
+    let sorted = |rs: Vec<csv::StringRecord>| {
+        let mut v: Vec<(String, String)> = rs
+            .iter()
+            .map(|r| {
+                (
+                    r[col("package")].to_string(),
+                    r[col("mean_hold_rate")].to_string(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(sorted(rows(&worst)), sorted(deterred));
+    assert_eq!(read(&worst, "summary.csv"), read(&deter, "summary.csv"));
+    assert_eq!(manifest(&deter)["rank_by"], "deterrence");
+
+    let replayed = tmp.path().join("replayed");
+    let out = sim()
+        .args(["run", "--no-charts", "--replay"])
+        .arg(deter.join("manifest.json"))
+        .arg("--out")
+        .arg(&replayed)
+        .output()
+        .unwrap();
+    assert_ok(&out);
+    assert_eq!(
+        read(&deter, "robustness.csv"),
+        read(&replayed, "robustness.csv")
+    );
+}

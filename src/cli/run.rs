@@ -21,6 +21,7 @@ use crate::report::html::HtmlReport;
 use crate::report::manifest::{MANIFEST_JSON, PrecisionRecord, build_commit};
 use crate::report::markdown::MarkdownReport;
 use crate::report::ranking::ranking_text;
+use crate::report::tables::RankBy;
 use crate::report::{Manifest, Output, ReportContext, RunStatus, Tables};
 use crate::scenario;
 
@@ -84,8 +85,14 @@ pub struct Args {
     /// but the reports need a full run).
     #[arg(long)]
     pub no_charts: bool,
-    /// Re-run exactly what a manifest.json records (file, seed, runs, selection).
-    #[arg(long, value_name = "MANIFEST", conflicts_with_all = ["file", "runs", "seed", "packages", "scenarios", "reference", "precision", "max_runs", "per_run"])]
+    /// How to rank the packages across scenarios: worst-case (the lowest hold
+    /// rate in any scenario, the robust choice), mean, regret (largest
+    /// shortfall from the best package) or deterrence (worst-case deterrence
+    /// rate). Changes the order, never the numbers.
+    #[arg(long, value_name = "CRITERION", value_enum, default_value_t = RankBy::WorstCase)]
+    pub rank_by: RankBy,
+    /// Re-run exactly what a manifest.json records (file, seed, runs, selection, ranking).
+    #[arg(long, value_name = "MANIFEST", conflicts_with_all = ["file", "runs", "seed", "packages", "scenarios", "reference", "precision", "max_runs", "per_run", "rank_by"])]
     pub replay: Option<PathBuf>,
 }
 
@@ -232,6 +239,7 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
     };
     let plan = build_plan(world, &request)?;
     let per_run = replay.as_ref().map_or(args.per_run, |m| m.per_run);
+    let rank_by = replay.as_ref().map_or(args.rank_by, |m| m.rank_by);
     let out_dir = args.out.clone().unwrap_or(default_out);
     prepare_output_dir(&out_dir)?;
 
@@ -273,7 +281,8 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
         Completion::Complete => RunStatus::Complete,
         Completion::Interrupted => RunStatus::Partial,
     };
-    let tables = Tables::from_batch(world, &plan, &result);
+    let mut tables = Tables::from_batch(world, &plan, &result);
+    tables.rank_by(rank_by);
     let runs_completed = result.cells.iter().map(|c| c.runs).min().unwrap_or(0);
     let manifest = Manifest {
         tool: env!("CARGO_PKG_NAME").to_string(),
@@ -319,6 +328,7 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
             .reference
             .map(|r| world.packages[plan.packages[r]].id.clone()),
         per_run,
+        rank_by,
         threads,
         started_at: humantime::format_rfc3339_seconds(started_at).to_string(),
         finished_at: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use super::atomic::write_atomic;
 use super::charts::{self, ChartKind, ChartOptions, ChartSpec};
 use super::manifest::RunStatus;
-use super::ranking::{RANKING_CAPTION, ranking_cells};
+use super::ranking::{ranking_caption, ranking_cells};
 use super::{Output, ReportContext, ReportError, readings};
 
 /// File name of the HTML report inside a run's output folder.
@@ -153,7 +153,7 @@ impl HtmlReport {
         let _ = writeln!(
             h,
             "<table>\n<caption>{}</caption>\n<thead><tr>",
-            escape(RANKING_CAPTION)
+            escape(&ranking_caption(ctx.tables))
         );
         for (i, cell) in header.iter().enumerate() {
             let class = if i == 1 { " class=\"name\"" } else { "" };

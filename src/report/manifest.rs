@@ -39,6 +39,9 @@ pub struct Manifest {
     pub scenarios: Vec<String>,
     pub reference: Option<String>,
     pub per_run: bool,
+    /// The ranking criterion (manifests before it existed ranked by worst case).
+    #[serde(default)]
+    pub rank_by: crate::report::tables::RankBy,
     pub threads: usize,
     pub started_at: String,
     pub finished_at: String,

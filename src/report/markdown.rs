@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use super::atomic::write_atomic;
 use super::charts::{self, CHARTS_DIR, ChartFormat, ChartOptions};
 use super::manifest::RunStatus;
-use super::ranking::{RANKING_CAPTION, ranking_cells};
+use super::ranking::{ranking_caption, ranking_cells};
 use super::{Output, ReportContext, ReportError, readings};
 
 /// File name of the Markdown report inside a run's output folder.
@@ -63,7 +63,7 @@ impl MarkdownReport {
         for row in &rows {
             let _ = writeln!(md, "{}", line(row));
         }
-        let _ = writeln!(md, "\n{RANKING_CAPTION}.\n");
+        let _ = writeln!(md, "\n{}.\n", ranking_caption(ctx.tables));
 
         let _ = writeln!(md, "## Infeasible packages\n");
         let infeasible = readings::infeasible(t);

@@ -1,14 +1,19 @@
 //! The ranking table printed after a run and embedded in the reports:
-//! packages sorted by robustness (worst-case hold rate, then mean), with
-//! each scenario's hold rate and its 95% interval.
+//! packages sorted by the chosen criterion (worst-case hold rate by
+//! default), with each scenario's hold rate and its 95% interval.
 
 use std::fmt::Write;
 
-use super::tables::Tables;
+use super::tables::{RankBy, Tables};
 
 /// What the ranking table shows, as its caption everywhere.
-pub const RANKING_CAPTION: &str =
-    "Hold rate (held or defended) by scenario, 95% interval in brackets; ranked by worst case";
+pub fn ranking_caption(tables: &Tables) -> String {
+    format!(
+        "Hold rate (the ceasefire line survives: held or defended; rejected runs count as not holding) \
+         by scenario, 95% interval in brackets; {}",
+        tables.ranked_by().caption()
+    )
+}
 
 /// A percentage with its interval, e.g. `72% (70-74)`.
 pub fn percent_with_interval(value: Option<f64>, lower: Option<f64>, upper: Option<f64>) -> String {
@@ -23,10 +28,17 @@ pub fn percent_with_interval(value: Option<f64>, lower: Option<f64>, upper: Opti
 /// Rows of the ranking: header cells, then one row of cells per package.
 pub fn ranking_cells(tables: &Tables) -> (Vec<String>, Vec<Vec<String>>) {
     let scenarios = tables.scenarios();
+    let by = tables.ranked_by();
     let mut header = vec![
         "#".to_string(),
         "package".to_string(),
-        "worst case".to_string(),
+        match by {
+            RankBy::WorstCase => "worst case",
+            RankBy::Mean => "mean",
+            RankBy::Regret => "max regret",
+            RankBy::Deterrence => "worst deterrence",
+        }
+        .to_string(),
     ];
     header.extend(scenarios.iter().cloned());
     let rows = tables
@@ -36,7 +48,18 @@ pub fn ranking_cells(tables: &Tables) -> (Vec<String>, Vec<Vec<String>>) {
             let mut row = vec![
                 r.rank.to_string(),
                 r.package.clone(),
-                format!("{:.0}% ({})", r.worst_hold_rate * 100.0, r.worst_scenario),
+                match by {
+                    RankBy::WorstCase => {
+                        format!("{:.0}% ({})", r.worst_hold_rate * 100.0, r.worst_scenario)
+                    }
+                    RankBy::Mean => format!("{:.0}%", r.mean_hold_rate * 100.0),
+                    RankBy::Regret => format!(
+                        "{:.0} pts ({})",
+                        r.max_regret * 100.0,
+                        r.max_regret_scenario
+                    ),
+                    RankBy::Deterrence => format!("{:.0}%", r.worst_deterrence_rate * 100.0),
+                },
             ];
             for s in &scenarios {
                 row.push(match tables.summary_row(s, &r.package) {
@@ -77,7 +100,7 @@ pub fn ranking_text(tables: &Tables) -> String {
         s.trim_end().to_string()
     };
     let mut out = String::new();
-    let _ = writeln!(out, "{RANKING_CAPTION}:");
+    let _ = writeln!(out, "{}:", ranking_caption(tables));
     let _ = writeln!(out, "{}", line(&header));
     let rule: usize = widths.iter().sum::<usize>() + 2 * (widths.len().saturating_sub(1));
     let _ = writeln!(out, "{}", "-".repeat(rule));

@@ -457,6 +457,9 @@ mod tests {
             max_regret: 0.0,
             max_regret_scenario: scenario.into(),
             mean_regret: 0.0,
+            ranked_by: Default::default(),
+            worst_deterrence_rate: worst,
+            mean_deterrence_rate: worst,
         }
     }
 

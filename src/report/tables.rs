@@ -128,8 +128,10 @@ pub struct GuarantorRow {
 /// One row of `robustness.csv`: a package across scenarios.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RobustnessRow {
-    /// 1 = most robust (highest worst-case hold rate, then mean).
+    /// 1 = best by the criterion in `ranked_by`.
     pub rank: u32,
+    /// The ranking criterion ([`RankBy`]), the same on every row.
+    pub ranked_by: RankBy,
     pub package: String,
     pub package_name: String,
     pub worst_hold_rate: f64,
@@ -139,6 +141,45 @@ pub struct RobustnessRow {
     pub max_regret: f64,
     pub max_regret_scenario: String,
     pub mean_regret: f64,
+    pub worst_deterrence_rate: f64,
+    pub mean_deterrence_rate: f64,
+}
+
+/// How packages are ranked across scenarios.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum RankBy {
+    /// Highest worst-case hold rate across scenarios, then mean (robust
+    /// decision making: judge a package by how it does when its
+    /// assumptions go wrong).
+    #[default]
+    WorstCase,
+    /// Highest mean hold rate across scenarios (every scenario equally likely).
+    Mean,
+    /// Smallest maximum regret: the largest shortfall from the best package
+    /// in any scenario.
+    Regret,
+    /// Highest worst-case deterrence rate (no major offensive, no erosion),
+    /// then mean: prevention rather than defence.
+    Deterrence,
+}
+
+impl RankBy {
+    /// What the ranking means, for captions in the terminal and the reports.
+    pub fn caption(self) -> &'static str {
+        match self {
+            RankBy::WorstCase => {
+                "ranked by worst case: the lowest hold rate across scenarios (robust decision making), then the mean"
+            }
+            RankBy::Mean => "ranked by the mean hold rate across scenarios",
+            RankBy::Regret => {
+                "ranked by maximum regret: the largest shortfall from the best package in any scenario"
+            }
+            RankBy::Deterrence => {
+                "ranked by worst-case deterrence rate (no major offensive, no erosion), then the mean"
+            }
+        }
+    }
 }
 
 /// One row of `infeasible.csv`.
@@ -311,7 +352,9 @@ impl CheckedRow for RobustnessRow {
         share("worst_hold_rate", Some(self.worst_hold_rate))?;
         share("mean_hold_rate", Some(self.mean_hold_rate))?;
         share("max_regret", Some(self.max_regret))?;
-        share("mean_regret", Some(self.mean_regret))
+        share("mean_regret", Some(self.mean_regret))?;
+        share("worst_deterrence_rate", Some(self.worst_deterrence_rate))?;
+        share("mean_deterrence_rate", Some(self.mean_deterrence_rate))
     }
 }
 
@@ -454,6 +497,18 @@ impl Tables {
         t
     }
 
+    /// Ranks the packages by another criterion than the default worst case.
+    pub fn rank_by(&mut self, by: RankBy) {
+        rank(&mut self.robustness, by);
+    }
+
+    /// The criterion the ranking uses.
+    pub fn ranked_by(&self) -> RankBy {
+        self.robustness
+            .first()
+            .map_or(RankBy::default(), |r| r.ranked_by)
+    }
+
     /// Reads the tables back from a run's output folder.
     pub fn load(dir: &Path) -> Result<Tables, TableError> {
         Ok(Tables {
@@ -553,8 +608,8 @@ fn read_table<T: DeserializeOwned + CheckedRow>(
 }
 
 /// Robust-decision-making view: for each package, the worst-case and mean
-/// hold rate across scenarios and the regret against the best package in
-/// each scenario; ranked by worst case, then mean.
+/// hold and deterrence rates across scenarios and the regret against the
+/// best package in each scenario; ranked by worst case, then mean.
 fn robustness(summary: &[SummaryRow]) -> Vec<RobustnessRow> {
     let packages = unique(summary.iter().map(|r| r.package.as_str()));
     let scenarios = unique(summary.iter().map(|r| r.scenario.as_str()));
@@ -581,6 +636,17 @@ fn robustness(summary: &[SummaryRow]) -> Vec<RobustnessRow> {
                 .find(|r| &r.package == p)?
                 .package_name
                 .clone();
+            let deterrence: Vec<f64> = scenarios
+                .iter()
+                .filter_map(|s| {
+                    summary
+                        .iter()
+                        .find(|r| &r.scenario == s && &r.package == p)
+                        .and_then(|r| r.deterrence_rate)
+                })
+                .collect();
+            let worst_deterrence = deterrence.iter().copied().fold(f64::INFINITY, f64::min);
+            let mean_deterrence = deterrence.iter().sum::<f64>() / (deterrence.len().max(1) as f64);
             let mut worst = (f64::INFINITY, String::new());
             let mut regret = (f64::NEG_INFINITY, String::new());
             let (mut sum, mut regret_sum, mut n) = (0.0, 0.0, 0u32);
@@ -598,6 +664,7 @@ fn robustness(summary: &[SummaryRow]) -> Vec<RobustnessRow> {
             }
             (n > 0).then(|| RobustnessRow {
                 rank: 0,
+                ranked_by: RankBy::WorstCase,
                 package: p.clone(),
                 package_name: name,
                 worst_hold_rate: round(worst.0),
@@ -606,17 +673,41 @@ fn robustness(summary: &[SummaryRow]) -> Vec<RobustnessRow> {
                 max_regret: round(regret.0),
                 max_regret_scenario: regret.1,
                 mean_regret: round(regret_sum / f64::from(n)),
+                worst_deterrence_rate: round(worst_deterrence),
+                mean_deterrence_rate: round(mean_deterrence),
             })
         })
         .collect();
+    rank(&mut rows, RankBy::WorstCase);
+    rows
+}
+
+/// Sorts the rows by `by` (ties by the next criterion, then the id) and
+/// numbers them.
+fn rank(rows: &mut [RobustnessRow], by: RankBy) {
     rows.sort_by(|a, b| {
-        b.worst_hold_rate
-            .total_cmp(&a.worst_hold_rate)
-            .then(b.mean_hold_rate.total_cmp(&a.mean_hold_rate))
-            .then(a.package.cmp(&b.package))
+        let order = match by {
+            RankBy::WorstCase => b
+                .worst_hold_rate
+                .total_cmp(&a.worst_hold_rate)
+                .then(b.mean_hold_rate.total_cmp(&a.mean_hold_rate)),
+            RankBy::Mean => b
+                .mean_hold_rate
+                .total_cmp(&a.mean_hold_rate)
+                .then(b.worst_hold_rate.total_cmp(&a.worst_hold_rate)),
+            RankBy::Regret => a
+                .max_regret
+                .total_cmp(&b.max_regret)
+                .then(a.mean_regret.total_cmp(&b.mean_regret)),
+            RankBy::Deterrence => b
+                .worst_deterrence_rate
+                .total_cmp(&a.worst_deterrence_rate)
+                .then(b.mean_deterrence_rate.total_cmp(&a.mean_deterrence_rate)),
+        };
+        order.then(a.package.cmp(&b.package))
     });
     for (i, row) in rows.iter_mut().enumerate() {
         row.rank = i as u32 + 1;
+        row.ranked_by = by;
     }
-    rows
 }

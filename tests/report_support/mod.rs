@@ -123,6 +123,7 @@ pub fn manifest(status: RunStatus) -> Manifest {
         scenarios: SCENARIOS.iter().map(|s| s.to_string()).collect(),
         reference: Some(PACKAGES[0].to_string()),
         per_run: false,
+        rank_by: Default::default(),
         threads: 2,
         started_at: "2026-01-06T12:00:00Z".to_string(),
         finished_at: "2026-01-06T12:01:00Z".to_string(),
