@@ -237,6 +237,18 @@ fn precision_mode_records_that_the_target_was_met() {
 
 #[test]
 fn an_interrupted_run_writes_partial_results_and_says_so() {
+    interrupt_with("INT");
+}
+
+#[test]
+fn sigterm_and_sighup_save_finished_runs_like_ctrl_c() {
+    interrupt_with("TERM");
+    interrupt_with("HUP");
+}
+
+/// Sends `signal` to a long run once work is under way; the finished runs
+/// must be written, marked partial, with no temporary file left.
+fn interrupt_with(signal: &str) {
     let dir = tempfile::tempdir().unwrap();
     let child = sim()
         .args([
@@ -246,6 +258,7 @@ fn an_interrupted_run_writes_partial_results_and_says_so() {
             "5000000",
             "--threads",
             "2",
+            "--per-run",
             "--no-charts",
             "--out",
         ])
@@ -254,24 +267,32 @@ fn an_interrupted_run_writes_partial_results_and_says_so() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    // Wait until work is under way (the output folder exists), then Ctrl-C.
+    // Wait until work is under way (the output folder exists), then signal.
     let start = Instant::now();
     while !dir.path().join(".").exists() || start.elapsed() < Duration::from_millis(1500) {
         std::thread::sleep(Duration::from_millis(100));
     }
     let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+        .args([&format!("-{signal}"), &child.id().to_string()])
         .status()
         .unwrap();
     assert!(status.success());
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert_eq!(out.status.code(), Some(130), "SIG{signal}: {stderr}");
     assert!(stderr.contains("PARTIAL"), "{stderr}");
     let m = manifest(dir.path());
     assert_eq!(m["status"], "partial");
     assert!(m["runs_completed"].as_u64().unwrap() < 5_000_000);
     assert!(dir.path().join("summary.csv").is_file());
+    assert!(dir.path().join("runs.csv").is_file());
+    let temporaries: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(temporaries.is_empty(), "left behind: {temporaries:?}");
 }
 
 fn fails_with(args: &[&str], needle: &str) {

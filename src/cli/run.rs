@@ -5,8 +5,6 @@ use std::fs;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Instant, SystemTime};
 
 use anyhow::{Context as _, bail};
@@ -14,6 +12,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::Context;
 use super::common::{Input, dedup, load_input, package_index, scenario_index};
+use super::interrupt::{Interrupt, Stage};
 use crate::batch::{BLOCK_RUNS, Completion, Control, Plan, Precision, run_batch};
 use crate::report::charts::{ChartOptions, Charts};
 use crate::report::csv::{CsvTables, RunsCsv};
@@ -84,6 +83,11 @@ pub struct Args {
     /// but the reports need a full run).
     #[arg(long)]
     pub no_charts: bool,
+    /// Let the run replace its own output files (report.md, summary.csv,
+    /// charts/..., see README) in a folder that holds no earlier run; other
+    /// files are never touched. Without it such a folder is refused.
+    #[arg(long)]
+    pub force: bool,
     /// Re-run exactly what a manifest.json records (file, seed, runs, selection).
     #[arg(long, value_name = "MANIFEST", conflicts_with_all = ["file", "runs", "seed", "packages", "scenarios", "reference", "precision", "max_runs", "per_run"])]
     pub replay: Option<PathBuf>,
@@ -232,8 +236,8 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
     };
     let plan = build_plan(world, &request)?;
     let per_run = replay.as_ref().map_or(args.per_run, |m| m.per_run);
-    let out_dir = args.out.clone().unwrap_or(default_out);
-    prepare_output_dir(&out_dir)?;
+    let out = super::out_dir::prepare(&args.out.clone().unwrap_or(default_out), args.force)?;
+    let out_dir = out.path.clone();
 
     let threads = args
         .threads
@@ -243,8 +247,7 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
         .build()
         .context("cannot start worker threads")?;
 
-    let cancel = Arc::new(AtomicBool::new(false));
-    install_interrupt_handler(Arc::clone(&cancel));
+    let interrupt = Interrupt::install(out_dir.clone());
 
     let bar = progress_bar(args.quiet);
     let progress = |done: u64, planned: u64| {
@@ -252,7 +255,7 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
         bar.set_position(done);
     };
     let control = Control {
-        cancel: &cancel,
+        cancel: &interrupt.cancel,
         progress: &progress,
         per_run,
     };
@@ -268,6 +271,7 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
         })
     })?;
     bar.finish_and_clear();
+    interrupt.set_stage(Stage::Writing);
 
     let status = match result.completion {
         Completion::Complete => RunStatus::Complete,
@@ -497,22 +501,6 @@ fn resolve_reference(
     Ok(None)
 }
 
-/// Creates the output folder, proves it is writable and clears an earlier
-/// run's results, before any work.
-fn prepare_output_dir(dir: &Path) -> anyhow::Result<()> {
-    if dir.exists() && !dir.is_dir() {
-        bail!("output folder {} exists and is not a folder", dir.display());
-    }
-    fs::create_dir_all(dir)
-        .with_context(|| format!("cannot create the output folder {}", dir.display()))?;
-    let probe = dir.join(format!(".write-test.{}", std::process::id()));
-    fs::write(&probe, b"")
-        .with_context(|| format!("cannot write into the output folder {}", dir.display()))?;
-    let _ = fs::remove_file(&probe);
-    crate::report::clear_outputs(dir)
-        .with_context(|| format!("cannot clear the earlier results in {}", dir.display()))
-}
-
 fn read_manifest(path: &Path) -> anyhow::Result<Manifest> {
     let text = fs::read_to_string(path)
         .with_context(|| format!("cannot read the manifest {}", path.display()))?;
@@ -522,19 +510,6 @@ fn read_manifest(path: &Path) -> anyhow::Result<Manifest> {
             path.display()
         )
     })
-}
-
-/// First Ctrl-C: finish the blocks under way and write what is done.
-/// Second Ctrl-C: leave at once.
-fn install_interrupt_handler(cancel: Arc<AtomicBool>) {
-    let _ = ctrlc::set_handler(move || {
-        if cancel.swap(true, Ordering::SeqCst) {
-            std::process::exit(130);
-        }
-        eprintln!(
-            "\ninterrupt: finishing the runs under way and writing partial results (Ctrl-C again to abort)"
-        );
-    });
 }
 
 fn progress_bar(quiet: bool) -> ProgressBar {
