@@ -370,6 +370,10 @@ fn run_counts_and_precision_targets_have_sane_bounds() {
         ],
         "more than --max-runs",
     );
+    fails_with(
+        &["--precision", "0.05", "--max-runs", "100"],
+        "--max-runs: must be at least 250",
+    );
     let dir = tempfile::tempdir().unwrap();
     let out = run_into(
         dir.path(),
@@ -407,11 +411,44 @@ fn a_hand_edited_manifest_is_checked_like_the_command_line() {
             .stderr(predicate::str::contains(needle))
             .stderr(predicate::str::contains("panicked").not());
     };
+    let manifest_named = format!("--replay {}", path.display());
     m["runs_requested"] = 0.into();
-    replay_fails_with(&m, "must be at least 1");
+    replay_fails_with(&m, &manifest_named);
+    replay_fails_with(&m, "field `runs_requested`: must be at least 1");
     m["runs_requested"] = 20.into();
     m["precision"] = serde_json::json!({ "half_width": 0.0, "max_runs": 1000, "met": true });
-    replay_fails_with(&m, "--precision");
+    replay_fails_with(&m, "field `precision.half_width`");
+    m["precision"] = serde_json::Value::Null;
+    // Another scenario under the old hash is refused, not replayed.
+    let resolved = m["scenario_resolved"].as_str().unwrap().to_string();
+    m["scenario_resolved"] = resolved.replacen("seed = ", "seed = 1", 1).into();
+    replay_fails_with(&m, "scenario_sha256");
+}
+
+#[test]
+fn a_special_file_as_manifest_is_refused_without_blocking() {
+    for path in ["/dev/zero", "/dev/stdin"] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = sim()
+            .args(["run", "--no-charts", "--replay", path, "--out"])
+            .arg(dir.path())
+            .stdin(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let start = Instant::now();
+        while child.try_wait().unwrap().is_none() {
+            if start.elapsed() > Duration::from_secs(20) {
+                child.kill().unwrap();
+                panic!("--replay {path} blocked");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains("not a regular file"), "{stderr}");
+    }
 }
 
 #[test]

@@ -415,3 +415,27 @@ fn ids_must_be_usable_as_arguments_and_file_names() {
     assert!(stderr.contains("not a valid id"), "{stderr}");
     assert!(stderr.contains("`renewed-attack`"), "{stderr}");
 }
+
+#[test]
+fn a_fifo_as_scenario_file_or_parent_is_refused_without_blocking() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.toml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let child = dir.path().join("child.toml");
+    std::fs::write(&child, "extends = \"pipe.toml\"\n").unwrap();
+    for path in [&fifo, &child] {
+        let out = cmd()
+            .arg("validate")
+            .arg(path)
+            .timeout(std::time::Duration::from_secs(20))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{}: {stderr}", path.display());
+        assert!(stderr.contains("not a regular file"), "{stderr}");
+    }
+}

@@ -15,13 +15,11 @@ use anyhow::{Context as _, bail};
 use crate::report::charts::CHARTS_DIR;
 use crate::report::manifest::MANIFEST_JSON;
 use crate::report::{OUTPUT_FILES, clear_outputs, is_chart_file, is_stale_temp};
+use crate::scenario::read::{MAX_MANIFEST_BYTES, read_regular_text};
 
 /// The lock file inside an output folder; it holds the pid of the run that
 /// has the folder.
 pub const LOCK_FILE: &str = ".guarantee-sim.lock";
-
-/// Largest manifest read to tell whether a folder holds an earlier run.
-const MAX_MANIFEST_BYTES: u64 = crate::scenario::MAX_FILE_BYTES * 3;
 
 /// An output folder this process holds. The lock is released when this is
 /// dropped or the process ends in any way (the operating system drops the
@@ -173,14 +171,7 @@ fn check_clearable(dir: &Path) -> anyhow::Result<()> {
 
 /// Does `dir` hold a manifest written by this tool?
 fn holds_earlier_run(dir: &Path) -> bool {
-    let path = dir.join(MANIFEST_JSON);
-    let Ok(meta) = fs::metadata(&path) else {
-        return false;
-    };
-    if !meta.is_file() || meta.len() > MAX_MANIFEST_BYTES {
-        return false;
-    }
-    let Ok(text) = fs::read_to_string(&path) else {
+    let Ok(text) = read_regular_text(&dir.join(MANIFEST_JSON), MAX_MANIFEST_BYTES) else {
         return false;
     };
     serde_json::from_str::<serde_json::Value>(&text)

@@ -1,7 +1,6 @@
 //! `guarantee-sim run`: every feasible package under every scenario, many
 //! runs each, in parallel; writes the tables, charts and reports.
 
-use std::fs;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -22,6 +21,7 @@ use crate::report::markdown::MarkdownReport;
 use crate::report::ranking::ranking_text;
 use crate::report::{Manifest, Output, ReportContext, RunStatus, Tables};
 use crate::scenario;
+use crate::scenario::read::{MAX_MANIFEST_BYTES, read_regular_text};
 
 const EXAMPLES: &str = "\
 EXAMPLES:
@@ -151,6 +151,18 @@ fn check_precision(h: f64) -> Result<f64, String> {
     }
 }
 
+/// --precision adds runs a block at a time, so a cap below one block could
+/// not be kept; it is refused rather than silently raised.
+fn check_max_runs(n: u64) -> Result<u64, String> {
+    if n < BLOCK_RUNS {
+        Err(format!(
+            "must be at least {BLOCK_RUNS} (--precision adds runs in blocks of {BLOCK_RUNS}), got {n}"
+        ))
+    } else {
+        Ok(n)
+    }
+}
+
 /// Default cap on runs with --precision.
 const DEFAULT_MAX_RUNS: u64 = 1_000_000;
 /// First round of runs with --precision when --runs is not given.
@@ -234,7 +246,10 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
             from_manifest: false,
         },
     };
-    let plan = build_plan(world, &request)?;
+    let plan = build_plan(world, &request).map_err(|e| match &args.replay {
+        Some(path) => e.context(format!("--replay {}", path.display())),
+        None => e,
+    })?;
     let per_run = replay.as_ref().map_or(args.per_run, |m| m.per_run);
     let out = super::out_dir::prepare(&args.out.clone().unwrap_or(default_out), args.force)?;
     let out_dir = out.path.clone();
@@ -407,6 +422,18 @@ struct Request {
     from_manifest: bool,
 }
 
+impl Request {
+    /// How the user knows a setting: a flag on the command line, a field
+    /// of the replayed manifest.
+    fn name(&self, flag: &'static str, field: &'static str) -> String {
+        if self.from_manifest {
+            format!("field `{field}`")
+        } else {
+            flag.to_string()
+        }
+    }
+}
+
 fn build_plan(world: &crate::model::params::World, request: &Request) -> anyhow::Result<Plan> {
     let packages: Vec<usize> = if request.packages.is_empty() {
         (0..world.packages.len()).collect()
@@ -436,10 +463,16 @@ fn build_plan(world: &crate::model::params::World, request: &Request) -> anyhow:
     }
     let precision = match request.precision {
         Some(h) => {
-            let half_width = check_precision(h).map_err(|e| anyhow::anyhow!("--precision: {e}"))?;
+            let half_width = check_precision(h).map_err(|e| {
+                anyhow::anyhow!(
+                    "{}: {e}",
+                    request.name("--precision", "precision.half_width")
+                )
+            })?;
+            let max_runs_name = request.name("--max-runs", "precision.max_runs");
             let max_runs = check_count(request.max_runs.unwrap_or(DEFAULT_MAX_RUNS))
-                .map_err(|e| anyhow::anyhow!("--max-runs: {e}"))?
-                .max(BLOCK_RUNS);
+                .and_then(check_max_runs)
+                .map_err(|e| anyhow::anyhow!("{max_runs_name}: {e}"))?;
             Some(Precision {
                 half_width,
                 max_runs,
@@ -447,15 +480,23 @@ fn build_plan(world: &crate::model::params::World, request: &Request) -> anyhow:
         }
         None => None,
     };
+    let runs_name = request.name("--runs", "runs_requested");
     let runs = match (request.runs, precision) {
         (Some(n), Some(p)) if n > p.max_runs => {
-            bail!("--runs {n} is more than --max-runs {}", p.max_runs)
+            bail!(
+                "{runs_name} {n} is more than {} {}",
+                request.name("--max-runs", "precision.max_runs"),
+                p.max_runs
+            )
         }
         (Some(n), _) => n,
         (None, Some(p)) => PILOT_RUNS.min(p.max_runs),
         (None, None) => world.default_runs,
     };
-    let runs = check_count(runs).map_err(|e| anyhow::anyhow!("runs: {e}"))?;
+    let runs = check_count(runs).map_err(|e| match request.runs {
+        Some(_) => anyhow::anyhow!("{runs_name}: {e}"),
+        None => anyhow::anyhow!("`simulation.runs` of the scenario file: {e}"),
+    })?;
     let mut plan = Plan {
         seed: request.seed.unwrap_or(world.default_seed),
         runs,
@@ -501,15 +542,29 @@ fn resolve_reference(
     Ok(None)
 }
 
+/// Reads a manifest to replay and checks that its scenario is the one it
+/// vouches for: an edited `scenario_resolved` would otherwise replay a
+/// different scenario under the old name.
 fn read_manifest(path: &Path) -> anyhow::Result<Manifest> {
-    let text = fs::read_to_string(path)
-        .with_context(|| format!("cannot read the manifest {}", path.display()))?;
-    serde_json::from_str(&text).with_context(|| {
+    let text = read_regular_text(path, MAX_MANIFEST_BYTES)
+        .with_context(|| format!("--replay {}: cannot read the manifest", path.display()))?;
+    let manifest: Manifest = serde_json::from_str(&text).with_context(|| {
         format!(
-            "{} is not a guarantee-sim manifest.json (written by `guarantee-sim run`)",
+            "--replay {}: not a guarantee-sim manifest.json (written by `guarantee-sim run`)",
             path.display()
         )
-    })
+    })?;
+    let actual = scenario::sha256_hex(&manifest.scenario_resolved);
+    if actual != manifest.scenario_sha256 {
+        bail!(
+            "--replay {}: field `scenario_sha256` ({}) does not match the SHA-256 of \
+             `scenario_resolved` ({actual}): the manifest was edited or damaged, so it would replay \
+             a different scenario than the run it describes; restore it, or run the scenario file itself",
+            path.display(),
+            manifest.scenario_sha256
+        );
+    }
+    Ok(manifest)
 }
 
 fn progress_bar(quiet: bool) -> ProgressBar {

@@ -5,7 +5,6 @@
 //! a table computed from a batch and one read back from its CSV files are
 //! equal, and charts drawn from either are the same bytes.
 
-use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
@@ -15,6 +14,7 @@ use crate::batch::stats::{Estimate, kaplan_meier, median_survival, wilson};
 use crate::batch::{BatchResult, Plan};
 use crate::model::params::World;
 use crate::model::{FailureMode, OutcomeKind};
+use crate::scenario::read::{MAX_TABLE_BYTES, read_regular_file};
 
 /// Decimal places of every rate and mean in the outputs.
 pub const DECIMALS: i32 = 6;
@@ -176,7 +176,7 @@ pub enum TableError {
     #[error("cannot read {path}: {source}")]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        source: crate::scenario::read::ReadError,
     },
     #[error(
         "{path} is not a valid {what} table: {source}\n  (re-run `guarantee-sim run` to regenerate it)"
@@ -528,11 +528,11 @@ fn read_table<T: DeserializeOwned + CheckedRow>(
     path: &Path,
     what: &'static str,
 ) -> Result<Vec<T>, TableError> {
-    let file = File::open(path).map_err(|source| TableError::Read {
+    let bytes = read_regular_file(path, MAX_TABLE_BYTES).map_err(|source| TableError::Read {
         path: path.to_path_buf(),
         source,
     })?;
-    let mut reader = csv::Reader::from_reader(file);
+    let mut reader = csv::Reader::from_reader(bytes.as_slice());
     let rows = reader
         .deserialize()
         .collect::<Result<Vec<T>, _>>()

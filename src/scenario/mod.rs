@@ -23,6 +23,7 @@ mod check;
 mod constraints;
 mod diag;
 mod items;
+pub mod read;
 mod schema;
 mod source;
 pub(crate) mod suggest;
@@ -271,7 +272,7 @@ fn load_file(first: SourceFile) -> Result<Loaded, ScenarioErrors> {
     match world {
         Some(world) if !ctx.has_errors() => {
             let resolved_toml = toml::to_string(&merged.to_toml()).unwrap_or_default();
-            let sha256 = hex(&Sha256::digest(resolved_toml.as_bytes()));
+            let sha256 = sha256_hex(&resolved_toml);
             Ok(Loaded {
                 world,
                 spec,
@@ -312,8 +313,13 @@ fn errors(ctx: Ctx) -> ScenarioErrors {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+/// SHA-256 of a resolved scenario file, lower-case hex, as
+/// [`Loaded::sha256`] and a manifest's `scenario_sha256` record it.
+pub fn sha256_hex(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn chain_key(f: &SourceFile) -> String {
