@@ -30,9 +30,38 @@ fn schema_lists_every_coefficient() {
     let c = &v["definitions"]["Coefficients"];
     assert_eq!(c["additionalProperties"], false);
     for info in guarantee_sim::model::params::COEFFICIENTS {
-        let d = c["properties"][info.name]["description"].as_str().unwrap();
+        let prop = &c["properties"][info.name];
+        let d = prop["description"].as_str().unwrap();
         assert!(d.contains(info.unit), "{}: {d}", info.name);
+        // The schema's bounds are the ones `validate` checks.
+        let range = info.range().unwrap();
+        let bound = |key: &str, v: f64| {
+            if v.is_finite() {
+                assert_eq!(prop[key].as_f64(), Some(v), "{}: {key}", info.name);
+            } else {
+                assert!(prop.get(key).is_none(), "{}: {key}", info.name);
+            }
+        };
+        bound("minimum", range.min);
+        bound("maximum", range.max);
     }
+}
+
+#[test]
+fn scenarios_readme_shows_the_declared_unit_ranges() {
+    let readme = std::fs::read_to_string("scenarios/README.md").unwrap();
+    let table = guarantee_sim::scenario::units_table_markdown();
+    let begin = "<!-- units: generated from src/model/params.rs UNITS -->\n";
+    let end = "<!-- end of units -->";
+    let shown = readme
+        .split_once(begin)
+        .and_then(|(_, rest)| rest.split_once(end))
+        .map(|(t, _)| t);
+    assert_eq!(
+        shown,
+        Some(table.as_str()),
+        "scenarios/README.md section 4 must hold, between\n{begin}and {end}, exactly:\n{table}"
+    );
 }
 
 #[test]

@@ -439,3 +439,50 @@ fn a_fifo_as_scenario_file_or_parent_is_refused_without_blocking() {
         assert!(stderr.contains("not a regular file"), "{stderr}");
     }
 }
+
+#[test]
+fn every_value_is_checked_against_the_range_of_its_unit() {
+    for (from, to, needle) in [
+        (
+            "sanctions_drag = 0.5",
+            "sanctions_drag = 5",
+            "`sanctions_drag` is a share: 0 to 1, found 5",
+        ),
+        (
+            "answered_erosion_share = 0.5",
+            "answered_erosion_share = 3",
+            "`answered_erosion_share` is a share: 0 to 1, found 3",
+        ),
+        (
+            "backstop_effectiveness = 0.5",
+            "backstop_effectiveness = 40",
+            "`backstop_effectiveness` is a share: 0 to 1, found 40",
+        ),
+        (
+            "sanctions_drag = 0.5",
+            "sanctions_drag = { dist = \"uniform\", min = 0.5, max = 1.2 }",
+            "reaches from 0.5 to 1.2",
+        ),
+    ] {
+        let (_d, p) = variant(&[(from, to)]);
+        let err = fails(&p);
+        points_at(&err, &p, to, needle);
+    }
+}
+
+#[test]
+fn an_event_at_month_zero_is_refused_with_the_reason() {
+    let (_d, p) = variant(&[(
+        "month = { dist = \"uniform\", min = 10, max = 20 }",
+        "month = 0  # the set-up",
+    )]);
+    let err = fails(&p);
+    points_at(
+        &err,
+        &p,
+        "month = 0  # the set-up",
+        "`month` is a month after the ceasefire",
+    );
+    assert!(err.contains("month 0 is its set-up"), "{err}");
+    assert!(err.contains("1 or more, found 0"), "{err}");
+}

@@ -17,6 +17,7 @@ use crate::model::params::{
     COEFFICIENTS, ConstraintViolation, Countries, Event, EventKind, InfeasiblePackage, LegalForm,
     Monitoring, Objection, Package, ParamDist, Posture, Role, SanctionsMode, Scenario, World,
 };
+use crate::model::params::{EVENT_MONTH_RANGE, ValueRange};
 
 /// Defaults for `[simulation]` (documented in `format.rs`).
 pub(crate) const DEFAULT_HORIZON_MONTHS: i64 = 60;
@@ -881,29 +882,6 @@ fn compile_package(
     }))
 }
 
-/// The allowed range of a coefficient, from its name and unit. Base
-/// utilities and log-odds may take either sign; weights, rates, sizes and
-/// exponents may not, since a negative one would turn a mechanism around
-/// (e.g. a stronger defence making a breakthrough more likely).
-fn coefficient_range(name: &str, unit: &str) -> Option<(f64, f64)> {
-    const NON_NEGATIVE: (f64, f64) = (0.0, f64::INFINITY);
-    match name {
-        // Below 0.01 the choice is deterministic in practice; 0 divides by zero.
-        "choice_temperature" => return Some((0.01, f64::INFINITY)),
-        // A rally (positive) or a flight (negative) when own troops are struck.
-        "strike_resolve_shift" => return Some((-1.0, 1.0)),
-        "election_shock_sd" => return Some((0.0, 1.0)),
-        _ => {}
-    }
-    match unit {
-        "probability" | "probability per month" | "index 0-1" | "share per month" => {
-            Some((0.0, 1.0))
-        }
-        "utility" | "logit" => None,
-        _ => Some(NON_NEGATIVE),
-    }
-}
-
 /// Checks one coefficient (name and value) and converts it.
 fn coefficient(
     ctx: &mut Ctx,
@@ -931,8 +909,7 @@ fn coefficient(
         return None;
     };
     let info = COEFFICIENTS.get(ix)?;
-    let range = coefficient_range(info.name, info.unit);
-    let d = param_dist(ctx, spec, node, &format!("{name} ({})", info.unit), range)?;
+    let d = param_dist(ctx, spec, node, &format!("`{name}`"), info.range())?;
     Some((ix, d))
 }
 
@@ -942,7 +919,7 @@ pub(crate) fn param_dist(
     spec: &ParamSpec,
     node: &Node,
     what: &str,
-    range: Option<(f64, f64)>,
+    range: Option<ValueRange>,
 ) -> Option<ParamDist> {
     let before = ctx.errors;
     let bad = |ctx: &mut Ctx, key: &str, msg: String, help: &str| {
@@ -1059,7 +1036,7 @@ pub(crate) fn param_dist(
             }
         }
     };
-    if let Some((lo, hi)) = range {
+    if let Some(range) = range {
         let (a, b) = match dist {
             ParamDist::Fixed { value } => (value, value),
             ParamDist::Uniform { min, max }
@@ -1067,31 +1044,29 @@ pub(crate) fn param_dist(
             | ParamDist::Triangular { min, max, .. }
             | ParamDist::Beta { min, max, .. } => (min, max),
         };
-        if a < lo || b > hi {
-            let range_text = if hi.is_infinite() {
-                format!("{lo} or more")
-            } else {
-                format!("from {lo} to {hi}")
-            };
+        if !(range.contains(a) && range.contains(b)) {
+            let (kind, valid) = (range.kind, range.text());
             let msg = match dist {
-                ParamDist::Fixed { value } => {
-                    format!("{value} is out of range: must be {range_text}")
-                }
+                ParamDist::Fixed { value } => format!("{what} is {kind}: {valid}, found {value}"),
                 ParamDist::Normal { .. } if a.is_infinite() || b.is_infinite() => format!(
-                    "a normal distribution here needs `min` and `max` (values must be {range_text})"
+                    "{what} is {kind}: {valid}; a normal distribution here needs `min` and `max` inside that range"
                 ),
-                _ => format!("values from {a} to {b} are out of range: must be {range_text}"),
+                _ => format!(
+                    "{what} is {kind}: {valid}, but the distribution reaches from {a} to {b}"
+                ),
             };
             let help = match dist {
-                ParamDist::Fixed { .. } => format!("use a number {range_text}"),
-                _ => "bound the distribution with min and max inside the allowed range".to_string(),
+                ParamDist::Fixed { .. } if range.min.is_finite() && range.max.is_finite() => {
+                    format!("use a number from {valid}")
+                }
+                ParamDist::Fixed { .. } => format!("use a number of {valid}"),
+                _ => format!("bound the distribution with `min` and `max` within {valid}"),
             };
-            let n = node;
             ctx.error_at(
-                n.file,
-                n.span.clone(),
-                format!("{what}: {msg}"),
-                format!("must be {range_text}"),
+                node.file,
+                node.span.clone(),
+                msg,
+                format!("must be {valid}"),
                 help,
             );
         }
@@ -1197,8 +1172,8 @@ fn compile_scenario(
             ctx,
             &ev.month,
             at(en, "month"),
-            &format!("{ewhat}: month"),
-            Some((0.0, f64::INFINITY)),
+            &format!("{ewhat}: `month`"),
+            Some(EVENT_MONTH_RANGE),
         );
         let magnitude = match &ev.magnitude {
             Some(m) => param_dist(

@@ -38,7 +38,7 @@ use sha2::{Digest, Sha256};
 use toml::de::DeTable;
 
 pub use diag::{Diagnostic, Location, ScenarioErrors, Severity, render};
-pub use schema::json_schema;
+pub use schema::{json_schema, units_table_markdown};
 pub use source::{BUNDLED, MAX_FILE_BYTES, SourceFile, bundled};
 
 use crate::model::params::World;
