@@ -157,3 +157,55 @@ fn color_always_colours_and_never_does_not() {
         .unwrap();
     assert!(!String::from_utf8_lossy(&out.stderr).contains('\u{1b}'));
 }
+
+#[test]
+fn bad_flag_values_name_the_flag() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let not_utf8 = OsStr::from_bytes(b"paris\xff");
+    for (args, flag) in [
+        (
+            vec![OsStr::new("run"), OsStr::new("--packages"), not_utf8],
+            "--packages",
+        ),
+        (
+            vec![
+                OsStr::new("explain"),
+                OsStr::new("--scenario"),
+                not_utf8,
+                OsStr::new("-p"),
+                OsStr::new("x"),
+            ],
+            "--scenario",
+        ),
+    ] {
+        let out = cmd().args(&args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains(&format!("{flag}: the value `paris")), "{err}");
+        assert!(err.contains("not valid UTF-8"), "{err}");
+    }
+    for (args, needle) in [
+        (
+            vec!["chart", ".", "--width", "-5"],
+            "'--width <PX>': expected a width in pixels",
+        ),
+        (
+            vec!["chart", ".", "--height", "-1"],
+            "'--height <PX>': expected a height in pixels",
+        ),
+        (
+            vec!["explain", "-p", "x", "-s", "y", "--run", "-1"],
+            "'--run <RUN>': expected a run index",
+        ),
+        (
+            vec!["explain", "-p", "x", "-s", "y", "--seed", "-1"],
+            "'--seed <SEED>': expected a whole number",
+        ),
+    ] {
+        let out = cmd().args(&args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+    }
+}

@@ -10,7 +10,7 @@ use anyhow::{Context as _, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::Context;
-use super::common::{Input, dedup, load_input, package_index, scenario_index};
+use super::common::{Input, dedup, load_input, package_index, parse_seed, scenario_index};
 use super::interrupt::{Interrupt, Stage};
 use crate::batch::{BLOCK_RUNS, Completion, Control, Plan, Precision, run_batch};
 use crate::report::charts::{ChartOptions, Charts};
@@ -110,12 +110,6 @@ fn check_count(n: u64) -> Result<u64, String> {
         n if n > MAX_RUNS => Err(format!("must be at most {MAX_RUNS}, got {n}")),
         n => Ok(n),
     }
-}
-
-fn parse_seed(s: &str) -> Result<u64, String> {
-    s.trim()
-        .parse::<u64>()
-        .map_err(|_| format!("expected a whole number from 0 to {}, got `{s}`", u64::MAX))
 }
 
 fn parse_threads(s: &str) -> Result<usize, String> {
