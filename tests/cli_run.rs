@@ -477,3 +477,45 @@ fn a_new_run_clears_the_earlier_runs_results_from_its_folder() {
     let m = manifest(dir.path());
     assert_eq!(m["seed"], 9);
 }
+
+#[test]
+fn too_many_packages_are_refused_before_any_allocation() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = fs::read_to_string("tests/fixtures/minimal.toml").unwrap();
+    for i in 0..300 {
+        text += &format!(
+            "\n[[packages]]\nid = \"aid-{i}\"\nname = \"Aid {i}\"\nlegal_form = \"none\"\nmonitoring = \"none\"\n"
+        );
+    }
+    let file = dir.path().join("many.toml");
+    fs::write(&file, text).unwrap();
+    let out_dir = dir.path().join("out");
+    let out = sim()
+        .args(["run", "--runs", "1", "--no-charts", "--out"])
+        .arg(&out_dir)
+        .arg(&file)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("302 packages selected"), "{stderr}");
+    assert!(stderr.contains("at most 200"), "{stderr}");
+    assert!(stderr.contains("--packages"), "{stderr}");
+    assert!(!out_dir.join("summary.csv").exists());
+    // A selection within the bound runs.
+    let out = sim()
+        .args([
+            "run",
+            "--runs",
+            "1",
+            "--no-charts",
+            "--packages",
+            "aid-1,aid-2",
+            "--out",
+        ])
+        .arg(&out_dir)
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_ok(&out);
+}

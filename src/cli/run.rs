@@ -12,7 +12,9 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use super::Context;
 use super::common::{Input, dedup, load_input, package_index, parse_seed, scenario_index};
 use super::interrupt::{Interrupt, Stage};
-use crate::batch::{BLOCK_RUNS, Completion, Control, Plan, Precision, run_batch};
+use crate::batch::{
+    BLOCK_RUNS, Completion, Control, MAX_PACKAGES_PER_BATCH, Plan, Precision, run_batch,
+};
 use crate::report::charts::{ChartOptions, Charts};
 use crate::report::csv::{CsvTables, RunsCsv};
 use crate::report::html::HtmlReport;
@@ -505,6 +507,15 @@ fn build_plan(world: &crate::model::params::World, request: &Request) -> anyhow:
         request.reference.as_deref(),
         request.reference.is_some() && !request.from_manifest,
     )?;
+    let selected = plan.packages.len();
+    if selected > MAX_PACKAGES_PER_BATCH {
+        bail!(
+            "{selected} packages selected, but one run compares at most {MAX_PACKAGES_PER_BATCH} \
+             (every pair is compared, so memory and pairs.csv grow with the square of the count); \
+             choose some with {}",
+            request.name("--packages A,B", "packages")
+        );
+    }
     Ok(plan)
 }
 
