@@ -34,6 +34,10 @@ pub const MAX_RUNS_PER_CELL: u64 = 1_000_000_000;
 /// 3.2 GB allocation fail.
 pub const MAX_PACKAGES_PER_BATCH: usize = 200;
 
+/// Most scenarios one batch simulates: each gets its own charts and rows in
+/// every table, so thousands would make reports nobody can read.
+pub const MAX_SCENARIOS_PER_BATCH: usize = 100;
+
 /// Keep adding runs until every hold rate's 95% interval half-width is at
 /// most `half_width`, or `max_runs` per scenario is reached.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -13,7 +13,8 @@ use super::Context;
 use super::common::{Input, dedup, load_input, package_index, parse_seed, scenario_index};
 use super::interrupt::{Interrupt, Stage};
 use crate::batch::{
-    BLOCK_RUNS, Completion, Control, MAX_PACKAGES_PER_BATCH, Plan, Precision, run_batch,
+    BLOCK_RUNS, Completion, Control, MAX_PACKAGES_PER_BATCH, MAX_SCENARIOS_PER_BATCH, Plan,
+    Precision, run_batch,
 };
 use crate::report::charts::{ChartOptions, Charts};
 use crate::report::csv::{CsvTables, RunsCsv};
@@ -456,6 +457,14 @@ fn build_plan(world: &crate::model::params::World, request: &Request) -> anyhow:
     };
     if scenarios.is_empty() {
         bail!("the scenario file defines no scenarios");
+    }
+    let selected = dedup(&scenarios).len();
+    if selected > MAX_SCENARIOS_PER_BATCH {
+        bail!(
+            "{selected} scenarios selected, but one run simulates at most {MAX_SCENARIOS_PER_BATCH} \
+             (each has its own charts and table rows); choose some with {}",
+            request.name("--scenarios X,Y", "scenarios")
+        );
     }
     let precision = match request.precision {
         Some(h) => {
