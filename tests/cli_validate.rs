@@ -486,3 +486,29 @@ fn an_event_at_month_zero_is_refused_with_the_reason() {
     assert!(err.contains("month 0 is its set-up"), "{err}");
     assert!(err.contains("1 or more, found 0"), "{err}");
 }
+
+#[test]
+fn values_merged_from_a_what_if_are_reported_in_the_what_if() {
+    let (_d, p) = write(
+        "what-if.toml",
+        "extends = \"paris-2026.toml\"\n\n[simulation]\nruns = 0\n\n[[countries]]\nid = \"united-states\"\nrole = \"defender\"\n",
+    );
+    let err = fails(&p);
+    assert!(err.contains("what-if.toml:4:8"), "{err}");
+    assert!(err.contains("what-if.toml:8:8"), "{err}");
+    assert!(!err.contains("<bundled>/paris-2026.toml:"), "{err}");
+}
+
+#[test]
+fn warnings_on_a_country_overridden_by_id_are_shown_in_the_users_file() {
+    let (_d, p) = write(
+        "what-if.toml",
+        "extends = \"paris-2026.toml\"\n\n[[countries]]\nid = \"france\"\nbloc = \"atlantis\"\npledge = { troops_max = 0, domains = [\"space\"] }\n",
+    );
+    let out = cmd().arg("validate").arg(&p).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("unknown bloc `atlantis`"), "{err}");
+    assert!(err.contains("what-if.toml:5:"), "{err}");
+    assert!(err.contains("unknown pledge domain `space`"), "{err}");
+    assert!(err.contains("what-if.toml:6:"), "{err}");
+}

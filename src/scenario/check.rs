@@ -137,9 +137,8 @@ pub(crate) fn compile(ctx: &mut Ctx, p: &Parsed<'_>) -> Option<World> {
     let sim_node = at(root, "simulation");
     let horizon = sim.horizon_months.unwrap_or(DEFAULT_HORIZON_MONTHS);
     if !(1..=1200).contains(&horizon) {
-        ctx.error_at(
-            sim_node.file,
-            at(sim_node, "horizon_months").span.clone(),
+        ctx.error_at_node(
+            at(sim_node, "horizon_months"),
             format!("horizon_months is {horizon}, but it must be from 1 to 1200"),
             "must be from 1 to 1200",
             "the horizon is the number of months simulated (default 60)",
@@ -148,9 +147,8 @@ pub(crate) fn compile(ctx: &mut Ctx, p: &Parsed<'_>) -> Option<World> {
     let runs = sim.runs.unwrap_or(DEFAULT_RUNS);
     let max_runs = crate::batch::MAX_RUNS_PER_CELL as i64;
     if !(1..=max_runs).contains(&runs) {
-        ctx.error_at(
-            sim_node.file,
-            at(sim_node, "runs").span.clone(),
+        ctx.error_at_node(
+            at(sim_node, "runs"),
             format!("runs is {runs}, but it must be from 1 to {max_runs}"),
             format!("must be from 1 to {max_runs}"),
             "runs per package and scenario (default 1000)",
@@ -158,9 +156,8 @@ pub(crate) fn compile(ctx: &mut Ctx, p: &Parsed<'_>) -> Option<World> {
     }
     let seed = sim.seed.unwrap_or(DEFAULT_SEED);
     if seed < 0 {
-        ctx.error_at(
-            sim_node.file,
-            at(sim_node, "seed").span.clone(),
+        ctx.error_at_node(
+            at(sim_node, "seed"),
             format!("seed is {seed}, but it must be from 0 to {}", i64::MAX),
             "must be 0 or more",
             format!(
@@ -263,9 +260,8 @@ fn compile_countries(ctx: &mut Ctx, p: &Parsed<'_>) -> (Countries, Vec<String>, 
         let node: &Node = node;
         let what = format!("country `{}`", c.id);
         if c.id.trim().is_empty() {
-            ctx.error_at(
-                node.file,
-                at(node, "id").span.clone(),
+            ctx.error_at_node(
+                at(node, "id"),
                 "empty country id",
                 "empty",
                 "give the country a short id such as \"france\"",
@@ -338,9 +334,8 @@ fn compile_countries(ctx: &mut Ctx, p: &Parsed<'_>) -> (Countries, Vec<String>, 
             match u32::try_from(v) {
                 Ok(m) if m <= 10_000 => m,
                 _ => {
-                    ctx.error_at(
-                        node.file,
-                        at(node, key).span.clone(),
+                    ctx.error_at_node(
+                        at(node, key),
                         format!("{what}: {key} is {v}, but it must be from 0 to 10000"),
                         "out of range",
                         "months are whole numbers, 0 or more (0 = none)",
@@ -358,9 +353,8 @@ fn compile_countries(ctx: &mut Ctx, p: &Parsed<'_>) -> (Countries, Vec<String>, 
                     Some(s) => format!("did you mean `{s}`? Known blocs: {}", BLOCS.join(", ")),
                     None => format!("known blocs: {}", BLOCS.join(", ")),
                 };
-                ctx.warn_at(
-                    node.file,
-                    at(node, "bloc").span.clone(),
+                ctx.warn_at_node(
+                    at(node, "bloc"),
                     format!("{what}: unknown bloc `{b}`"),
                     "not a known bloc",
                     help,
@@ -384,9 +378,8 @@ fn compile_countries(ctx: &mut Ctx, p: &Parsed<'_>) -> (Countries, Vec<String>, 
                         }
                         None => format!("known domains: {}", DOMAINS.join(", ")),
                     };
-                    ctx.warn_at(
-                        pn.file,
-                        at(pn, "domains").span.clone(),
+                    ctx.warn_at_node(
+                        at(pn, "domains"),
                         format!("{what}: unknown pledge domain `{d}`"),
                         "not a known domain",
                         help,
@@ -463,16 +456,18 @@ fn compile_countries(ctx: &mut Ctx, p: &Parsed<'_>) -> (Countries, Vec<String>, 
                 }
             }
             [first, rest @ ..] => {
+                let first = at(first, "role");
                 for r in rest {
+                    let r = at(r, "role");
                     let d = ctx.make_error(
                         format!("more than one country has role = \"{role}\""),
                         r.file,
-                        at(r, "role").span.clone(),
+                        r.span.clone(),
                         "a second one",
                         format!("exactly one country must be the {role}"),
                     );
                     let d = if first.file == r.file {
-                        d.also(at(first, "role").span.clone(), "the first one")
+                        d.also(first.span.clone(), "the first one")
                     } else {
                         d
                     };
@@ -538,9 +533,8 @@ fn check_constraint<'a>(
     if let Some(b) = &c.bloc {
         if !BLOCS.contains(&b.as_str()) {
             let help = help_for(b, BLOCS, &format!("known blocs: {}", BLOCS.join(", ")));
-            ctx.error_at(
-                node.file,
-                at(node, "bloc").span.clone(),
+            ctx.error_at_node(
+                at(node, "bloc"),
                 format!("{what}: unknown bloc `{b}`"),
                 "not a known bloc",
                 help,
@@ -923,13 +917,7 @@ pub(crate) fn param_dist(
 ) -> Option<ParamDist> {
     let before = ctx.errors;
     let bad = |ctx: &mut Ctx, key: &str, msg: String, help: &str| {
-        ctx.error_at(
-            node.file,
-            at(node, key).span.clone(),
-            format!("{what}: {msg}"),
-            "here",
-            help,
-        );
+        ctx.error_at_node(at(node, key), format!("{what}: {msg}"), "here", help);
     };
     let dist = match spec {
         ParamSpec::Fixed(v) => ParamDist::Fixed { value: *v },

@@ -172,6 +172,30 @@ impl Ctx {
         self.push(d);
     }
 
+    /// An error about `node`'s value, in the file that value came from
+    /// (after `extends`, a table and its values may come from different
+    /// files).
+    pub fn error_at_node(
+        &mut self,
+        node: &Node,
+        message: impl Into<String>,
+        label: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        self.error_at(node.file, node.span.clone(), message, label, help);
+    }
+
+    /// A warning about `node`'s value, in the file that value came from.
+    pub fn warn_at_node(
+        &mut self,
+        node: &Node,
+        message: impl Into<String>,
+        label: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        self.warn_at(node.file, node.span.clone(), message, label, help);
+    }
+
     pub fn make_error(
         &self,
         message: impl Into<String>,
