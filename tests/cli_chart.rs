@@ -118,3 +118,78 @@ fn chart_reproduces_the_runs_charts_byte_for_byte_and_names_broken_files() {
         .failure()
         .stderr(predicate::str::contains("is not a folder"));
 }
+
+/// A small run's output folder, tables only.
+fn minimal_run() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    sim()
+        .args([
+            "run",
+            "tests/fixtures/minimal.toml",
+            "--runs",
+            "10",
+            "--no-charts",
+            "-q",
+            "--out",
+        ])
+        .arg(dir.path())
+        .assert()
+        .success();
+    dir
+}
+
+/// `chart` on a run's folder whose summary.csv was replaced by `summary`
+/// (`{ORIGINAL}` stands for the run's own); returns the error it printed.
+fn chart_with_summary(summary: &str) -> String {
+    let dir = minimal_run();
+    let original = fs::read_to_string(dir.path().join("summary.csv")).unwrap();
+    fs::write(
+        dir.path().join("summary.csv"),
+        summary.replace("{ORIGINAL}", &original),
+    )
+    .unwrap();
+    let out = sim().arg("chart").arg(dir.path()).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(
+        !dir.path().join("charts").exists()
+            || fs::read_dir(dir.path().join("charts")).unwrap().count() == 0,
+        "charts drawn from a broken table"
+    );
+    err
+}
+
+#[test]
+fn an_empty_or_hostile_summary_is_refused_with_line_and_column_name() {
+    let err = chart_with_summary("");
+    assert!(
+        err.contains("summary.csv, line 1: the file is empty"),
+        "{err}"
+    );
+    let err = chart_with_summary("scenario,package\n");
+    assert!(err.contains("summary.csv"), "{err}");
+
+    let dir = minimal_run();
+    let text = fs::read_to_string(dir.path().join("summary.csv")).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let mut cells: Vec<&str> = lines[2].split(',').collect();
+    cells[4] = "abc"; // hold_rate
+    lines[2] = cells.join(",");
+    let broken = lines.join("\n") + "\n";
+    let err = chart_with_summary(&broken);
+    assert!(
+        err.contains("summary.csv, line 3: column `hold_rate`"),
+        "{err}"
+    );
+
+    let mut many = String::from("{ORIGINAL}");
+    for i in 0..1000 {
+        let mut cells: Vec<String> = lines[1].split(',').map(str::to_string).collect();
+        cells[1] = format!("p{i}");
+        many += &(cells.join(",") + "\n");
+    }
+    let err = chart_with_summary(&many);
+    assert!(err.contains("1002 packages"), "{err}");
+    assert!(err.contains("at most 200 packages"), "{err}");
+}

@@ -30,9 +30,38 @@ fn schema_lists_every_coefficient() {
     let c = &v["definitions"]["Coefficients"];
     assert_eq!(c["additionalProperties"], false);
     for info in guarantee_sim::model::params::COEFFICIENTS {
-        let d = c["properties"][info.name]["description"].as_str().unwrap();
+        let prop = &c["properties"][info.name];
+        let d = prop["description"].as_str().unwrap();
         assert!(d.contains(info.unit), "{}: {d}", info.name);
+        // The schema's bounds are the ones `validate` checks.
+        let range = info.range().unwrap();
+        let bound = |key: &str, v: f64| {
+            if v.is_finite() {
+                assert_eq!(prop[key].as_f64(), Some(v), "{}: {key}", info.name);
+            } else {
+                assert!(prop.get(key).is_none(), "{}: {key}", info.name);
+            }
+        };
+        bound("minimum", range.min);
+        bound("maximum", range.max);
     }
+}
+
+#[test]
+fn scenarios_readme_shows_the_declared_unit_ranges() {
+    let readme = std::fs::read_to_string("scenarios/README.md").unwrap();
+    let table = guarantee_sim::scenario::units_table_markdown();
+    let begin = "<!-- units: generated from src/model/params.rs UNITS -->\n";
+    let end = "<!-- end of units -->";
+    let shown = readme
+        .split_once(begin)
+        .and_then(|(_, rest)| rest.split_once(end))
+        .map(|(t, _)| t);
+    assert_eq!(
+        shown,
+        Some(table.as_str()),
+        "scenarios/README.md section 4 must hold, between\n{begin}and {end}, exactly:\n{table}"
+    );
 }
 
 #[test]
@@ -127,4 +156,56 @@ fn color_always_colours_and_never_does_not() {
         .output()
         .unwrap();
     assert!(!String::from_utf8_lossy(&out.stderr).contains('\u{1b}'));
+}
+
+#[test]
+fn bad_flag_values_name_the_flag() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let not_utf8 = OsStr::from_bytes(b"paris\xff");
+    for (args, flag) in [
+        (
+            vec![OsStr::new("run"), OsStr::new("--packages"), not_utf8],
+            "--packages",
+        ),
+        (
+            vec![
+                OsStr::new("explain"),
+                OsStr::new("--scenario"),
+                not_utf8,
+                OsStr::new("-p"),
+                OsStr::new("x"),
+            ],
+            "--scenario",
+        ),
+    ] {
+        let out = cmd().args(&args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains(&format!("{flag}: the value `paris")), "{err}");
+        assert!(err.contains("not valid UTF-8"), "{err}");
+    }
+    for (args, needle) in [
+        (
+            vec!["chart", ".", "--width", "-5"],
+            "'--width <PX>': expected a width in pixels",
+        ),
+        (
+            vec!["chart", ".", "--height", "-1"],
+            "'--height <PX>': expected a height in pixels",
+        ),
+        (
+            vec!["explain", "-p", "x", "-s", "y", "--run", "-1"],
+            "'--run <RUN>': expected a run index",
+        ),
+        (
+            vec!["explain", "-p", "x", "-s", "y", "--seed", "-1"],
+            "'--seed <SEED>': expected a whole number",
+        ),
+    ] {
+        let out = cmd().args(&args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+    }
 }

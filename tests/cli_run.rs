@@ -237,6 +237,18 @@ fn precision_mode_records_that_the_target_was_met() {
 
 #[test]
 fn an_interrupted_run_writes_partial_results_and_says_so() {
+    interrupt_with("INT");
+}
+
+#[test]
+fn sigterm_and_sighup_save_finished_runs_like_ctrl_c() {
+    interrupt_with("TERM");
+    interrupt_with("HUP");
+}
+
+/// Sends `signal` to a long run once work is under way; the finished runs
+/// must be written, marked partial, with no temporary file left.
+fn interrupt_with(signal: &str) {
     let dir = tempfile::tempdir().unwrap();
     let child = sim()
         .args([
@@ -246,6 +258,7 @@ fn an_interrupted_run_writes_partial_results_and_says_so() {
             "5000000",
             "--threads",
             "2",
+            "--per-run",
             "--no-charts",
             "--out",
         ])
@@ -254,24 +267,32 @@ fn an_interrupted_run_writes_partial_results_and_says_so() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    // Wait until work is under way (the output folder exists), then Ctrl-C.
+    // Wait until work is under way (the output folder exists), then signal.
     let start = Instant::now();
     while !dir.path().join(".").exists() || start.elapsed() < Duration::from_millis(1500) {
         std::thread::sleep(Duration::from_millis(100));
     }
     let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+        .args([&format!("-{signal}"), &child.id().to_string()])
         .status()
         .unwrap();
     assert!(status.success());
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert_eq!(out.status.code(), Some(130), "SIG{signal}: {stderr}");
     assert!(stderr.contains("PARTIAL"), "{stderr}");
     let m = manifest(dir.path());
     assert_eq!(m["status"], "partial");
     assert!(m["runs_completed"].as_u64().unwrap() < 5_000_000);
     assert!(dir.path().join("summary.csv").is_file());
+    assert!(dir.path().join("runs.csv").is_file());
+    let temporaries: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(temporaries.is_empty(), "left behind: {temporaries:?}");
 }
 
 fn fails_with(args: &[&str], needle: &str) {
@@ -349,6 +370,10 @@ fn run_counts_and_precision_targets_have_sane_bounds() {
         ],
         "more than --max-runs",
     );
+    fails_with(
+        &["--precision", "0.05", "--max-runs", "100"],
+        "--max-runs: must be at least 250",
+    );
     let dir = tempfile::tempdir().unwrap();
     let out = run_into(
         dir.path(),
@@ -386,11 +411,44 @@ fn a_hand_edited_manifest_is_checked_like_the_command_line() {
             .stderr(predicate::str::contains(needle))
             .stderr(predicate::str::contains("panicked").not());
     };
+    let manifest_named = format!("--replay {}", path.display());
     m["runs_requested"] = 0.into();
-    replay_fails_with(&m, "must be at least 1");
+    replay_fails_with(&m, &manifest_named);
+    replay_fails_with(&m, "field `runs_requested`: must be at least 1");
     m["runs_requested"] = 20.into();
     m["precision"] = serde_json::json!({ "half_width": 0.0, "max_runs": 1000, "met": true });
-    replay_fails_with(&m, "--precision");
+    replay_fails_with(&m, "field `precision.half_width`");
+    m["precision"] = serde_json::Value::Null;
+    // Another scenario under the old hash is refused, not replayed.
+    let resolved = m["scenario_resolved"].as_str().unwrap().to_string();
+    m["scenario_resolved"] = resolved.replacen("seed = ", "seed = 1", 1).into();
+    replay_fails_with(&m, "scenario_sha256");
+}
+
+#[test]
+fn a_special_file_as_manifest_is_refused_without_blocking() {
+    for path in ["/dev/zero", "/dev/stdin"] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = sim()
+            .args(["run", "--no-charts", "--replay", path, "--out"])
+            .arg(dir.path())
+            .stdin(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let start = Instant::now();
+        while child.try_wait().unwrap().is_none() {
+            if start.elapsed() > Duration::from_secs(20) {
+                child.kill().unwrap();
+                panic!("--replay {path} blocked");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains("not a regular file"), "{stderr}");
+    }
 }
 
 #[test]
@@ -486,4 +544,46 @@ fn rank_by_reorders_the_ranking_records_the_criterion_and_replays_it() {
         read(&deter, "robustness.csv"),
         read(&replayed, "robustness.csv")
     );
+}
+
+#[test]
+fn too_many_packages_are_refused_before_any_allocation() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = fs::read_to_string("tests/fixtures/minimal.toml").unwrap();
+    for i in 0..300 {
+        text += &format!(
+            "\n[[packages]]\nid = \"aid-{i}\"\nname = \"Aid {i}\"\nlegal_form = \"none\"\nmonitoring = \"none\"\n"
+        );
+    }
+    let file = dir.path().join("many.toml");
+    fs::write(&file, text).unwrap();
+    let out_dir = dir.path().join("out");
+    let out = sim()
+        .args(["run", "--runs", "1", "--no-charts", "--out"])
+        .arg(&out_dir)
+        .arg(&file)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("302 packages selected"), "{stderr}");
+    assert!(stderr.contains("at most 200"), "{stderr}");
+    assert!(stderr.contains("--packages"), "{stderr}");
+    assert!(!out_dir.join("summary.csv").exists());
+    // A selection within the bound runs.
+    let out = sim()
+        .args([
+            "run",
+            "--runs",
+            "1",
+            "--no-charts",
+            "--packages",
+            "aid-1,aid-2",
+            "--out",
+        ])
+        .arg(&out_dir)
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_ok(&out);
 }

@@ -415,3 +415,100 @@ fn ids_must_be_usable_as_arguments_and_file_names() {
     assert!(stderr.contains("not a valid id"), "{stderr}");
     assert!(stderr.contains("`renewed-attack`"), "{stderr}");
 }
+
+#[test]
+fn a_fifo_as_scenario_file_or_parent_is_refused_without_blocking() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.toml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let child = dir.path().join("child.toml");
+    std::fs::write(&child, "extends = \"pipe.toml\"\n").unwrap();
+    for path in [&fifo, &child] {
+        let out = cmd()
+            .arg("validate")
+            .arg(path)
+            .timeout(std::time::Duration::from_secs(20))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{}: {stderr}", path.display());
+        assert!(stderr.contains("not a regular file"), "{stderr}");
+    }
+}
+
+#[test]
+fn every_value_is_checked_against_the_range_of_its_unit() {
+    for (from, to, needle) in [
+        (
+            "sanctions_drag = 0.5",
+            "sanctions_drag = 5",
+            "`sanctions_drag` is a share: 0 to 1, found 5",
+        ),
+        (
+            "answered_erosion_share = 0.5",
+            "answered_erosion_share = 3",
+            "`answered_erosion_share` is a share: 0 to 1, found 3",
+        ),
+        (
+            "backstop_multiplier = 0.5",
+            "backstop_multiplier = 40",
+            "`backstop_multiplier` is a share: 0 to 1, found 40",
+        ),
+        (
+            "sanctions_drag = 0.5",
+            "sanctions_drag = { dist = \"uniform\", min = 0.5, max = 1.2 }",
+            "reaches from 0.5 to 1.2",
+        ),
+    ] {
+        let (_d, p) = variant(&[(from, to)]);
+        let err = fails(&p);
+        points_at(&err, &p, to, needle);
+    }
+}
+
+#[test]
+fn an_event_at_month_zero_is_refused_with_the_reason() {
+    let (_d, p) = variant(&[(
+        "month = { dist = \"uniform\", min = 10, max = 20 }",
+        "month = 0  # the set-up",
+    )]);
+    let err = fails(&p);
+    points_at(
+        &err,
+        &p,
+        "month = 0  # the set-up",
+        "`month` is a month after the ceasefire",
+    );
+    assert!(err.contains("month 0 is its set-up"), "{err}");
+    assert!(err.contains("1 or more, found 0"), "{err}");
+}
+
+#[test]
+fn values_merged_from_a_what_if_are_reported_in_the_what_if() {
+    let (_d, p) = write(
+        "what-if.toml",
+        "extends = \"paris-2026.toml\"\n\n[simulation]\nruns = 0\n\n[[countries]]\nid = \"united-states\"\nrole = \"defender\"\n",
+    );
+    let err = fails(&p);
+    assert!(err.contains("what-if.toml:4:8"), "{err}");
+    assert!(err.contains("what-if.toml:8:8"), "{err}");
+    assert!(!err.contains("<bundled>/paris-2026.toml:"), "{err}");
+}
+
+#[test]
+fn warnings_on_a_country_overridden_by_id_are_shown_in_the_users_file() {
+    let (_d, p) = write(
+        "what-if.toml",
+        "extends = \"paris-2026.toml\"\n\n[[countries]]\nid = \"france\"\nbloc = \"atlantis\"\npledge = { troops_max = 0, domains = [\"space\"] }\n",
+    );
+    let out = cmd().arg("validate").arg(&p).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("unknown bloc `atlantis`"), "{err}");
+    assert!(err.contains("what-if.toml:5:"), "{err}");
+    assert!(err.contains("unknown pledge domain `space`"), "{err}");
+    assert!(err.contains("what-if.toml:6:"), "{err}");
+}

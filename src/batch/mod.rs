@@ -28,6 +28,16 @@ pub const BLOCK_RUNS: u64 = 250;
 /// one cell already take hours, so more is a typo.
 pub const MAX_RUNS_PER_CELL: u64 = 1_000_000_000;
 
+/// Most packages one batch simulates. Every pair of packages is compared on
+/// the same runs, so memory and `pairs.csv` grow with the square of the
+/// count: 200 packages make 40,000 pairs per scenario; 10,000 made a
+/// 3.2 GB allocation fail.
+pub const MAX_PACKAGES_PER_BATCH: usize = 200;
+
+/// Most scenarios one batch simulates: each gets its own charts and rows in
+/// every table, so thousands would make reports nobody can read.
+pub const MAX_SCENARIOS_PER_BATCH: usize = 100;
+
 /// Keep adding runs until every hold rate's 95% interval half-width is at
 /// most `half_width`, or `max_runs` per scenario is reached.
 #[derive(Debug, Clone, Copy, PartialEq)]

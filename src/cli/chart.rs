@@ -36,10 +36,10 @@ pub struct Args {
     )]
     pub format: Vec<ChartFormat>,
     /// Width in logical pixels (PNG files have twice as many).
-    #[arg(long, value_name = "PX", default_value_t = 1200, value_parser = clap::value_parser!(u32).range(320..=4000))]
+    #[arg(long, value_name = "PX", default_value_t = 1200, value_parser = parse_width, allow_hyphen_values = true)]
     pub width: u32,
     /// Height in logical pixels.
-    #[arg(long, value_name = "PX", default_value_t = 675, value_parser = clap::value_parser!(u32).range(240..=4000))]
+    #[arg(long, value_name = "PX", default_value_t = 675, value_parser = parse_height, allow_hyphen_values = true)]
     pub height: u32,
     /// Only these charts, comma-separated (default: all).
     #[arg(long, value_name = "KINDS", value_delimiter = ',')]
@@ -47,6 +47,26 @@ pub struct Args {
     /// Package whose guarantors' honour rates are drawn (default: paris-draft if present).
     #[arg(long, value_name = "P")]
     pub guarantor_package: Option<String>,
+}
+
+fn parse_width(s: &str) -> Result<u32, String> {
+    parse_pixels(s, "width", 320)
+}
+
+fn parse_height(s: &str) -> Result<u32, String> {
+    parse_pixels(s, "height", 240)
+}
+
+/// Chart sizes: below the smallest the labels overlap; above 4000 logical
+/// pixels a PNG (drawn at twice that) would need hundreds of megabytes.
+fn parse_pixels(s: &str, what: &str, min: u32) -> Result<u32, String> {
+    const MAX: u32 = 4000;
+    match s.trim().parse::<u32>() {
+        Ok(px) if (min..=MAX).contains(&px) => Ok(px),
+        _ => Err(format!(
+            "expected a {what} in pixels, a whole number from {min} to {MAX}, got `{s}`"
+        )),
+    }
 }
 
 pub fn run(_ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {

@@ -144,3 +144,20 @@ pub fn dedup<T: PartialEq + Copy>(items: &[T]) -> Vec<T> {
     }
     out
 }
+
+/// `--seed`: any 64-bit seed, with a message that names the range.
+pub fn parse_seed(s: &str) -> Result<u64, String> {
+    s.trim()
+        .parse::<u64>()
+        .map_err(|_| format!("expected a whole number from 0 to {}, got `{s}`", u64::MAX))
+}
+
+/// `--run`: the index of a run in a batch.
+pub fn parse_run_index(s: &str) -> Result<u64, String> {
+    s.trim().parse::<u64>().map_err(|_| {
+        format!(
+            "expected a run index, a whole number from 0 to {}, got `{s}`",
+            u64::MAX
+        )
+    })
+}

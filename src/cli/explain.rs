@@ -34,10 +34,10 @@ pub struct Args {
     #[arg(long, short)]
     pub scenario: String,
     /// Which run (its index in a batch, from 0).
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, value_parser = super::common::parse_run_index, allow_hyphen_values = true)]
     pub run: u64,
     /// Master seed (default: the file's `simulation.seed`).
-    #[arg(long)]
+    #[arg(long, value_parser = super::common::parse_seed, allow_hyphen_values = true)]
     pub seed: Option<u64>,
     /// Text for reading, JSON for data.
     #[arg(long, value_enum, default_value_t = Format::Text)]

@@ -12,7 +12,9 @@ pub mod chart;
 pub mod common;
 pub mod explain;
 pub mod init;
+pub mod interrupt;
 pub mod list;
+pub mod out_dir;
 pub mod run;
 pub mod schema;
 pub mod validate;
@@ -128,7 +130,46 @@ impl Context {
 /// Parses the command line, runs the command and returns the exit code:
 /// 0 success, 1 failure (e.g. scenario errors), 2 usage error.
 pub fn main() -> ExitCode {
-    run(Cli::parse())
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    match Cli::try_parse_from(&args) {
+        Ok(cli) => run(cli),
+        Err(e) if e.kind() == clap::error::ErrorKind::InvalidUtf8 => {
+            eprintln!("error: {}", non_utf8_argument(&args));
+            ExitCode::from(2)
+        }
+        Err(e) => e.exit(),
+    }
+}
+
+/// Names the flag whose value is not UTF-8 (clap only says that some
+/// argument is). Paths may be any bytes; names, ids and numbers may not.
+fn non_utf8_argument(args: &[std::ffi::OsString]) -> String {
+    let Some(at) = args
+        .iter()
+        .skip(1)
+        .position(|a| a.to_str().is_none())
+        .map(|i| i + 1)
+    else {
+        return "an argument is not valid UTF-8 text".to_string();
+    };
+    let shown = args[at].to_string_lossy();
+    let (flag, value) = match shown.split_once('=') {
+        Some((flag, value)) if flag.starts_with("--") => (Some(flag.to_string()), value),
+        _ => (
+            args.get(at - 1)
+                .and_then(|a| a.to_str())
+                .filter(|a| a.starts_with('-'))
+                .map(str::to_string),
+            shown.as_ref(),
+        ),
+    };
+    let value: String = value.chars().take(60).collect();
+    match flag {
+        Some(flag) => format!(
+            "{flag}: the value `{value}` is not valid UTF-8 text; ids, names and numbers are plain text (e.g. paris-draft)"
+        ),
+        None => format!("the argument `{value}` is not valid UTF-8 text"),
+    }
 }
 
 /// Runs parsed arguments.

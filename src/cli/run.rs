@@ -1,20 +1,21 @@
 //! `guarantee-sim run`: every feasible package under every scenario, many
 //! runs each, in parallel; writes the tables, charts and reports.
 
-use std::fs;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Instant, SystemTime};
 
 use anyhow::{Context as _, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::Context;
-use super::common::{Input, dedup, load_input, package_index, scenario_index};
-use crate::batch::{BLOCK_RUNS, Completion, Control, Plan, Precision, run_batch};
+use super::common::{Input, dedup, load_input, package_index, parse_seed, scenario_index};
+use super::interrupt::{Interrupt, Stage};
+use crate::batch::{
+    BLOCK_RUNS, Completion, Control, MAX_PACKAGES_PER_BATCH, MAX_SCENARIOS_PER_BATCH, Plan,
+    Precision, run_batch,
+};
 use crate::report::charts::{ChartOptions, Charts};
 use crate::report::csv::{CsvTables, RunsCsv};
 use crate::report::html::HtmlReport;
@@ -24,6 +25,7 @@ use crate::report::ranking::ranking_text;
 use crate::report::tables::RankBy;
 use crate::report::{Manifest, Output, ReportContext, RunStatus, Tables};
 use crate::scenario;
+use crate::scenario::read::{MAX_MANIFEST_BYTES, read_regular_text};
 
 const EXAMPLES: &str = "\
 EXAMPLES:
@@ -91,6 +93,11 @@ pub struct Args {
     /// rate). Changes the order, never the numbers.
     #[arg(long, value_name = "CRITERION", value_enum, default_value_t = RankBy::WorstCase)]
     pub rank_by: RankBy,
+    /// Let the run replace its own output files (report.md, summary.csv,
+    /// charts/..., see README) in a folder that holds no earlier run; other
+    /// files are never touched. Without it such a folder is refused.
+    #[arg(long)]
+    pub force: bool,
     /// Re-run exactly what a manifest.json records (file, seed, runs, selection, ranking).
     #[arg(long, value_name = "MANIFEST", conflicts_with_all = ["file", "runs", "seed", "packages", "scenarios", "reference", "precision", "max_runs", "per_run", "rank_by"])]
     pub replay: Option<PathBuf>,
@@ -113,12 +120,6 @@ fn check_count(n: u64) -> Result<u64, String> {
         n if n > MAX_RUNS => Err(format!("must be at most {MAX_RUNS}, got {n}")),
         n => Ok(n),
     }
-}
-
-fn parse_seed(s: &str) -> Result<u64, String> {
-    s.trim()
-        .parse::<u64>()
-        .map_err(|_| format!("expected a whole number from 0 to {}, got `{s}`", u64::MAX))
 }
 
 fn parse_threads(s: &str) -> Result<usize, String> {
@@ -151,6 +152,18 @@ fn check_precision(h: f64) -> Result<f64, String> {
         Ok(h)
     } else {
         Err(format!("half-width {h} is outside {MIN_HALF_WIDTH} to 0.5"))
+    }
+}
+
+/// --precision adds runs a block at a time, so a cap below one block could
+/// not be kept; it is refused rather than silently raised.
+fn check_max_runs(n: u64) -> Result<u64, String> {
+    if n < BLOCK_RUNS {
+        Err(format!(
+            "must be at least {BLOCK_RUNS} (--precision adds runs in blocks of {BLOCK_RUNS}), got {n}"
+        ))
+    } else {
+        Ok(n)
     }
 }
 
@@ -237,11 +250,14 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
             from_manifest: false,
         },
     };
-    let plan = build_plan(world, &request)?;
+    let plan = build_plan(world, &request).map_err(|e| match &args.replay {
+        Some(path) => e.context(format!("--replay {}", path.display())),
+        None => e,
+    })?;
     let per_run = replay.as_ref().map_or(args.per_run, |m| m.per_run);
     let rank_by = replay.as_ref().map_or(args.rank_by, |m| m.rank_by);
-    let out_dir = args.out.clone().unwrap_or(default_out);
-    prepare_output_dir(&out_dir)?;
+    let out = super::out_dir::prepare(&args.out.clone().unwrap_or(default_out), args.force)?;
+    let out_dir = out.path.clone();
 
     let threads = args
         .threads
@@ -251,8 +267,7 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
         .build()
         .context("cannot start worker threads")?;
 
-    let cancel = Arc::new(AtomicBool::new(false));
-    install_interrupt_handler(Arc::clone(&cancel));
+    let interrupt = Interrupt::install(out_dir.clone());
 
     let bar = progress_bar(args.quiet);
     let progress = |done: u64, planned: u64| {
@@ -260,7 +275,7 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
         bar.set_position(done);
     };
     let control = Control {
-        cancel: &cancel,
+        cancel: &interrupt.cancel,
         progress: &progress,
         per_run,
     };
@@ -276,6 +291,7 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
         })
     })?;
     bar.finish_and_clear();
+    interrupt.set_stage(Stage::Writing);
 
     let status = match result.completion {
         Completion::Complete => RunStatus::Complete,
@@ -413,6 +429,18 @@ struct Request {
     from_manifest: bool,
 }
 
+impl Request {
+    /// How the user knows a setting: a flag on the command line, a field
+    /// of the replayed manifest.
+    fn name(&self, flag: &'static str, field: &'static str) -> String {
+        if self.from_manifest {
+            format!("field `{field}`")
+        } else {
+            flag.to_string()
+        }
+    }
+}
+
 fn build_plan(world: &crate::model::params::World, request: &Request) -> anyhow::Result<Plan> {
     let packages: Vec<usize> = if request.packages.is_empty() {
         (0..world.packages.len()).collect()
@@ -440,12 +468,26 @@ fn build_plan(world: &crate::model::params::World, request: &Request) -> anyhow:
     if scenarios.is_empty() {
         bail!("the scenario file defines no scenarios");
     }
+    let selected = dedup(&scenarios).len();
+    if selected > MAX_SCENARIOS_PER_BATCH {
+        bail!(
+            "{selected} scenarios selected, but one run simulates at most {MAX_SCENARIOS_PER_BATCH} \
+             (each has its own charts and table rows); choose some with {}",
+            request.name("--scenarios X,Y", "scenarios")
+        );
+    }
     let precision = match request.precision {
         Some(h) => {
-            let half_width = check_precision(h).map_err(|e| anyhow::anyhow!("--precision: {e}"))?;
+            let half_width = check_precision(h).map_err(|e| {
+                anyhow::anyhow!(
+                    "{}: {e}",
+                    request.name("--precision", "precision.half_width")
+                )
+            })?;
+            let max_runs_name = request.name("--max-runs", "precision.max_runs");
             let max_runs = check_count(request.max_runs.unwrap_or(DEFAULT_MAX_RUNS))
-                .map_err(|e| anyhow::anyhow!("--max-runs: {e}"))?
-                .max(BLOCK_RUNS);
+                .and_then(check_max_runs)
+                .map_err(|e| anyhow::anyhow!("{max_runs_name}: {e}"))?;
             Some(Precision {
                 half_width,
                 max_runs,
@@ -453,15 +495,23 @@ fn build_plan(world: &crate::model::params::World, request: &Request) -> anyhow:
         }
         None => None,
     };
+    let runs_name = request.name("--runs", "runs_requested");
     let runs = match (request.runs, precision) {
         (Some(n), Some(p)) if n > p.max_runs => {
-            bail!("--runs {n} is more than --max-runs {}", p.max_runs)
+            bail!(
+                "{runs_name} {n} is more than {} {}",
+                request.name("--max-runs", "precision.max_runs"),
+                p.max_runs
+            )
         }
         (Some(n), _) => n,
         (None, Some(p)) => PILOT_RUNS.min(p.max_runs),
         (None, None) => world.default_runs,
     };
-    let runs = check_count(runs).map_err(|e| anyhow::anyhow!("runs: {e}"))?;
+    let runs = check_count(runs).map_err(|e| match request.runs {
+        Some(_) => anyhow::anyhow!("{runs_name}: {e}"),
+        None => anyhow::anyhow!("`simulation.runs` of the scenario file: {e}"),
+    })?;
     let mut plan = Plan {
         seed: request.seed.unwrap_or(world.default_seed),
         runs,
@@ -476,6 +526,15 @@ fn build_plan(world: &crate::model::params::World, request: &Request) -> anyhow:
         request.reference.as_deref(),
         request.reference.is_some() && !request.from_manifest,
     )?;
+    let selected = plan.packages.len();
+    if selected > MAX_PACKAGES_PER_BATCH {
+        bail!(
+            "{selected} packages selected, but one run compares at most {MAX_PACKAGES_PER_BATCH} \
+             (every pair is compared, so memory and pairs.csv grow with the square of the count); \
+             choose some with {}",
+            request.name("--packages A,B", "packages")
+        );
+    }
     Ok(plan)
 }
 
@@ -507,44 +566,29 @@ fn resolve_reference(
     Ok(None)
 }
 
-/// Creates the output folder, proves it is writable and clears an earlier
-/// run's results, before any work.
-fn prepare_output_dir(dir: &Path) -> anyhow::Result<()> {
-    if dir.exists() && !dir.is_dir() {
-        bail!("output folder {} exists and is not a folder", dir.display());
-    }
-    fs::create_dir_all(dir)
-        .with_context(|| format!("cannot create the output folder {}", dir.display()))?;
-    let probe = dir.join(format!(".write-test.{}", std::process::id()));
-    fs::write(&probe, b"")
-        .with_context(|| format!("cannot write into the output folder {}", dir.display()))?;
-    let _ = fs::remove_file(&probe);
-    crate::report::clear_outputs(dir)
-        .with_context(|| format!("cannot clear the earlier results in {}", dir.display()))
-}
-
+/// Reads a manifest to replay and checks that its scenario is the one it
+/// vouches for: an edited `scenario_resolved` would otherwise replay a
+/// different scenario under the old name.
 fn read_manifest(path: &Path) -> anyhow::Result<Manifest> {
-    let text = fs::read_to_string(path)
-        .with_context(|| format!("cannot read the manifest {}", path.display()))?;
-    serde_json::from_str(&text).with_context(|| {
+    let text = read_regular_text(path, MAX_MANIFEST_BYTES)
+        .with_context(|| format!("--replay {}: cannot read the manifest", path.display()))?;
+    let manifest: Manifest = serde_json::from_str(&text).with_context(|| {
         format!(
-            "{} is not a guarantee-sim manifest.json (written by `guarantee-sim run`)",
+            "--replay {}: not a guarantee-sim manifest.json (written by `guarantee-sim run`)",
             path.display()
         )
-    })
-}
-
-/// First Ctrl-C: finish the blocks under way and write what is done.
-/// Second Ctrl-C: leave at once.
-fn install_interrupt_handler(cancel: Arc<AtomicBool>) {
-    let _ = ctrlc::set_handler(move || {
-        if cancel.swap(true, Ordering::SeqCst) {
-            std::process::exit(130);
-        }
-        eprintln!(
-            "\ninterrupt: finishing the runs under way and writing partial results (Ctrl-C again to abort)"
+    })?;
+    let actual = scenario::sha256_hex(&manifest.scenario_resolved);
+    if actual != manifest.scenario_sha256 {
+        bail!(
+            "--replay {}: field `scenario_sha256` ({}) does not match the SHA-256 of \
+             `scenario_resolved` ({actual}): the manifest was edited or damaged, so it would replay \
+             a different scenario than the run it describes; restore it, or run the scenario file itself",
+            path.display(),
+            manifest.scenario_sha256
         );
-    });
+    }
+    Ok(manifest)
 }
 
 fn progress_bar(quiet: bool) -> ProgressBar {

@@ -58,6 +58,218 @@ impl CoefficientInfo {
     pub fn index_of(name: &str) -> Option<usize> {
         COEFFICIENTS.iter().position(|c| c.name == name)
     }
+
+    /// The values this coefficient may take: from its unit (see [`UNITS`]),
+    /// unless [`RANGE_EXCEPTIONS`] names it. `None` for a unit not in
+    /// [`UNITS`] (a test keeps every declared unit listed).
+    pub fn range(&self) -> Option<ValueRange> {
+        RANGE_EXCEPTIONS
+            .iter()
+            .find(|(name, _)| *name == self.name)
+            .map(|(_, range)| *range)
+            .or_else(|| unit_range(self.unit))
+    }
+}
+
+/// An inclusive range of valid values, with what the values are, for
+/// messages ("`sanctions_drag` is a share: 0 to 1, found 5").
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ValueRange {
+    pub min: f64,
+    pub max: f64,
+    /// What a value is, with its article: "a share", "a number of months".
+    pub kind: &'static str,
+}
+
+impl ValueRange {
+    const fn new(min: f64, max: f64, kind: &'static str) -> ValueRange {
+        ValueRange { min, max, kind }
+    }
+
+    pub fn contains(&self, v: f64) -> bool {
+        self.min <= v && v <= self.max
+    }
+
+    /// "0 to 1", "0 or more", "any number".
+    pub fn text(&self) -> String {
+        match (self.min.is_finite(), self.max.is_finite()) {
+            (true, true) => format!("{} to {}", self.min, self.max),
+            (true, false) => format!("{} or more", self.min),
+            (false, true) => format!("{} or less", self.max),
+            (false, false) => "any number".to_string(),
+        }
+    }
+}
+
+const UNIT_INTERVAL: f64 = 1.0;
+const NO_LIMIT: f64 = f64::INFINITY;
+
+/// Every unit a coefficient may be declared in, with the values it allows.
+/// The check of scenario files, the JSON schema and the table in
+/// scenarios/README.md all read this list. Shares, probabilities and 0-1
+/// indices stay in [0, 1]; sizes, rates and weights may not be negative,
+/// since a negative one would turn a mechanism around (a stronger defence
+/// making a breakthrough more likely); base utilities and log-odds take
+/// either sign.
+pub const UNITS: &[(&str, ValueRange)] = &[
+    ("share", ValueRange::new(0.0, UNIT_INTERVAL, "a share")),
+    (
+        "share per month",
+        ValueRange::new(0.0, UNIT_INTERVAL, "a share per month"),
+    ),
+    (
+        "probability",
+        ValueRange::new(0.0, UNIT_INTERVAL, "a probability"),
+    ),
+    (
+        "probability per month",
+        ValueRange::new(0.0, UNIT_INTERVAL, "a probability per month"),
+    ),
+    (
+        "index 0-1",
+        ValueRange::new(0.0, UNIT_INTERVAL, "a 0-1 index"),
+    ),
+    (
+        "force index",
+        ValueRange::new(0.0, NO_LIMIT, "a force index"),
+    ),
+    (
+        "force index per 10k troops",
+        ValueRange::new(0.0, NO_LIMIT, "a force index per 10k troops"),
+    ),
+    (
+        "force index per capability",
+        ValueRange::new(0.0, NO_LIMIT, "a force index per capability"),
+    ),
+    (
+        "USD bn per year",
+        ValueRange::new(0.0, NO_LIMIT, "an amount in USD bn per year"),
+    ),
+    (
+        "months",
+        ValueRange::new(0.0, NO_LIMIT, "a number of months"),
+    ),
+    (
+        "erosion points",
+        ValueRange::new(0.0, NO_LIMIT, "a number of erosion points"),
+    ),
+    ("exponent", ValueRange::new(0.0, NO_LIMIT, "an exponent")),
+    (
+        "pressure per unit severity",
+        ValueRange::new(0.0, NO_LIMIT, "a sanction pressure per unit severity"),
+    ),
+    // Resolve is on a 0-1 scale, so a change in it lies in [-1, 1].
+    (
+        "resolve",
+        ValueRange::new(-UNIT_INTERVAL, UNIT_INTERVAL, "a change in resolve"),
+    ),
+    (
+        "resolve per month",
+        ValueRange::new(0.0, UNIT_INTERVAL, "a loss of resolve per month"),
+    ),
+    (
+        "utility",
+        ValueRange::new(f64::NEG_INFINITY, NO_LIMIT, "a utility"),
+    ),
+    (
+        "logit",
+        ValueRange::new(f64::NEG_INFINITY, NO_LIMIT, "a log-odds"),
+    ),
+    (
+        "utility per unit relief",
+        ValueRange::new(0.0, NO_LIMIT, "a utility weight"),
+    ),
+    (
+        "utility per year",
+        ValueRange::new(0.0, NO_LIMIT, "a utility weight per year"),
+    ),
+    (
+        "logit per unit relief",
+        ValueRange::new(0.0, NO_LIMIT, "a log-odds weight"),
+    ),
+    (
+        "logit per 100 casualties",
+        ValueRange::new(0.0, NO_LIMIT, "a log-odds weight"),
+    ),
+    (
+        "percent of territory",
+        ValueRange::new(0.0, 100.0, "a percentage of Ukraine's territory"),
+    ),
+    (
+        "utility per unit grievance",
+        ValueRange::new(0.0, NO_LIMIT, "a utility weight"),
+    ),
+    (
+        "utility per unit intent",
+        ValueRange::new(0.0, NO_LIMIT, "a utility weight"),
+    ),
+    (
+        "utility per unit severity",
+        ValueRange::new(0.0, NO_LIMIT, "a utility weight"),
+    ),
+    (
+        "logit per force index",
+        ValueRange::new(0.0, NO_LIMIT, "a log-odds weight"),
+    ),
+    (
+        "logit per unit",
+        ValueRange::new(0.0, NO_LIMIT, "a log-odds weight"),
+    ),
+    (
+        "logit per unit intent",
+        ValueRange::new(0.0, NO_LIMIT, "a log-odds weight"),
+    ),
+    (
+        "logit per unit resolve",
+        ValueRange::new(0.0, NO_LIMIT, "a log-odds weight"),
+    ),
+];
+
+/// Coefficients whose unit alone does not say their range.
+pub const RANGE_EXCEPTIONS: &[(&str, ValueRange)] = &[
+    // A cost: negative would reward Russia for failing.
+    (
+        "weight_failure",
+        ValueRange::new(0.0, NO_LIMIT, "a utility weight"),
+    ),
+    // Below 0.01 the choice is deterministic in practice; 0 divides by zero.
+    (
+        "choice_temperature",
+        ValueRange::new(0.01, NO_LIMIT, "a choice temperature"),
+    ),
+    // A standard deviation of resolve (0-1), not a signed change.
+    (
+        "election_shock_sd",
+        ValueRange::new(0.0, UNIT_INTERVAL, "a standard deviation of resolve"),
+    ),
+];
+
+/// The values a unit allows, if it is one of [`UNITS`].
+pub fn unit_range(unit: &str) -> Option<ValueRange> {
+    UNITS.iter().find(|(u, _)| *u == unit).map(|(_, r)| *r)
+}
+
+/// Month of a scripted event: month 0 is the ceasefire's set-up, before the
+/// first simulated month, so an event there would never fire.
+pub const EVENT_MONTH_RANGE: ValueRange = ValueRange::new(
+    1.0,
+    NO_LIMIT,
+    "a month after the ceasefire (month 0 is its set-up, when no event fires)",
+);
+
+impl EventKind {
+    /// What an event's magnitude measures, and the values it may take.
+    pub fn magnitude_range(self) -> ValueRange {
+        match self {
+            EventKind::UsDisengagement | EventKind::CoalitionFracture => {
+                ValueRange::new(0.0, UNIT_INTERVAL, "a loss of resolve")
+            }
+            EventKind::ResolveShock => {
+                ValueRange::new(-UNIT_INTERVAL, UNIT_INTERVAL, "a change in resolve")
+            }
+            EventKind::ForceStrike => ValueRange::new(0.0, NO_LIMIT, "a number of casualties"),
+        }
+    }
 }
 
 coefficients! {
@@ -532,5 +744,28 @@ impl World {
 
     pub fn scenario_index(&self, id: &str) -> Option<usize> {
         self.scenarios.iter().position(|s| s.id == id)
+    }
+}
+
+#[cfg(test)]
+mod range_tests {
+    use super::*;
+
+    #[test]
+    fn every_coefficient_has_a_declared_range() {
+        for c in COEFFICIENTS {
+            assert!(
+                c.range().is_some(),
+                "coefficient `{}` has unit `{}`, which is not in UNITS",
+                c.name,
+                c.unit
+            );
+        }
+        for (name, _) in RANGE_EXCEPTIONS {
+            assert!(
+                CoefficientInfo::index_of(name).is_some(),
+                "`{name}` is not a coefficient"
+            );
+        }
     }
 }

@@ -5,6 +5,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::ReportError;
+use crate::scenario::read::{MAX_MANIFEST_BYTES, read_regular_text};
 
 /// Provenance of a run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -74,7 +75,8 @@ impl Manifest {
             path: path.clone(),
             message,
         };
-        let text = std::fs::read_to_string(&path).map_err(|e| error(e.to_string()))?;
+        let text =
+            read_regular_text(&path, MAX_MANIFEST_BYTES).map_err(|e| error(e.to_string()))?;
         serde_json::from_str(&text).map_err(|e| error(format!("not a valid manifest: {e}")))
     }
 }

@@ -61,10 +61,51 @@ impl ReportError {
     }
 }
 
+/// Every file a run writes at the top of its output folder, the manifest
+/// first. Clearing a folder, refusing to clear one and the documentation of
+/// the outputs all read this list, so they cannot drift apart. Charts live
+/// in [`charts::CHARTS_DIR`] and are recognised by [`is_chart_file`].
+pub const OUTPUT_FILES: [&str; 10] = [
+    manifest::MANIFEST_JSON,
+    tables::SUMMARY_CSV,
+    tables::SURVIVAL_CSV,
+    tables::GUARANTORS_CSV,
+    tables::ROBUSTNESS_CSV,
+    tables::INFEASIBLE_CSV,
+    tables::PAIRS_CSV,
+    csv::RUNS_CSV,
+    html::REPORT_HTML,
+    markdown::REPORT_MD,
+];
+
+/// Is `name` (a file in [`charts::CHARTS_DIR`]) a chart this tool draws?
+pub fn is_chart_file(name: &str) -> bool {
+    charts::ChartKind::ALL
+        .iter()
+        .any(|k| name.starts_with(k.name()))
+        && (name.ends_with(".png") || name.ends_with(".svg"))
+}
+
+/// Is `name` a temporary file [`atomic::AtomicFile`] leaves behind when a
+/// process dies before it commits (`.summary.csv.<pid>.tmp`)?
+pub fn is_stale_temp(name: &str) -> bool {
+    let Some(inner) = name.strip_prefix('.').and_then(|n| n.strip_suffix(".tmp")) else {
+        return false;
+    };
+    let Some((target, pid)) = inner.rsplit_once('.') else {
+        return false;
+    };
+    !pid.is_empty()
+        && pid.bytes().all(|b| b.is_ascii_digit())
+        && (OUTPUT_FILES.contains(&target) || is_chart_file(target))
+}
+
 /// Removes the outputs an earlier run left in `dir`, the manifest first, so
 /// a folder never mixes two runs: if this run stops before it writes its
 /// manifest, no manifest vouches for the files. Only files with the names
-/// this tool writes are touched (charts by their kind prefixes).
+/// this tool writes are touched (see [`OUTPUT_FILES`]), and temporary files
+/// that a killed run left behind. The caller holds the folder's lock, so no
+/// other run is writing those temporaries.
 pub fn clear_outputs(dir: &Path) -> Result<(), ReportError> {
     let remove = |path: PathBuf| match std::fs::remove_file(&path) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
@@ -72,32 +113,35 @@ pub fn clear_outputs(dir: &Path) -> Result<(), ReportError> {
         }
         _ => Ok(()),
     };
-    remove(dir.join(manifest::MANIFEST_JSON))?;
-    for name in [
-        tables::SUMMARY_CSV,
-        tables::SURVIVAL_CSV,
-        tables::GUARANTORS_CSV,
-        tables::ROBUSTNESS_CSV,
-        tables::INFEASIBLE_CSV,
-        tables::PAIRS_CSV,
-        csv::RUNS_CSV,
-        html::REPORT_HTML,
-        markdown::REPORT_MD,
-    ] {
+    for name in OUTPUT_FILES {
         remove(dir.join(name))?;
     }
-    let charts = dir.join(charts::CHARTS_DIR);
-    if let Ok(entries) = std::fs::read_dir(&charts) {
+    for sub in [dir.to_path_buf(), dir.join(charts::CHARTS_DIR)] {
+        let Ok(entries) = std::fs::read_dir(&sub) else {
+            continue;
+        };
+        let in_charts = sub != dir;
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
-            let ours = charts::ChartKind::ALL
-                .iter()
-                .any(|k| name.starts_with(k.name()))
-                && (name.ends_with(".png") || name.ends_with(".svg"));
-            if ours {
+            if is_stale_temp(&name) || (in_charts && is_chart_file(&name)) {
                 remove(entry.path())?;
             }
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_temporaries_of_registered_outputs_count_as_stale() {
+        assert!(is_stale_temp(".runs.csv.4242.tmp"));
+        assert!(is_stale_temp(".manifest.json.7.tmp"));
+        assert!(is_stale_temp(".heatmap-final.png.7.tmp"));
+        assert!(!is_stale_temp(".notes.txt.7.tmp"));
+        assert!(!is_stale_temp(".runs.csv.tmp"));
+        assert!(!is_stale_temp("runs.csv.7.tmp"));
+    }
 }

@@ -5,16 +5,16 @@
 //! a table computed from a batch and one read back from its CSV files are
 //! equal, and charts drawn from either are the same bytes.
 
-use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::batch::stats::{Estimate, kaplan_meier, median_survival, wilson};
-use crate::batch::{BatchResult, Plan};
+use crate::batch::{BatchResult, MAX_PACKAGES_PER_BATCH, MAX_SCENARIOS_PER_BATCH, Plan};
 use crate::model::params::World;
 use crate::model::{FailureMode, OutcomeKind};
+use crate::scenario::read::{MAX_TABLE_BYTES, read_regular_file};
 
 /// Decimal places of every rate and mean in the outputs.
 pub const DECIMALS: i32 = 6;
@@ -217,7 +217,7 @@ pub enum TableError {
     #[error("cannot read {path}: {source}")]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        source: crate::scenario::read::ReadError,
     },
     #[error(
         "{path} is not a valid {what} table: {source}\n  (re-run `guarantee-sim run` to regenerate it)"
@@ -511,14 +511,33 @@ impl Tables {
 
     /// Reads the tables back from a run's output folder.
     pub fn load(dir: &Path) -> Result<Tables, TableError> {
-        Ok(Tables {
+        let tables = Tables {
             summary: read_table(&dir.join(SUMMARY_CSV), "summary")?,
             survival: read_table(&dir.join(SURVIVAL_CSV), "survival")?,
             guarantors: read_table(&dir.join(GUARANTORS_CSV), "guarantors")?,
             robustness: read_table(&dir.join(ROBUSTNESS_CSV), "robustness")?,
             infeasible: read_table(&dir.join(INFEASIBLE_CSV), "infeasible")?,
             pairs: read_table(&dir.join(PAIRS_CSV), "pairs")?,
-        })
+        };
+        // Charts are drawn per package and scenario: a table no run could
+        // write (none, or thousands) would give empty or enormous charts.
+        let summary = dir.join(SUMMARY_CSV);
+        let invalid = |message: String| TableError::Invalid {
+            path: summary.clone(),
+            line: 1,
+            message,
+        };
+        if tables.summary.is_empty() {
+            return Err(invalid("no rows: there is nothing to draw".to_string()));
+        }
+        let (packages, scenarios) = (tables.packages().len(), tables.scenarios().len());
+        if packages > MAX_PACKAGES_PER_BATCH || scenarios > MAX_SCENARIOS_PER_BATCH {
+            return Err(invalid(format!(
+                "{packages} packages and {scenarios} scenarios, but a run writes at most \
+                 {MAX_PACKAGES_PER_BATCH} packages and {MAX_SCENARIOS_PER_BATCH} scenarios"
+            )));
+        }
+        Ok(tables)
     }
 
     /// Package ids in the order of the summary (the plan's order).
@@ -583,26 +602,62 @@ fn read_table<T: DeserializeOwned + CheckedRow>(
     path: &Path,
     what: &'static str,
 ) -> Result<Vec<T>, TableError> {
-    let file = File::open(path).map_err(|source| TableError::Read {
+    let bytes = read_regular_file(path, MAX_TABLE_BYTES).map_err(|source| TableError::Read {
         path: path.to_path_buf(),
         source,
     })?;
-    let mut reader = csv::Reader::from_reader(file);
-    let rows = reader
-        .deserialize()
-        .collect::<Result<Vec<T>, _>>()
+    let invalid = |line: u64, message: String| TableError::Invalid {
+        path: path.to_path_buf(),
+        line: line as usize,
+        message,
+    };
+    let mut reader = csv::Reader::from_reader(bytes.as_slice());
+    let headers = reader
+        .headers()
         .map_err(|source| TableError::Parse {
             path: path.to_path_buf(),
             what,
             source,
+        })?
+        .clone();
+    if headers.is_empty() {
+        return Err(invalid(
+            1,
+            format!("the file is empty; a {what} table starts with a header row"),
+        ));
+    }
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| match e.kind() {
+            csv::ErrorKind::UnequalLengths {
+                pos,
+                expected_len,
+                len,
+            } => invalid(
+                pos.as_ref().map_or(0, |p| p.line()),
+                format!("{len} fields, but the header has {expected_len}"),
+            ),
+            _ => TableError::Parse {
+                path: path.to_path_buf(),
+                what,
+                source: e,
+            },
         })?;
-    for (i, row) in rows.iter().enumerate() {
-        row.check().map_err(|message| TableError::Invalid {
-            path: path.to_path_buf(),
-            // The header is line 1.
-            line: i + 2,
-            message,
-        })?;
+        let line = record.position().map_or(0, |p| p.line());
+        let row: T = record
+            .deserialize(Some(&headers))
+            .map_err(|e| match e.kind() {
+                csv::ErrorKind::Deserialize { err, .. } => {
+                    let column = err
+                        .field()
+                        .and_then(|i| headers.get(i as usize))
+                        .map_or(String::new(), |name| format!("column `{name}`: "));
+                    invalid(line, format!("{column}{}", err.kind()))
+                }
+                _ => invalid(line, e.to_string()),
+            })?;
+        row.check().map_err(|message| invalid(line, message))?;
+        rows.push(row);
     }
     Ok(rows)
 }

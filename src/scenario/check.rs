@@ -18,6 +18,7 @@ use crate::model::params::{
     Monitoring, Objection, Package, ParamDist, Posture, REFERENCE_ARMY_TROOPS, Role, SanctionsMode,
     Scenario, World,
 };
+use crate::model::params::{EVENT_MONTH_RANGE, ValueRange};
 
 /// Defaults for `[simulation]` (documented in `format.rs`).
 pub(crate) const DEFAULT_HORIZON_MONTHS: i64 = 60;
@@ -137,9 +138,8 @@ pub(crate) fn compile(ctx: &mut Ctx, p: &Parsed<'_>) -> Option<World> {
     let sim_node = at(root, "simulation");
     let horizon = sim.horizon_months.unwrap_or(DEFAULT_HORIZON_MONTHS);
     if !(1..=1200).contains(&horizon) {
-        ctx.error_at(
-            sim_node.file,
-            at(sim_node, "horizon_months").span.clone(),
+        ctx.error_at_node(
+            at(sim_node, "horizon_months"),
             format!("horizon_months is {horizon}, but it must be from 1 to 1200"),
             "must be from 1 to 1200",
             "the horizon is the number of months simulated (default 60)",
@@ -148,9 +148,8 @@ pub(crate) fn compile(ctx: &mut Ctx, p: &Parsed<'_>) -> Option<World> {
     let runs = sim.runs.unwrap_or(DEFAULT_RUNS);
     let max_runs = crate::batch::MAX_RUNS_PER_CELL as i64;
     if !(1..=max_runs).contains(&runs) {
-        ctx.error_at(
-            sim_node.file,
-            at(sim_node, "runs").span.clone(),
+        ctx.error_at_node(
+            at(sim_node, "runs"),
             format!("runs is {runs}, but it must be from 1 to {max_runs}"),
             format!("must be from 1 to {max_runs}"),
             "runs per package and scenario (default 1000)",
@@ -158,9 +157,8 @@ pub(crate) fn compile(ctx: &mut Ctx, p: &Parsed<'_>) -> Option<World> {
     }
     let seed = sim.seed.unwrap_or(DEFAULT_SEED);
     if seed < 0 {
-        ctx.error_at(
-            sim_node.file,
-            at(sim_node, "seed").span.clone(),
+        ctx.error_at_node(
+            at(sim_node, "seed"),
             format!("seed is {seed}, but it must be from 0 to {}", i64::MAX),
             "must be 0 or more",
             format!(
@@ -263,9 +261,8 @@ fn compile_countries(ctx: &mut Ctx, p: &Parsed<'_>) -> (Countries, Vec<String>, 
         let node: &Node = node;
         let what = format!("country `{}`", c.id);
         if c.id.trim().is_empty() {
-            ctx.error_at(
-                node.file,
-                at(node, "id").span.clone(),
+            ctx.error_at_node(
+                at(node, "id"),
                 "empty country id",
                 "empty",
                 "give the country a short id such as \"france\"",
@@ -346,9 +343,8 @@ fn compile_countries(ctx: &mut Ctx, p: &Parsed<'_>) -> (Countries, Vec<String>, 
             match u32::try_from(v) {
                 Ok(m) if m <= 10_000 => m,
                 _ => {
-                    ctx.error_at(
-                        node.file,
-                        at(node, key).span.clone(),
+                    ctx.error_at_node(
+                        at(node, key),
                         format!("{what}: {key} is {v}, but it must be from 0 to 10000"),
                         "out of range",
                         "months are whole numbers, 0 or more (0 = none)",
@@ -366,9 +362,8 @@ fn compile_countries(ctx: &mut Ctx, p: &Parsed<'_>) -> (Countries, Vec<String>, 
                     Some(s) => format!("did you mean `{s}`? Known blocs: {}", BLOCS.join(", ")),
                     None => format!("known blocs: {}", BLOCS.join(", ")),
                 };
-                ctx.warn_at(
-                    node.file,
-                    at(node, "bloc").span.clone(),
+                ctx.warn_at_node(
+                    at(node, "bloc"),
                     format!("{what}: unknown bloc `{b}`"),
                     "not a known bloc",
                     help,
@@ -392,9 +387,8 @@ fn compile_countries(ctx: &mut Ctx, p: &Parsed<'_>) -> (Countries, Vec<String>, 
                         }
                         None => format!("known domains: {}", DOMAINS.join(", ")),
                     };
-                    ctx.warn_at(
-                        pn.file,
-                        at(pn, "domains").span.clone(),
+                    ctx.warn_at_node(
+                        at(pn, "domains"),
                         format!("{what}: unknown pledge domain `{d}`"),
                         "not a known domain",
                         help,
@@ -473,16 +467,18 @@ fn compile_countries(ctx: &mut Ctx, p: &Parsed<'_>) -> (Countries, Vec<String>, 
                 }
             }
             [first, rest @ ..] => {
+                let first = at(first, "role");
                 for r in rest {
+                    let r = at(r, "role");
                     let d = ctx.make_error(
                         format!("more than one country has role = \"{role}\""),
                         r.file,
-                        at(r, "role").span.clone(),
+                        r.span.clone(),
                         "a second one",
                         format!("exactly one country must be the {role}"),
                     );
                     let d = if first.file == r.file {
-                        d.also(at(first, "role").span.clone(), "the first one")
+                        d.also(first.span.clone(), "the first one")
                     } else {
                         d
                     };
@@ -548,9 +544,8 @@ fn check_constraint<'a>(
     if let Some(b) = &c.bloc {
         if !BLOCS.contains(&b.as_str()) {
             let help = help_for(b, BLOCS, &format!("known blocs: {}", BLOCS.join(", ")));
-            ctx.error_at(
-                node.file,
-                at(node, "bloc").span.clone(),
+            ctx.error_at_node(
+                at(node, "bloc"),
                 format!("{what}: unknown bloc `{b}`"),
                 "not a known bloc",
                 help,
@@ -905,29 +900,6 @@ fn compile_package(
     }))
 }
 
-/// The allowed range of a coefficient, from its name and unit. Base
-/// utilities and log-odds may take either sign; weights, rates, sizes and
-/// exponents may not, since a negative one would turn a mechanism around
-/// (e.g. a stronger defence making a breakthrough more likely).
-fn coefficient_range(name: &str, unit: &str) -> Option<(f64, f64)> {
-    const NON_NEGATIVE: (f64, f64) = (0.0, f64::INFINITY);
-    match name {
-        // Below 0.01 the choice is deterministic in practice; 0 divides by zero.
-        "choice_temperature" => return Some((0.01, f64::INFINITY)),
-        // A rally (positive) or a flight (negative) when own troops are struck.
-        "strike_resolve_shift" => return Some((-1.0, 1.0)),
-        "election_shock_sd" => return Some((0.0, 1.0)),
-        _ => {}
-    }
-    match unit {
-        "probability" | "probability per month" | "index 0-1" | "share per month" => {
-            Some((0.0, 1.0))
-        }
-        "utility" | "logit" => None,
-        _ => Some(NON_NEGATIVE),
-    }
-}
-
 /// Checks one coefficient (name and value) and converts it.
 fn coefficient(
     ctx: &mut Ctx,
@@ -955,8 +927,7 @@ fn coefficient(
         return None;
     };
     let info = COEFFICIENTS.get(ix)?;
-    let range = coefficient_range(info.name, info.unit);
-    let d = param_dist(ctx, spec, node, &format!("{name} ({})", info.unit), range)?;
+    let d = param_dist(ctx, spec, node, &format!("`{name}`"), info.range())?;
     Some((ix, d))
 }
 
@@ -966,17 +937,11 @@ pub(crate) fn param_dist(
     spec: &ParamSpec,
     node: &Node,
     what: &str,
-    range: Option<(f64, f64)>,
+    range: Option<ValueRange>,
 ) -> Option<ParamDist> {
     let before = ctx.errors;
     let bad = |ctx: &mut Ctx, key: &str, msg: String, help: &str| {
-        ctx.error_at(
-            node.file,
-            at(node, key).span.clone(),
-            format!("{what}: {msg}"),
-            "here",
-            help,
-        );
+        ctx.error_at_node(at(node, key), format!("{what}: {msg}"), "here", help);
     };
     let dist = match spec {
         ParamSpec::Fixed(v) => ParamDist::Fixed { value: *v },
@@ -1083,7 +1048,7 @@ pub(crate) fn param_dist(
             }
         }
     };
-    if let Some((lo, hi)) = range {
+    if let Some(range) = range {
         let (a, b) = match dist {
             ParamDist::Fixed { value } => (value, value),
             ParamDist::Uniform { min, max }
@@ -1091,31 +1056,29 @@ pub(crate) fn param_dist(
             | ParamDist::Triangular { min, max, .. }
             | ParamDist::Beta { min, max, .. } => (min, max),
         };
-        if a < lo || b > hi {
-            let range_text = if hi.is_infinite() {
-                format!("{lo} or more")
-            } else {
-                format!("from {lo} to {hi}")
-            };
+        if !(range.contains(a) && range.contains(b)) {
+            let (kind, valid) = (range.kind, range.text());
             let msg = match dist {
-                ParamDist::Fixed { value } => {
-                    format!("{value} is out of range: must be {range_text}")
-                }
+                ParamDist::Fixed { value } => format!("{what} is {kind}: {valid}, found {value}"),
                 ParamDist::Normal { .. } if a.is_infinite() || b.is_infinite() => format!(
-                    "a normal distribution here needs `min` and `max` (values must be {range_text})"
+                    "{what} is {kind}: {valid}; a normal distribution here needs `min` and `max` inside that range"
                 ),
-                _ => format!("values from {a} to {b} are out of range: must be {range_text}"),
+                _ => format!(
+                    "{what} is {kind}: {valid}, but the distribution reaches from {a} to {b}"
+                ),
             };
             let help = match dist {
-                ParamDist::Fixed { .. } => format!("use a number {range_text}"),
-                _ => "bound the distribution with min and max inside the allowed range".to_string(),
+                ParamDist::Fixed { .. } if range.min.is_finite() && range.max.is_finite() => {
+                    format!("use a number from {valid}")
+                }
+                ParamDist::Fixed { .. } => format!("use a number of {valid}"),
+                _ => format!("bound the distribution with `min` and `max` within {valid}"),
             };
-            let n = node;
             ctx.error_at(
-                n.file,
-                n.span.clone(),
-                format!("{what}: {msg}"),
-                format!("must be {range_text}"),
+                node.file,
+                node.span.clone(),
+                msg,
+                format!("must be {valid}"),
                 help,
             );
         }
@@ -1221,23 +1184,23 @@ fn compile_scenario(
             ctx,
             &ev.month,
             at(en, "month"),
-            &format!("{ewhat}: month"),
-            Some((0.0, f64::INFINITY)),
+            &format!("{ewhat}: `month`"),
+            Some(EVENT_MONTH_RANGE),
         );
-        // What the magnitude measures depends on the kind of event.
-        let (magnitude_unit, magnitude_range) = match ev.kind {
-            EventKindSpec::UsDisengagement | EventKindSpec::CoalitionFracture => {
-                ("resolve lost, 0-1", (0.0, 1.0))
-            }
-            EventKindSpec::ResolveShock => ("resolve change, -1 to 1", (-1.0, 1.0)),
-            EventKindSpec::ForceStrike => ("casualties, persons", (0.0, f64::INFINITY)),
+        let kind = match ev.kind {
+            EventKindSpec::UsDisengagement => EventKind::UsDisengagement,
+            EventKindSpec::CoalitionFracture => EventKind::CoalitionFracture,
+            EventKindSpec::ForceStrike => EventKind::ForceStrike,
+            EventKindSpec::ResolveShock => EventKind::ResolveShock,
         };
+        // What the magnitude measures depends on the kind of event.
+        let magnitude_range = kind.magnitude_range();
         let magnitude = match &ev.magnitude {
             Some(m) => param_dist(
                 ctx,
                 m,
                 at(en, "magnitude"),
-                &format!("{ewhat}: magnitude ({magnitude_unit})"),
+                &format!("{ewhat}: `magnitude` ({})", magnitude_range.kind),
                 Some(magnitude_range),
             ),
             None => Some(ParamDist::Fixed { value: 0.0 }),
@@ -1253,12 +1216,7 @@ fn compile_scenario(
         }
         if let (Some(month), Some(magnitude)) = (month, magnitude) {
             events.push(Event {
-                kind: match ev.kind {
-                    EventKindSpec::UsDisengagement => EventKind::UsDisengagement,
-                    EventKindSpec::CoalitionFracture => EventKind::CoalitionFracture,
-                    EventKindSpec::ForceStrike => EventKind::ForceStrike,
-                    EventKindSpec::ResolveShock => EventKind::ResolveShock,
-                },
+                kind,
                 month,
                 magnitude,
                 targets,

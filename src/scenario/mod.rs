@@ -23,6 +23,7 @@ mod check;
 mod constraints;
 mod diag;
 mod items;
+pub mod read;
 mod schema;
 mod source;
 pub(crate) mod suggest;
@@ -37,7 +38,7 @@ use sha2::{Digest, Sha256};
 use toml::de::DeTable;
 
 pub use diag::{Diagnostic, Location, ScenarioErrors, Severity, render};
-pub use schema::json_schema;
+pub use schema::{json_schema, units_table_markdown};
 pub use source::{BUNDLED, MAX_FILE_BYTES, SourceFile, bundled};
 
 use crate::model::params::World;
@@ -171,6 +172,30 @@ impl Ctx {
         self.push(d);
     }
 
+    /// An error about `node`'s value, in the file that value came from
+    /// (after `extends`, a table and its values may come from different
+    /// files).
+    pub fn error_at_node(
+        &mut self,
+        node: &Node,
+        message: impl Into<String>,
+        label: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        self.error_at(node.file, node.span.clone(), message, label, help);
+    }
+
+    /// A warning about `node`'s value, in the file that value came from.
+    pub fn warn_at_node(
+        &mut self,
+        node: &Node,
+        message: impl Into<String>,
+        label: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        self.warn_at(node.file, node.span.clone(), message, label, help);
+    }
+
     pub fn make_error(
         &self,
         message: impl Into<String>,
@@ -271,7 +296,7 @@ fn load_file(first: SourceFile) -> Result<Loaded, ScenarioErrors> {
     match world {
         Some(world) if !ctx.has_errors() => {
             let resolved_toml = toml::to_string(&merged.to_toml()).unwrap_or_default();
-            let sha256 = hex(&Sha256::digest(resolved_toml.as_bytes()));
+            let sha256 = sha256_hex(&resolved_toml);
             Ok(Loaded {
                 world,
                 spec,
@@ -312,8 +337,13 @@ fn errors(ctx: Ctx) -> ScenarioErrors {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+/// SHA-256 of a resolved scenario file, lower-case hex, as
+/// [`Loaded::sha256`] and a manifest's `scenario_sha256` record it.
+pub fn sha256_hex(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn chain_key(f: &SourceFile) -> String {

@@ -4,7 +4,7 @@ use schemars::generate::SchemaSettings;
 use serde_json::{Map, Value, json};
 
 use super::format::ScenarioFile;
-use crate::model::params::COEFFICIENTS;
+use crate::model::params::{COEFFICIENTS, EVENT_MONTH_RANGE, RANGE_EXCEPTIONS, UNITS};
 
 /// The JSON Schema of a scenario file (draft-07, which TOML editors such as
 /// Taplo / Even Better TOML understand), with every coefficient listed by
@@ -21,13 +21,23 @@ pub fn json_schema() -> Value {
 
     let mut props = Map::new();
     for c in COEFFICIENTS {
-        props.insert(
-            c.name.to_string(),
-            json!({
-                "description": format!("{} Unit: {}.", c.meaning.trim(), c.unit),
-                "allOf": [{ "$ref": format!("#/{defs_key}/ParamSpec") }],
-            }),
-        );
+        let range = c.range();
+        let valid = range.map_or(String::new(), |r| format!(" Valid: {}.", r.text()));
+        let mut prop = json!({
+            "description": format!("{} Unit: {}.{valid}", c.meaning.trim(), c.unit),
+            "allOf": [{ "$ref": format!("#/{defs_key}/ParamSpec") }],
+        });
+        // `minimum` and `maximum` constrain only a plain number; a
+        // distribution's bounds are checked by `guarantee-sim validate`.
+        if let (Some(r), Some(o)) = (range, prop.as_object_mut()) {
+            if r.min.is_finite() {
+                o.insert("minimum".into(), json!(r.min));
+            }
+            if r.max.is_finite() {
+                o.insert("maximum".into(), json!(r.max));
+            }
+        }
+        props.insert(c.name.to_string(), prop);
     }
     let coefficients = json!({
         "description": "Model coefficients: each a number or a distribution sampled once per run.",
@@ -40,6 +50,13 @@ pub fn json_schema() -> Value {
     let coef_ref = json!({ "allOf": [{ "$ref": format!("#/{defs_key}/Coefficients") }] });
     if let Some(defs) = v.get_mut(defs_key).and_then(Value::as_object_mut) {
         defs.insert("Coefficients".into(), coefficients);
+        if let Some(month) = defs
+            .get_mut("EventSpec")
+            .and_then(|e| e.pointer_mut("/properties/month"))
+            .and_then(Value::as_object_mut)
+        {
+            month.insert("minimum".into(), json!(EVENT_MONTH_RANGE.min));
+        }
         if let Some(p) = defs
             .get_mut("ScenarioSpec")
             .and_then(|s| s.get_mut("properties"))
@@ -68,4 +85,21 @@ pub fn json_schema() -> Value {
         p.insert("coefficients".into(), r);
     }
     v
+}
+
+/// The table of units and their valid values that scenarios/README.md
+/// shows (a test keeps the README's copy equal to this).
+pub fn units_table_markdown() -> String {
+    let mut out = String::from("| unit | valid values |\n| --- | --- |\n");
+    for (unit, range) in UNITS {
+        out.push_str(&format!("| {unit} | {} |\n", range.text()));
+    }
+    for (name, range) in RANGE_EXCEPTIONS {
+        out.push_str(&format!("| `{name}` (exception) | {} |\n", range.text()));
+    }
+    out.push_str(&format!(
+        "| event `month` | {} (month 0 is the ceasefire's set-up, when no event fires) |\n",
+        EVENT_MONTH_RANGE.text()
+    ));
+    out
 }

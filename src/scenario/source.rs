@@ -1,15 +1,13 @@
 //! Reading scenario files safely, and the scenario files bundled with the
 //! binary.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::diag::Diagnostic;
 
-/// Largest scenario file accepted, in bytes. Larger files are refused
-/// before anything is parsed.
-pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
+pub use super::read::MAX_FILE_BYTES;
+use super::read::{ReadError, read_regular_file};
 
 /// Scenario files embedded in the binary, by file name. An `extends` that
 /// names one of these and is not found next to the extending file uses the
@@ -43,39 +41,37 @@ impl SourceFile {
     }
 }
 
-/// Reads a scenario file as UTF-8 text, refusing directories, files over
-/// [`MAX_FILE_BYTES`], binary files and empty files with a clear message.
+/// Reads a scenario file as UTF-8 text, refusing directories, special
+/// files (pipes, devices), files over [`MAX_FILE_BYTES`], binary files and
+/// empty files with a clear message.
 pub(crate) fn read_text(path: &Path) -> Result<String, Box<Diagnostic>> {
     let shown = path.display();
-    let meta = match std::fs::metadata(path) {
-        Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(Diagnostic::error(format!("{shown}: file not found"))
-                .with_help("check the path; scenario files usually live in `scenarios/`")
-                .into());
-        }
-        Err(e) => return Err(io_error(path, &e)),
-    };
-    if meta.is_dir() {
-        return Err(
-            Diagnostic::error(format!("{shown}: is a directory, not a scenario file"))
-                .with_help("name a .toml file, e.g. scenarios/paris-2026.toml")
-                .into(),
-        );
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(too_large(path, meta.len()));
-    }
-    let file = std::fs::File::open(path).map_err(|e| io_error(path, &e))?;
-    let mut bytes = Vec::new();
-    // `take` guards against files whose size the metadata does not tell
-    // (pipes, special files).
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| io_error(path, &e))?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(too_large(path, bytes.len() as u64));
-    }
+    let bytes = read_regular_file(path, MAX_FILE_BYTES).map_err(|e| {
+        let help = match e {
+            ReadError::NotFound => "check the path; scenario files usually live in `scenarios/`",
+            ReadError::Directory => "name a .toml file, e.g. scenarios/paris-2026.toml",
+            ReadError::NotRegular => "save the text to a .toml file and name that file",
+            ReadError::TooLarge { .. } => {
+                "a scenario file is a few hundred lines of TOML; is this the right file?"
+            }
+            ReadError::PermissionDenied => "check the file's permissions (e.g. `chmod u+r FILE`)",
+            ReadError::Io(_) => "",
+        };
+        let message = match e {
+            ReadError::Directory => format!("{shown}: is a directory, not a scenario file"),
+            ReadError::Io(e) => format!("{shown}: cannot read the file: {e}"),
+            ReadError::PermissionDenied => {
+                format!("{shown}: cannot read the file: permission denied")
+            }
+            e => format!("{shown}: {e}"),
+        };
+        let d = Diagnostic::error(message);
+        Box::new(if help.is_empty() {
+            d
+        } else {
+            d.with_help(help)
+        })
+    })?;
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
@@ -109,28 +105,4 @@ pub(crate) fn check_text(shown: &str, text: &str) -> Result<(), Box<Diagnostic>>
             .into());
     }
     Ok(())
-}
-
-fn too_large(path: &Path, len: u64) -> Box<Diagnostic> {
-    Box::new(
-        Diagnostic::error(format!(
-            "{}: the file is too large ({:.1} MB; the limit is {} MB)",
-            path.display(),
-            len as f64 / (1024.0 * 1024.0),
-            MAX_FILE_BYTES / (1024 * 1024)
-        ))
-        .with_help("a scenario file is a few hundred lines of TOML; is this the right file?"),
-    )
-}
-
-fn io_error(path: &Path, e: &std::io::Error) -> Box<Diagnostic> {
-    Box::new(if e.kind() == std::io::ErrorKind::PermissionDenied {
-        Diagnostic::error(format!(
-            "{}: cannot read the file: permission denied",
-            path.display()
-        ))
-        .with_help("check the file's permissions (e.g. `chmod u+r FILE`)")
-    } else {
-        Diagnostic::error(format!("{}: cannot read the file: {e}", path.display()))
-    })
 }

@@ -1,0 +1,196 @@
+//! The output folder of `run`: which folders a run may clear, and the lock
+//! that keeps two runs out of the same folder.
+//!
+//! A run replaces only what an earlier run of this tool wrote, and only in a
+//! folder that is new, empty or vouched for by an earlier run's manifest;
+//! anything else is the user's and is refused unless `--force` is given.
+//! Even then only the tool's own file names ([`OUTPUT_FILES`]) are touched.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, bail};
+
+use crate::report::charts::CHARTS_DIR;
+use crate::report::manifest::MANIFEST_JSON;
+use crate::report::{OUTPUT_FILES, clear_outputs, is_chart_file, is_stale_temp};
+use crate::scenario::read::{MAX_MANIFEST_BYTES, read_regular_text};
+
+/// The lock file inside an output folder; it holds the pid of the run that
+/// has the folder.
+pub const LOCK_FILE: &str = ".guarantee-sim.lock";
+
+/// An output folder this process holds. The lock is released when this is
+/// dropped or the process ends in any way (the operating system drops the
+/// lock of a crashed or killed process).
+#[derive(Debug)]
+pub struct OutDir {
+    pub path: PathBuf,
+    _lock: File,
+}
+
+/// Creates the output folder, locks it, proves it is writable and clears
+/// an earlier run's results, before any simulation starts.
+pub fn prepare(dir: &Path, force: bool) -> anyhow::Result<OutDir> {
+    if dir.exists() && !dir.is_dir() {
+        bail!(
+            "--out {}: exists and is not a folder; name a new or empty folder",
+            dir.display()
+        );
+    }
+    fs::create_dir_all(dir)
+        .with_context(|| format!("--out {}: cannot create the output folder", dir.display()))?;
+    let lock = lock(dir)?;
+    if !force {
+        check_clearable(dir)?;
+    }
+    let probe = dir.join(format!(".write-test.{}", std::process::id()));
+    fs::write(&probe, b"").with_context(|| {
+        format!(
+            "--out {}: cannot write into the output folder",
+            dir.display()
+        )
+    })?;
+    let _ = fs::remove_file(&probe);
+    let charts = dir.join(CHARTS_DIR);
+    if charts.exists() && !charts.is_dir() {
+        bail!(
+            "--out {}: {} is a file, but the charts go into a folder of that name; move it away or choose another --out",
+            dir.display(),
+            charts.display()
+        );
+    }
+    clear_outputs(dir)
+        .with_context(|| format!("cannot clear the earlier results in {}", dir.display()))?;
+    Ok(OutDir {
+        path: dir.to_path_buf(),
+        _lock: lock,
+    })
+}
+
+/// Takes the folder's lock or says which process has it.
+fn lock(dir: &Path) -> anyhow::Result<File> {
+    let path = dir.join(LOCK_FILE);
+    let mut file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        .with_context(|| {
+            format!(
+                "--out {}: cannot create the lock file {}",
+                dir.display(),
+                path.display()
+            )
+        })?;
+    // fs4 rather than std's File::try_lock, which needs Rust 1.89.
+    match fs4::FileExt::try_lock(&file) {
+        Ok(()) => {}
+        Err(fs4::TryLockError::WouldBlock) => {
+            let mut holder = String::new();
+            let _ = (&file).take(64).read_to_string(&mut holder);
+            let holder = match holder.trim() {
+                pid if !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()) => {
+                    format!("process {pid}")
+                }
+                _ => "another process".to_string(),
+            };
+            bail!(
+                "--out {}: the folder is in use by another guarantee-sim run ({holder}); \
+                 wait for it to finish or choose another --out",
+                dir.display()
+            );
+        }
+        Err(fs4::TryLockError::Error(e)) => {
+            return Err(e).with_context(|| {
+                format!("--out {}: cannot lock {}", dir.display(), path.display())
+            });
+        }
+    }
+    file.set_len(0)?;
+    file.seek(SeekFrom::Start(0))?;
+    writeln!(file, "{}", std::process::id())?;
+    file.flush()?;
+    Ok(file)
+}
+
+/// Refuses a folder that holds files and no earlier run's manifest.
+fn check_clearable(dir: &Path) -> anyhow::Result<()> {
+    if holds_earlier_run(dir) {
+        return Ok(());
+    }
+    let mut theirs: Vec<String> = Vec::new();
+    let mut would_replace: Vec<String> = Vec::new();
+    let entries = fs::read_dir(dir)
+        .with_context(|| format!("--out {}: cannot list the folder", dir.display()))?;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name == LOCK_FILE || is_stale_temp(&name) {
+            continue;
+        }
+        if OUTPUT_FILES.contains(&name.as_str()) {
+            would_replace.push(name.clone());
+        } else if name == CHARTS_DIR && entry.path().is_dir() {
+            let charts = fs::read_dir(entry.path())
+                .map(|e| {
+                    e.flatten()
+                        .map(|c| c.file_name().to_string_lossy().into_owned())
+                        .filter(|c| is_chart_file(c))
+                        .map(|c| format!("{CHARTS_DIR}/{c}"))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default();
+            would_replace.extend(charts);
+        }
+        theirs.push(name);
+    }
+    if theirs.is_empty() {
+        return Ok(());
+    }
+    theirs.sort();
+    would_replace.sort();
+    let replaced = if would_replace.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "\n  --force would delete or replace: {}",
+            shortened_list(&would_replace)
+        )
+    };
+    bail!(
+        "--out {}: the folder is not empty and holds no earlier guarantee-sim run (no {MANIFEST_JSON}), \
+         so its files may be yours: {}{replaced}\n  \
+         choose a new or empty folder, or pass --force to let the run replace its own output files there \
+         (other files are never touched)",
+        dir.display(),
+        shortened_list(&theirs)
+    )
+}
+
+/// Does `dir` hold a manifest written by this tool?
+fn holds_earlier_run(dir: &Path) -> bool {
+    let Ok(text) = read_regular_text(&dir.join(MANIFEST_JSON), MAX_MANIFEST_BYTES) else {
+        return false;
+    };
+    serde_json::from_str::<serde_json::Value>(&text)
+        .ok()
+        .and_then(|v| v.get("tool").and_then(|t| t.as_str()).map(str::to_string))
+        .is_some_and(|tool| tool == env!("CARGO_PKG_NAME"))
+}
+
+/// At most eight names, then how many more.
+fn shortened_list(names: &[String]) -> String {
+    const SHOWN: usize = 8;
+    let mut text = names
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if names.len() > SHOWN {
+        text.push_str(&format!(" and {} more", names.len() - SHOWN));
+    }
+    text
+}
