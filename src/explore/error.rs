@@ -16,6 +16,12 @@ pub enum ExploreError {
         hi: f64,
         example: String,
     },
+    #[error("`{text}`: {problem}; {form}")]
+    RangeSyntax {
+        text: String,
+        problem: String,
+        form: &'static str,
+    },
     #[error("parameter `{name}`: the range ends must be finite numbers, got {lo}..{hi}")]
     NotFinite { name: String, lo: f64, hi: f64 },
     #[error("parameter `{name}` is named twice; each parameter may appear once")]

@@ -23,6 +23,7 @@ mod grid;
 mod latin;
 mod morris;
 pub mod prim;
+mod range;
 mod saltelli;
 mod space;
 
@@ -30,5 +31,6 @@ pub use error::ExploreError;
 pub use grid::grid;
 pub use latin::latin_hypercube;
 pub use morris::{ElementaryEffects, MorrisDesign, elementary_effects, morris};
+pub use range::ParameterRange;
 pub use saltelli::{Interval, SaltelliDesign, SobolIndices, saltelli, sobol_indices};
 pub use space::{Design, Parameter, Space};
