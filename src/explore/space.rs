@@ -18,7 +18,11 @@ impl Parameter {
             return Err(ExploreError::NotFinite { name, lo, hi });
         }
         if lo >= hi {
-            let example = format!("{name}={}..{}", hi.min(lo), hi.max(lo) + 1.0);
+            let example = if lo > hi {
+                format!("{name}={hi}..{lo}")
+            } else {
+                format!("{name}={lo}..{}", lo + 1.0)
+            };
             return Err(ExploreError::EmptyRange {
                 name,
                 lo,

@@ -92,16 +92,18 @@ impl Merged {
         Ok(value)
     }
 
-    /// A copy with each `(path, value)` set, checked and compiled; a value
-    /// the file's checks reject is an error naming the path and value.
-    pub fn compile_with(&self, values: &[(&str, f64)]) -> Result<Loaded, PathError> {
+    /// A copy with each `(path, value)` set, checked and compiled, and the
+    /// values set (see [`Merged::set`]); a value the file's checks reject
+    /// is an error naming the path and value.
+    pub fn compile_with(&self, values: &[(&str, f64)]) -> Result<(Loaded, Vec<f64>), PathError> {
         let mut changed = self.clone();
         let mut setting = Vec::with_capacity(values.len());
+        let mut used = Vec::with_capacity(values.len());
         for &(path, value) in values {
-            let used = changed.set(path, value)?;
-            setting.push(format!("`{path}` = {used}"));
+            used.push(changed.set(path, value)?);
+            setting.push(format!("`{path}` = {}", used[used.len() - 1]));
         }
-        changed.compile().map_err(|found| {
+        let loaded = changed.compile().map_err(|found| {
             // The file's warnings hold at every value; only the errors
             // concern the values set.
             let errors: Vec<_> = found
@@ -113,7 +115,8 @@ impl Merged {
                 setting: setting.join(", "),
                 errors: render(&errors, false),
             }
-        })
+        })?;
+        Ok((loaded, used))
     }
 
     /// Checks a range before any run: the path names a number and both
@@ -334,7 +337,7 @@ mod tests {
     }
 
     fn compiled(m: &Merged, values: &[(&str, f64)]) -> Loaded {
-        m.compile_with(values).unwrap_or_else(|e| panic!("{e}"))
+        m.compile_with(values).unwrap_or_else(|e| panic!("{e}")).0
     }
 
     #[test]
