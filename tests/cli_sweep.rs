@@ -203,3 +203,34 @@ fn bad_requests_are_refused_before_any_run() {
         );
     }
 }
+
+#[test]
+fn a_package_a_value_makes_infeasible_keeps_its_rows_without_runs() {
+    // Germany rules out troops in Ukraine: a German contingent breaks it.
+    let dir = TempDir::new().unwrap();
+    std::fs::write(
+        dir.path().join("german.toml"),
+        "extends = \"paris-2026.toml\"\n\n[[packages]]\nid = \"paris-draft\"\n\
+         [packages.force.troops]\ngermany = 0\n",
+    )
+    .unwrap();
+    let param = "packages.paris-draft.force.troops.germany=0..1000:2";
+    let out = sweep(
+        dir.path(),
+        &[param],
+        &["german.toml", "--packages", "paris-draft", "--out", "out"],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("`paris-draft` breaks a hard constraint at 1 of 2 points"),
+        "{stderr}"
+    );
+    let text = std::fs::read_to_string(dir.path().join("out/sweep.csv")).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines[1].starts_with("0,paris-draft,renewed-attack,250,"),
+        "{text}"
+    );
+    assert_eq!(lines[2], "1000,paris-draft,renewed-attack,0,0,,,");
+}

@@ -132,10 +132,14 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
     bar.set_length(per_point * points.len() as u64);
 
     let mut rows = Vec::with_capacity(points.len() * packages.len() * scenarios.len());
+    let mut infeasible_at = vec![0usize; packages.len()];
     for (done_points, (world, values)) in points.iter().enumerate() {
         // A value can make a package infeasible: it keeps its rows, without runs.
         let feasible: Vec<Option<usize>> =
             packages.iter().map(|id| world.package_index(id)).collect();
+        for (count, index) in infeasible_at.iter_mut().zip(&feasible) {
+            *count += usize::from(index.is_none());
+        }
         let plan = Plan {
             seed,
             runs,
@@ -189,6 +193,12 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
         }
     }
     bar.finish_and_clear();
+    for (package, &count) in packages.iter().zip(&infeasible_at).filter(|(_, c)| **c > 0) {
+        eprintln!(
+            "note: package `{package}` breaks a hard constraint at {count} of {} points and is not run there (runs = 0 in sweep.csv)",
+            points.len()
+        );
+    }
     write_sweep_csv(&out_dir, &names, &rows).context("writing sweep.csv")?;
 
     if !args.quiet {
