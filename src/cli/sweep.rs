@@ -31,7 +31,7 @@ differences between points are paired (common random numbers).
 
 Writes sweep.csv to output/<file name>-sweep/: one row per point, package and
 scenario, one column per parameter. The same file, seed and version give the
-same bytes with any --threads.";
+same bytes with any --threads. docs/EXPLORING.md lists the paths.";
 
 /// Steps per parameter when a range gives none.
 const DEFAULT_STEPS: usize = 5;
