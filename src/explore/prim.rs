@@ -248,33 +248,57 @@ fn tidy(value: f64) -> String {
 pub fn peel(samples: &Samples, settings: &Settings) -> Result<Vec<PrimBox>, ExploreError> {
     settings.check()?;
     let n = samples.rows.len();
-    let mut current = PrimBox::unrestricted(samples.dimensions()).measured(samples);
-    let mut inside: Vec<usize> = (0..n).collect();
+    let k = samples.dimensions();
+    // Each input's order is sorted once; a peel walks it over the points
+    // still inside, so a step costs O(n k), not a sort per input.
+    let orders: Vec<Vec<usize>> = (0..k)
+        .map(|d| {
+            let mut order: Vec<usize> = (0..n).collect();
+            order.sort_by(|&a, &b| samples.rows[a][d].total_cmp(&samples.rows[b][d]));
+            order
+        })
+        .collect();
+    let mut inside = vec![true; n];
+    let mut count = n;
+    let mut fails = samples.fails.iter().filter(|&&f| f).count();
+    let mut current = PrimBox::unrestricted(k).measured(samples);
     let mut trajectory = vec![current.clone()];
+    let min_count = settings.min_mass * n as f64;
     while current.density < 1.0 {
-        let best = (0..samples.dimensions())
+        let best = (0..k)
             .flat_map(|d| [(d, Side::Low), (d, Side::High)])
-            .filter_map(|(d, side)| peel_candidate(samples, &inside, d, side, settings.peel_alpha))
-            .filter(|(_, kept)| kept.len() as f64 >= settings.min_mass * n as f64)
-            .map(|(edge, kept)| {
-                let fails = kept.iter().filter(|&&i| samples.fails[i]).count();
-                (edge, fails as f64 / kept.len() as f64, kept)
+            .filter_map(|(d, side)| {
+                let walk = ordered(&orders[d], side).filter(|&i| inside[i]);
+                peel_candidate(samples, walk, count, d, side, settings.peel_alpha)
+            })
+            .filter(|p| (count - p.removed) as f64 >= min_count)
+            .map(|p| {
+                let density = (fails - p.removed_fails) as f64 / (count - p.removed) as f64;
+                (p, density)
             })
             // Highest density; on a tie the larger box; then the first found.
             .reduce(|best, c| {
-                let better = c.1 > best.1 || (c.1 == best.1 && c.2.len() > best.2.len());
+                let better = c.1 > best.1 || (c.1 == best.1 && c.0.removed < best.0.removed);
                 if better { c } else { best }
             });
-        let Some(((d, side, value), _, kept)) = best else {
+        let Some((peeled, _)) = best else {
             break;
         };
+        let removed: Vec<usize> = ordered(&orders[peeled.input], peeled.side)
+            .filter(|&i| inside[i])
+            .take(peeled.removed)
+            .collect();
+        for i in removed {
+            inside[i] = false;
+        }
+        count -= peeled.removed;
+        fails -= peeled.removed_fails;
         let mut next = current.clone();
-        match side {
-            Side::Low => next.limits[d].0 = value,
-            Side::High => next.limits[d].1 = value,
+        match peeled.side {
+            Side::Low => next.limits[peeled.input].0 = peeled.edge,
+            Side::High => next.limits[peeled.input].1 = peeled.edge,
         }
         current = next.measured(samples);
-        inside = kept;
         trajectory.push(current.clone());
     }
     Ok(trajectory)
@@ -286,35 +310,57 @@ enum Side {
     High,
 }
 
-/// Peeling about `alpha` of the points in the box off one side of input
-/// `d`: the new edge and the points kept, or `None` if every point in the
-/// box has the same value of `d`.
+/// `order` from the `side` the peel starts at.
+fn ordered(order: &[usize], side: Side) -> impl Iterator<Item = usize> + '_ {
+    let n = order.len();
+    (0..n).map(move |j| match side {
+        Side::Low => order[j],
+        Side::High => order[n - 1 - j],
+    })
+}
+
+/// One candidate peel.
+struct Peel {
+    input: usize,
+    side: Side,
+    edge: f64,
+    removed: usize,
+    removed_fails: usize,
+}
+
+/// Peeling about `alpha` of the `count` points in the box, met in `walk`
+/// order, off one side of input `d`; `None` if the slice would take every
+/// point (all the rest tie with it).
 fn peel_candidate(
     samples: &Samples,
-    inside: &[usize],
+    walk: impl Iterator<Item = usize>,
+    count: usize,
     d: usize,
     side: Side,
     alpha: f64,
-) -> Option<((usize, Side, f64), Vec<usize>)> {
-    let mut values: Vec<f64> = inside.iter().map(|&i| samples.rows[i][d]).collect();
-    values.sort_by(f64::total_cmp);
-    if side == Side::High {
-        values.reverse();
+) -> Option<Peel> {
+    if count < 2 {
+        return None;
     }
-    let m = values.len();
-    let cut = ((alpha * m as f64).floor() as usize).clamp(1, m - 1);
-    // Ties move the cut on to the next distinct value.
-    let first_kept = (cut..m).find(|&j| values[j] != values[j - 1])?;
-    let edge = (values[first_kept - 1] + values[first_kept]) / 2.0;
-    let kept = inside
-        .iter()
-        .copied()
-        .filter(|&i| match side {
-            Side::Low => samples.rows[i][d] > edge,
-            Side::High => samples.rows[i][d] < edge,
-        })
-        .collect();
-    Some(((d, side, edge), kept))
+    let cut = ((alpha * count as f64).floor() as usize).clamp(1, count - 1);
+    let (mut removed, mut removed_fails, mut last) = (0, 0, f64::NAN);
+    for i in walk {
+        let value = samples.rows[i][d];
+        // Ties move the cut on to the next distinct value.
+        if removed >= cut && value != last {
+            return Some(Peel {
+                input: d,
+                side,
+                edge: (last + value) / 2.0,
+                removed,
+                removed_fails,
+            });
+        }
+        removed += 1;
+        removed_fails += usize::from(samples.fails[i]);
+        last = value;
+    }
+    None
 }
 
 /// Grows `chosen` by pasting slices back while that raises its density
@@ -624,6 +670,29 @@ mod tests {
         assert!(found.found.density > 0.8);
         let first = discover(&samples, &Settings::default(), Selection::Index(0)).unwrap();
         assert_eq!(first.selected, 0);
+    }
+
+    #[test]
+    fn tiny_or_tied_samples_peel_without_panicking() {
+        let names = vec!["x".to_string(), "y".to_string()];
+        let tiny = Samples::new(
+            names.clone(),
+            vec![vec![0.0, 1.0], vec![1.0, 0.0], vec![2.0, 2.0]],
+            vec![false, true, false],
+        )
+        .unwrap();
+        let t = peel(&tiny, &Settings::default()).unwrap();
+        assert_eq!(t.last().unwrap().density, 1.0, "{t:?}");
+        // Every value tied: nothing can be peeled, the whole space remains.
+        let tied = Samples::new(
+            names,
+            vec![vec![1.0, 1.0]; 4],
+            vec![true, false, false, true],
+        )
+        .unwrap();
+        let t = peel(&tied, &Settings::default()).unwrap();
+        assert_eq!(t.len(), 1);
+        assert_eq!(t[0].rule(tied.names()), "any conditions");
     }
 
     #[test]
