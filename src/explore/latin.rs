@@ -34,20 +34,39 @@ mod tests {
     use super::*;
     use crate::explore::space::tests::{assert_seeded, space};
 
+    /// Asserts that each of the `n` strata of every dimension holds one
+    /// point, judged on the unit coordinates (scaling adds rounding).
+    fn assert_one_point_per_stratum(d: &Design, n: usize) {
+        assert_eq!(d.len(), n);
+        for dim in 0..d.space().dimensions() {
+            let mut hits = vec![0; n];
+            for i in 0..n {
+                let u = d.unit_point(i)[dim];
+                assert!((0.0..1.0).contains(&u));
+                hits[(u * n as f64) as usize] += 1;
+            }
+            assert!(hits.iter().all(|&h| h == 1), "dimension {dim}: {hits:?}");
+        }
+    }
+
     #[test]
     fn each_stratum_of_each_dimension_is_hit_exactly_once() {
         let s = space(&[(0.0, 1.0), (-5.0, 5.0), (100.0, 101.0)]);
-        let n = 50;
-        let d = latin_hypercube(&s, n, 7).unwrap();
-        assert_eq!(d.len(), n);
-        for (dim, p) in s.parameters().iter().enumerate() {
-            let mut hits = vec![0; n];
-            for point in d.points() {
-                let fraction = (point[dim] - p.lo()) / (p.hi() - p.lo());
-                assert!((0.0..1.0).contains(&fraction));
-                hits[(fraction * n as f64) as usize] += 1;
+        let d = latin_hypercube(&s, 50, 7).unwrap();
+        assert_one_point_per_stratum(&d, 50);
+        // Scaled, the points keep to their ranges.
+        for point in d.points() {
+            for (x, p) in point.iter().zip(s.parameters()) {
+                assert!(p.lo() <= *x && *x <= p.hi());
             }
-            assert!(hits.iter().all(|&h| h == 1), "dimension {dim}: {hits:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn every_size_and_seed_hits_each_stratum_once(n in 1usize..300, k in 1usize..5, seed: u64) {
+            let s = space(&vec![(0.0, 1.0); k]);
+            assert_one_point_per_stratum(&latin_hypercube(&s, n, seed).unwrap(), n);
         }
     }
 
