@@ -226,6 +226,19 @@ impl PrimBox {
             clauses.join(" and ")
         }
     }
+
+    /// The box as a sentence a report can quote: "fails in 78% of runs
+    /// when US resolve < 0.35 and Russian intent > 0.6; this box covers 64%
+    /// of all failures".
+    pub fn sentence(&self, names: &[String]) -> String {
+        let percent = |share: f64| format!("{:.0}%", 100.0 * share);
+        format!(
+            "fails in {} of runs when {}; this box covers {} of all failures",
+            percent(self.density),
+            self.rule(names),
+            percent(self.coverage)
+        )
+    }
 }
 
 /// Three significant digits, without trailing zeros.
@@ -709,6 +722,16 @@ mod tests {
             mass: 1.0,
         };
         assert_eq!(b.rule(&names), "a > 0.351 and b < 1250 and -1 < c < 2");
+        let quoted = PrimBox {
+            density: 0.784,
+            coverage: 0.6361,
+            ..b
+        };
+        assert_eq!(
+            quoted.sentence(&names),
+            "fails in 78% of runs when a > 0.351 and b < 1250 and -1 < c < 2; \
+             this box covers 64% of all failures"
+        );
         assert_eq!(PrimBox::unrestricted(3).rule(&names), "any conditions");
     }
 
