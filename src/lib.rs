@@ -7,11 +7,14 @@
 //!   and compilation into plain parameter structs;
 //! - [`model`]: the agents and one run, month by month;
 //! - [`batch`]: many runs in parallel, seeds, aggregation and statistics;
+//! - [`explore`]: designs over uncertain parameters and the sensitivity and
+//!   scenario-discovery analyses of their outputs (model-agnostic);
 //! - [`report`]: CSV, charts, HTML and Markdown outputs;
 //! - [`cli`]: the command line, the only layer that knows the terminal.
 
 pub mod batch;
 pub mod cli;
+pub mod explore;
 pub mod model;
 pub mod report;
 pub mod scenario;

@@ -6,9 +6,10 @@ use std::path::{Path, PathBuf};
 use anyhow::bail;
 
 use super::Context;
+use super::run::{parse_count, parse_threads};
 use crate::model::params::World;
 use crate::scenario::suggest::did_you_mean;
-use crate::scenario::{self, Loaded};
+use crate::scenario::{self, Loaded, Merged};
 
 /// The bundled scenario file, relative to the working directory.
 pub const DEFAULT_SCENARIO: &str = "scenarios/paris-2026.toml";
@@ -27,16 +28,22 @@ pub struct Input {
 /// the binary). Prints every error and returns `None` if the file is not
 /// valid.
 pub fn load_input(ctx: &Context, file: Option<&Path>) -> Option<Input> {
-    let (result, shown, stem) = match file {
+    merge_input(ctx, file).map(|(_, input)| input)
+}
+
+/// Like [`load_input`], also returning the merged file before compiling,
+/// for commands that change its values.
+pub fn merge_input(ctx: &Context, file: Option<&Path>) -> Option<(Merged, Input)> {
+    let (merged, shown, stem) = match file {
         Some(path) => (
-            scenario::load(path),
+            scenario::merge(path),
             path.display().to_string(),
             stem_of(path),
         ),
         None if Path::new(DEFAULT_SCENARIO).is_file() => {
             let path = PathBuf::from(DEFAULT_SCENARIO);
             (
-                scenario::load(&path),
+                scenario::merge(&path),
                 DEFAULT_SCENARIO.to_string(),
                 stem_of(&path),
             )
@@ -44,14 +51,15 @@ pub fn load_input(ctx: &Context, file: Option<&Path>) -> Option<Input> {
         None => {
             let (name, text) = scenario::BUNDLED[0];
             (
-                scenario::load_str(name, text, None),
+                scenario::merge_str(name, text, None),
                 format!("{name} (built in)"),
                 stem_of(Path::new(name)),
             )
         }
     };
+    let result = merged.and_then(|m| Ok((m.clone(), m.compile()?)));
     match result {
-        Ok(loaded) => {
+        Ok((merged, loaded)) => {
             // Warnings are for editing a file (`validate` shows them in
             // full); here one line is enough, and the bundled parent's
             // warnings (there by design) are not the user's to fix.
@@ -66,11 +74,14 @@ pub fn load_input(ctx: &Context, file: Option<&Path>) -> Option<Input> {
                     if n == 1 { "" } else { "s" }
                 );
             }
-            Some(Input {
-                loaded,
-                shown,
-                stem,
-            })
+            Some((
+                merged,
+                Input {
+                    loaded,
+                    shown,
+                    stem,
+                },
+            ))
         }
         Err(errors) => {
             ctx.print_errors(&shown, &errors);
@@ -160,4 +171,39 @@ pub fn parse_run_index(s: &str) -> Result<u64, String> {
             u64::MAX
         )
     })
+}
+
+/// What to run and on how many threads: the arguments every command that
+/// runs batches shares.
+#[derive(Debug, clap::Args)]
+pub struct BatchArgs {
+    /// Runs per package and scenario (default: the file's `simulation.runs`).
+    #[arg(long, value_name = "N", value_parser = parse_count, allow_hyphen_values = true)]
+    pub runs: Option<u64>,
+    /// Master seed, 0 to 18446744073709551615 (default: the file's `simulation.seed`).
+    #[arg(long, value_name = "S", value_parser = parse_seed, allow_hyphen_values = true)]
+    pub seed: Option<u64>,
+    /// Only these packages (comma-separated ids).
+    #[arg(long, value_name = "A,B", value_delimiter = ',')]
+    pub packages: Vec<String>,
+    /// Only these scenarios (comma-separated ids).
+    #[arg(long, value_name = "X,Y", value_delimiter = ',')]
+    pub scenarios: Vec<String>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_name = "N", value_parser = parse_threads, allow_hyphen_values = true)]
+    pub threads: Option<usize>,
+}
+
+impl BatchArgs {
+    /// The worker pool and its size.
+    pub fn pool(&self) -> anyhow::Result<(rayon::ThreadPool, usize)> {
+        let threads = self
+            .threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .map_err(|e| anyhow::anyhow!("cannot start worker threads: {e}"))?;
+        Ok((pool, threads))
+    }
 }

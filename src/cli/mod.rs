@@ -17,6 +17,7 @@ pub mod list;
 pub mod out_dir;
 pub mod run;
 pub mod schema;
+pub mod sweep;
 pub mod validate;
 
 const ABOUT: &str = "Agent-based Monte Carlo simulator of security-guarantee packages for \
@@ -28,6 +29,8 @@ EXAMPLES:
   guarantee-sim explain --package paris-draft --scenario renewed-attack
                                                      tell the story of one run
   guarantee-sim chart output/paris-2026              redraw its charts (png, svg, sizes)
+  guarantee-sim sweep --param countries.united-states.resolve=0.1..0.9:9
+                                                     hold rates as one assumption varies
   guarantee-sim validate scenarios/paris-2026.toml   check a scenario file
   guarantee-sim list scenarios/paris-2026.toml       show its countries, packages, scenarios
   guarantee-sim init my-what-if.toml                 start a what-if file of your own
@@ -63,6 +66,8 @@ pub enum Command {
     Run(run::Args),
     /// Replay one run and tell, month by month, what happened and why.
     Explain(explain::Args),
+    /// Hold rates over a grid of one or two parameters of the scenario file.
+    Sweep(sweep::Args),
     /// Redraw the charts of an earlier run from its CSV files (no new simulation).
     Chart(chart::Args),
     /// Check scenario files and report every problem with file and line.
@@ -178,6 +183,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let result = match &cli.command {
         Command::Run(args) => run::run(&ctx, args),
         Command::Explain(args) => explain::run(&ctx, args),
+        Command::Sweep(args) => sweep::run(&ctx, args),
         Command::Chart(args) => chart::run(&ctx, args),
         Command::Validate(args) => validate::run(&ctx, args),
         Command::List(args) => list::run(&ctx, args),

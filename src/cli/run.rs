@@ -10,7 +10,7 @@ use anyhow::{Context as _, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::Context;
-use super::common::{Input, dedup, load_input, package_index, parse_seed, scenario_index};
+use super::common::{BatchArgs, Input, dedup, load_input, package_index, scenario_index};
 use super::interrupt::{Interrupt, Stage};
 use crate::batch::{
     BLOCK_RUNS, Completion, Control, MAX_PACKAGES_PER_BATCH, MAX_SCENARIOS_PER_BATCH, Plan,
@@ -49,27 +49,14 @@ pub struct Args {
     /// Scenario file (default: scenarios/paris-2026.toml, or the built-in copy).
     #[arg(value_name = "FILE")]
     pub file: Option<PathBuf>,
-    /// Runs per package and scenario (default: the file's `simulation.runs`).
-    #[arg(long, value_name = "N", value_parser = parse_count, allow_hyphen_values = true)]
-    pub runs: Option<u64>,
-    /// Master seed, 0 to 18446744073709551615 (default: the file's `simulation.seed`).
-    #[arg(long, value_name = "S", value_parser = parse_seed, allow_hyphen_values = true)]
-    pub seed: Option<u64>,
-    /// Only these packages (comma-separated ids).
-    #[arg(long, value_name = "A,B", value_delimiter = ',')]
-    pub packages: Vec<String>,
-    /// Only these scenarios (comma-separated ids).
-    #[arg(long, value_name = "X,Y", value_delimiter = ',')]
-    pub scenarios: Vec<String>,
+    #[command(flatten)]
+    pub batch: BatchArgs,
     /// Package the paired differences are measured from (default: no-guarantee).
     #[arg(long, value_name = "P")]
     pub reference: Option<String>,
     /// Output folder (default: output/<file name>/).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long, value_name = "N", value_parser = parse_threads, allow_hyphen_values = true)]
-    pub threads: Option<usize>,
     /// Also write runs.csv, one row per run.
     #[arg(long)]
     pub per_run: bool,
@@ -105,7 +92,7 @@ pub struct Args {
 
 use crate::batch::MAX_RUNS_PER_CELL as MAX_RUNS;
 
-fn parse_count(s: &str) -> Result<u64, String> {
+pub(super) fn parse_count(s: &str) -> Result<u64, String> {
     match s.trim().parse::<u64>() {
         Ok(n) => check_count(n),
         Err(_) => Err(format!(
@@ -122,7 +109,7 @@ fn check_count(n: u64) -> Result<u64, String> {
     }
 }
 
-fn parse_threads(s: &str) -> Result<usize, String> {
+pub(super) fn parse_threads(s: &str) -> Result<usize, String> {
     match s.trim().parse::<usize>() {
         Ok(n) if (1..=1024).contains(&n) => Ok(n),
         _ => Err(format!(
@@ -240,10 +227,10 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
             from_manifest: true,
         },
         None => Request {
-            seed: args.seed,
-            runs: args.runs,
-            packages: args.packages.clone(),
-            scenarios: args.scenarios.clone(),
+            seed: args.batch.seed,
+            runs: args.batch.runs,
+            packages: args.batch.packages.clone(),
+            scenarios: args.batch.scenarios.clone(),
             reference: args.reference.clone(),
             precision: args.precision,
             max_runs: args.max_runs,
@@ -259,13 +246,7 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
     let out = super::out_dir::prepare(&args.out.clone().unwrap_or(default_out), args.force)?;
     let out_dir = out.path.clone();
 
-    let threads = args
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .context("cannot start worker threads")?;
+    let (pool, threads) = args.batch.pool()?;
 
     let interrupt = Interrupt::install(out_dir.clone());
 
@@ -591,7 +572,7 @@ fn read_manifest(path: &Path) -> anyhow::Result<Manifest> {
     Ok(manifest)
 }
 
-fn progress_bar(quiet: bool) -> ProgressBar {
+pub(super) fn progress_bar(quiet: bool) -> ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }

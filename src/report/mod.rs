@@ -11,6 +11,7 @@ pub mod markdown;
 pub mod narrative;
 pub mod ranking;
 pub mod readings;
+pub mod sweep;
 pub mod tables;
 pub mod views;
 

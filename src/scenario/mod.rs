@@ -23,6 +23,7 @@ mod check;
 mod constraints;
 mod diag;
 mod items;
+mod path;
 pub mod read;
 mod schema;
 mod source;
@@ -38,6 +39,7 @@ use sha2::{Digest, Sha256};
 use toml::de::DeTable;
 
 pub use diag::{Diagnostic, Location, ScenarioErrors, Severity, render};
+pub use path::PathError;
 pub use schema::{json_schema, units_table_markdown};
 pub use source::{BUNDLED, MAX_FILE_BYTES, SourceFile, bundled};
 
@@ -78,21 +80,33 @@ pub struct Loaded {
 /// All independent problems are reported together; nothing here panics on
 /// any input.
 pub fn load(path: &Path) -> Result<Loaded, ScenarioErrors> {
-    let text = source::read_text(path).map_err(|d| ScenarioErrors::from(*d))?;
-    let disk = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-    load_file(SourceFile {
-        path: path.display().to_string(),
-        disk_path: Some(disk),
-        text: Arc::from(text),
-    })
+    merge(path)?.compile()
 }
 
 /// Like [`load`], for text already in memory. `name` is shown in messages;
 /// a relative `extends` is looked up in `dir`, or only among the bundled
 /// files when `dir` is `None`.
 pub fn load_str(name: &str, text: &str, dir: Option<&Path>) -> Result<Loaded, ScenarioErrors> {
+    merge_str(name, text, dir)?.compile()
+}
+
+/// Reads a scenario file and the files it extends, merged but not yet
+/// compiled, so that values can be changed by path first (see
+/// [`Merged::set`]).
+pub fn merge(path: &Path) -> Result<Merged, ScenarioErrors> {
+    let text = source::read_text(path).map_err(|d| ScenarioErrors::from(*d))?;
+    let disk = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    merge_file(SourceFile {
+        path: path.display().to_string(),
+        disk_path: Some(disk),
+        text: Arc::from(text),
+    })
+}
+
+/// Like [`merge`], for text already in memory (see [`load_str`]).
+pub fn merge_str(name: &str, text: &str, dir: Option<&Path>) -> Result<Merged, ScenarioErrors> {
     source::check_text(name, text).map_err(|d| ScenarioErrors::from(*d))?;
-    load_file(SourceFile {
+    merge_file(SourceFile {
         path: name.to_string(),
         disk_path: dir.map(|d| d.join(name)),
         text: Arc::from(text),
@@ -100,6 +114,7 @@ pub fn load_str(name: &str, text: &str, dir: Option<&Path>) -> Result<Loaded, Sc
 }
 
 /// Shared state while loading: the files read and the diagnostics found.
+#[derive(Clone)]
 pub(crate) struct Ctx {
     pub files: Vec<SourceFile>,
     pub diags: Vec<Diagnostic>,
@@ -256,7 +271,15 @@ impl Ctx {
     }
 }
 
-fn load_file(first: SourceFile) -> Result<Loaded, ScenarioErrors> {
+/// A scenario file with its `extends` chain merged into one tree, and the
+/// problems found so far; [`Merged::compile`] checks and compiles it.
+#[derive(Clone)]
+pub struct Merged {
+    ctx: Ctx,
+    tree: Node,
+}
+
+fn merge_file(first: SourceFile) -> Result<Merged, ScenarioErrors> {
     let mut ctx = Ctx::new();
     let mut trees: Vec<Node> = Vec::new();
     let mut chain: Vec<String> = Vec::new();
@@ -289,24 +312,32 @@ fn load_file(first: SourceFile) -> Result<Loaded, ScenarioErrors> {
     }
     merged.remove("extends");
     drop_non_finite(&mut ctx, &mut merged);
+    Ok(Merged { ctx, tree: merged })
+}
 
-    let parsed = items::read(&mut ctx, &merged);
-    let world = check::compile(&mut ctx, &parsed);
-    let spec = parsed.spec;
-    match world {
-        Some(world) if !ctx.has_errors() => {
-            let resolved_toml = toml::to_string(&merged.to_toml()).unwrap_or_default();
-            let sha256 = sha256_hex(&resolved_toml);
-            Ok(Loaded {
-                world,
-                spec,
-                sources: ctx.files,
-                resolved_toml,
-                sha256,
-                warnings: ctx.diags,
-            })
+impl Merged {
+    /// Checks and compiles the merged file, reporting every problem found
+    /// since it was read.
+    pub fn compile(self) -> Result<Loaded, ScenarioErrors> {
+        let Merged { mut ctx, tree } = self;
+        let parsed = items::read(&mut ctx, &tree);
+        let world = check::compile(&mut ctx, &parsed);
+        let spec = parsed.spec;
+        match world {
+            Some(world) if !ctx.has_errors() => {
+                let resolved_toml = toml::to_string(&tree.to_toml()).unwrap_or_default();
+                let sha256 = sha256_hex(&resolved_toml);
+                Ok(Loaded {
+                    world,
+                    spec,
+                    sources: ctx.files,
+                    resolved_toml,
+                    sha256,
+                    warnings: ctx.diags,
+                })
+            }
+            _ => Err(errors(ctx)),
         }
-        _ => Err(errors(ctx)),
     }
 }
 

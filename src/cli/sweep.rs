@@ -1,0 +1,235 @@
+//! `guarantee-sim sweep`: hold rates over a grid of one or two parameters,
+//! each point a batch on common random numbers.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context as _, bail};
+
+use super::Context;
+use super::common::{BatchArgs, dedup, merge_input, package_index, scenario_index};
+use super::interrupt::Interrupt;
+use super::run::progress_bar;
+use crate::batch::{Completion, Control, Plan, run_batch, stats};
+use crate::explore::{ParameterRange, Space, grid};
+use crate::model::params::World;
+use crate::report::sweep::{SWEEP_CSV, SweepRow, write_sweep_csv};
+
+const EXAMPLES: &str = "\
+EXAMPLES:
+  guarantee-sim sweep --param countries.united-states.resolve=0.1..0.9:9
+  guarantee-sim sweep my-what-if.toml --runs 2000 --scenarios renewed-attack \\
+      --param scenarios.renewed-attack.coefficients.russia_intent=0.2..1:5 \\
+      --param packages.paris-draft.force.troops.france=0..20000:5
+
+A PATH names a number of the scenario file: its keys joined by dots, an entry
+of countries, packages, scenarios or constraints by its id, an event by its
+position from 0. A distribution at PATH is replaced by each fixed value; an
+integer field takes the nearest integer. Every point runs the same seed, so
+differences between points are paired (common random numbers).
+
+Writes sweep.csv to output/<file name>-sweep/: one row per point, package and
+scenario, one column per parameter. The same file, seed and version give the
+same bytes with any --threads. docs/EXPLORING.md lists the paths.";
+
+/// Steps per parameter when a range gives none.
+const DEFAULT_STEPS: usize = 5;
+/// Parameters a grid sweep accepts; beyond two a grid grows too fast to
+/// read or to run.
+const MAX_PARAMETERS: usize = 2;
+
+/// Arguments of `sweep`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = EXAMPLES)]
+pub struct Args {
+    /// Scenario file (default: scenarios/paris-2026.toml, or the built-in copy).
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// A parameter to sweep, from LO to HI in STEPS values (default 5); once or twice.
+    #[arg(long = "param", value_name = "PATH=LO..HI[:STEPS]", required = true, value_parser = parse_param, allow_hyphen_values = true)]
+    pub params: Vec<ParameterRange>,
+    /// Runs, seed and selection, the same at every point.
+    #[command(flatten)]
+    pub batch: BatchArgs,
+    /// Output folder (default: output/<file name>-sweep/).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// No progress bar and no summary; errors still print.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+fn parse_param(s: &str) -> Result<ParameterRange, String> {
+    s.parse()
+        .map_err(|e: crate::explore::ExploreError| e.to_string())
+}
+
+pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
+    if args.params.len() > MAX_PARAMETERS {
+        bail!(
+            "a sweep takes one or two --param, got {}; a grid over more grows too fast to run or read",
+            args.params.len()
+        );
+    }
+    let Some((merged, input)) = merge_input(ctx, args.file.as_deref()) else {
+        return Ok(ExitCode::FAILURE);
+    };
+    // Every range is checked against the file before any run.
+    for range in &args.params {
+        let p = &range.parameter;
+        merged
+            .check_range(p.name(), p.lo(), p.hi())
+            .context("--param")?;
+    }
+    let space = Space::new(args.params.iter().map(|r| r.parameter.clone()).collect())?;
+    let steps: Vec<usize> = args
+        .params
+        .iter()
+        .map(|r| r.steps.unwrap_or(DEFAULT_STEPS))
+        .collect();
+    let design = grid(&space, &steps)?;
+    let names: Vec<String> = space.names().map(str::to_string).collect();
+
+    let base = &input.loaded.world;
+    let packages = selected(
+        &args.batch.packages,
+        || base.packages.iter().map(|p| p.id.clone()).collect(),
+        |id| package_index(base, id),
+    )?;
+    let scenarios = selected(
+        &args.batch.scenarios,
+        || base.scenarios.iter().map(|s| s.id.clone()).collect(),
+        |id| scenario_index(base, id),
+    )?;
+    let runs = args.batch.runs.unwrap_or(base.default_runs);
+    let seed = args.batch.seed.unwrap_or(base.default_seed);
+
+    // Compile every point first, so that a combination the file rejects
+    // stops the sweep before any run.
+    let points: Vec<(World, Vec<f64>)> = design
+        .points()
+        .map(|values| {
+            let settings: Vec<(&str, f64)> = names.iter().map(String::as_str).zip(values).collect();
+            merged
+                .compile_with(&settings)
+                .map(|(loaded, used)| (loaded.world, used))
+        })
+        .collect::<Result<_, _>>()
+        .context("--param")?;
+
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(format!("{}-sweep", input.stem)));
+    std::fs::create_dir_all(&out_dir)
+        .with_context(|| format!("cannot create the output folder {}", out_dir.display()))?;
+    let (pool, _) = args.batch.pool()?;
+    let cancel = Interrupt::install(out_dir.clone()).cancel;
+    let bar = progress_bar(args.quiet);
+    let per_point = runs * (packages.len() * scenarios.len()) as u64;
+    bar.set_length(per_point * points.len() as u64);
+
+    let mut rows = Vec::with_capacity(points.len() * packages.len() * scenarios.len());
+    let mut infeasible_at = vec![0usize; packages.len()];
+    for (done_points, (world, values)) in points.iter().enumerate() {
+        // A value can make a package infeasible: it keeps its rows, without runs.
+        let feasible: Vec<Option<usize>> =
+            packages.iter().map(|id| world.package_index(id)).collect();
+        for (count, index) in infeasible_at.iter_mut().zip(&feasible) {
+            *count += usize::from(index.is_none());
+        }
+        let plan = Plan {
+            seed,
+            runs,
+            packages: feasible.iter().flatten().copied().collect(),
+            scenarios: scenarios
+                .iter()
+                .map(|id| scenario_index(world, id))
+                .collect::<anyhow::Result<_>>()?,
+            reference: None,
+            precision: None,
+        };
+        let offset = done_points as u64 * per_point;
+        let progress = |done: u64, _planned: u64| bar.set_position(offset + done);
+        let control = Control {
+            cancel: &cancel,
+            progress: &progress,
+            per_run: false,
+        };
+        let result = pool.install(|| {
+            run_batch(world, &plan, &control, |_| {
+                Ok::<(), std::convert::Infallible>(())
+            })
+        })?;
+        if result.completion == Completion::Interrupted {
+            bar.finish_and_clear();
+            eprintln!(
+                "warning: interrupted: no sweep.csv written (a sweep is written whole or not at all)"
+            );
+            return Ok(ExitCode::from(130));
+        }
+        for (s, scenario) in scenarios.iter().enumerate() {
+            let mut position = 0;
+            for (package, index) in packages.iter().zip(&feasible) {
+                let (runs, holds) = match index {
+                    Some(_) => {
+                        let cell = result.cell(s, position);
+                        position += 1;
+                        (cell.runs, cell.holds())
+                    }
+                    None => (0, 0),
+                };
+                rows.push(SweepRow {
+                    values: values.clone(),
+                    package: package.clone(),
+                    scenario: scenario.clone(),
+                    runs,
+                    holds,
+                    hold_rate: stats::wilson(holds, runs),
+                });
+            }
+        }
+    }
+    bar.finish_and_clear();
+    for (package, &count) in packages.iter().zip(&infeasible_at).filter(|(_, c)| **c > 0) {
+        eprintln!(
+            "note: package `{package}` breaks a hard constraint at {count} of {} points and is not run there (runs = 0 in sweep.csv)",
+            points.len()
+        );
+    }
+    write_sweep_csv(&out_dir, &names, &rows).context("writing sweep.csv")?;
+
+    if !args.quiet {
+        println!(
+            "{}: swept {} over {} point(s); {} package(s) x {} scenario(s), {runs} runs each, seed {seed}",
+            base.title,
+            names.join(" and "),
+            points.len(),
+            packages.len(),
+            scenarios.len(),
+        );
+        println!("Wrote {}", out_dir.join(SWEEP_CSV).display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The ids named on the command line (checked against the file, each
+/// once), or all of them.
+fn selected(
+    named: &[String],
+    all: impl FnOnce() -> Vec<String>,
+    check: impl Fn(&str) -> anyhow::Result<usize>,
+) -> anyhow::Result<Vec<String>> {
+    if named.is_empty() {
+        return Ok(all());
+    }
+    let mut ids = Vec::with_capacity(named.len());
+    for id in named {
+        check(id.trim())?;
+        ids.push(id.trim().to_string());
+    }
+    Ok(dedup(&ids.iter().map(String::as_str).collect::<Vec<_>>())
+        .into_iter()
+        .map(str::to_string)
+        .collect())
+}

@@ -1,0 +1,77 @@
+//! `sweep.csv`: the hold rate of each package under each scenario at each
+//! point of a parameter sweep, tidy (one row per point, package and
+//! scenario; one column per parameter).
+
+use std::path::Path;
+
+use super::ReportError;
+use super::atomic::AtomicFile;
+use crate::batch::stats::Estimate;
+
+pub const SWEEP_CSV: &str = "sweep.csv";
+
+/// One package under one scenario at one point of the sweep.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepRow {
+    /// The value set for each parameter, in the sweep's order.
+    pub values: Vec<f64>,
+    pub package: String,
+    pub scenario: String,
+    pub runs: u64,
+    pub holds: u64,
+    /// With its 95% Wilson interval; `None` without runs.
+    pub hold_rate: Option<Estimate>,
+}
+
+/// Columns after the parameters'.
+const COLUMNS: [&str; 7] = [
+    "package",
+    "scenario",
+    "runs",
+    "holds",
+    "hold_rate",
+    "hold_lower",
+    "hold_upper",
+];
+
+/// Writes `sweep.csv` into `dir` atomically, with one column per parameter
+/// (named by its path) before the fixed columns.
+pub fn write_sweep_csv(
+    dir: &Path,
+    parameters: &[String],
+    rows: &[SweepRow],
+) -> Result<(), ReportError> {
+    let path = dir.join(SWEEP_CSV);
+    let file = AtomicFile::create(&path).map_err(ReportError::io(&path))?;
+    let mut writer = ::csv::Writer::from_writer(file);
+    let csv_err = |source| ReportError::Csv {
+        path: path.clone(),
+        source,
+    };
+    let header = parameters.iter().map(String::as_str).chain(COLUMNS);
+    writer.write_record(header).map_err(csv_err)?;
+    for row in rows {
+        let rate = |f: fn(&Estimate) -> f64| {
+            row.hold_rate
+                .as_ref()
+                .map(f)
+                .map(|x| x.to_string())
+                .unwrap_or_default()
+        };
+        let record = row.values.iter().map(f64::to_string).chain([
+            row.package.clone(),
+            row.scenario.clone(),
+            row.runs.to_string(),
+            row.holds.to_string(),
+            rate(|e| e.value),
+            rate(|e| e.lower),
+            rate(|e| e.upper),
+        ]);
+        writer.write_record(record).map_err(csv_err)?;
+    }
+    let file = writer.into_inner().map_err(|e| ReportError::Io {
+        path: path.clone(),
+        source: e.into_error(),
+    })?;
+    file.commit().map_err(ReportError::io(&path))
+}
