@@ -11,13 +11,13 @@ use super::format::{
     PostureSpec, RoleSpec, SanctionsModeSpec, ScenarioSpec,
 };
 use super::items::Parsed;
-use super::suggest::{did_you_mean, help_for};
+use super::suggest::{did_you_mean, help_for, name_list};
 use super::tree::Node;
 use crate::model::params::{
     COEFFICIENTS, ConstraintViolation, Countries, Event, EventKind, InfeasiblePackage, LegalForm,
     Monitoring, Objection, Package, ParamDist, Posture, Role, SanctionsMode, Scenario, World,
 };
-use crate::model::params::{EVENT_MONTH_RANGE, ValueRange};
+use crate::model::params::{CoefficientInfo, EVENT_MONTH_RANGE, ValueRange};
 
 /// Defaults for `[simulation]` (documented in `format.rs`).
 pub(crate) const DEFAULT_HORIZON_MONTHS: i64 = 60;
@@ -105,18 +105,23 @@ impl Ctx {
         node: &Node,
         role: &str,
     ) -> Option<usize> {
-        if let Some(i) = ids.iter().position(|c| c == name) {
+        let lookup = self.country_lookup(ids, all_ids);
+        if let Some(&i) = lookup.compiled.get(name) {
             return Some(i);
         }
-        if all_ids.iter().any(|c| c == name) {
+        if lookup.all.contains(name) {
             // The country exists but had errors of its own.
             return None;
         }
-        let help = help_for(
-            name,
-            all_ids,
-            &format!("known countries: {}", all_ids.join(", ")),
-        );
+        let help = if self.wants_detail() {
+            help_for(
+                name,
+                all_ids,
+                &format!("known countries: {}", name_list(all_ids)),
+            )
+        } else {
+            String::new()
+        };
         self.error_at(
             node.file,
             node.span.clone(),
@@ -884,9 +889,10 @@ fn coefficient(
     node: &Node,
     where_: &str,
 ) -> Option<(usize, ParamDist)> {
-    let names: Vec<&str> = COEFFICIENTS.iter().map(|c| c.name).collect();
-    let Some(ix) = COEFFICIENTS.iter().position(|c| c.name == name) else {
-        let help = match did_you_mean(name, &names) {
+    let Some(ix) = CoefficientInfo::index_of(name) else {
+        let names: Vec<&str> = COEFFICIENTS.iter().map(|c| c.name).collect();
+        let suggestion = ctx.wants_detail().then(|| did_you_mean(name, &names));
+        let help = match suggestion.flatten() {
             Some(s) => {
                 format!("did you mean `{s}`? `guarantee-sim schema` lists every coefficient")
             }
@@ -1142,8 +1148,12 @@ fn compile_scenario(
     let before = ctx.errors;
     let mut coefs: Vec<Option<ParamDist>> = base.to_vec();
     let cnode = at(node, "coefficients");
-    for (name, spec) in &sc.coefficients {
-        let n = cnode.get(name).unwrap_or(cnode);
+    // The node's entries, each with its parsed value: looking each name up
+    // in the node instead would be quadratic in the number of keys.
+    for (name, n) in cnode.as_table().unwrap_or(&[]) {
+        let Some(spec) = sc.coefficients.get(name) else {
+            continue;
+        };
         if let Some((ix, d)) = coefficient(ctx, name, spec, n, &what) {
             if let Some(slot) = coefs.get_mut(ix) {
                 *slot = Some(d);
