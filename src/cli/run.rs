@@ -22,7 +22,7 @@ use crate::report::html::HtmlReport;
 use crate::report::manifest::{MANIFEST_JSON, PrecisionRecord, build_commit};
 use crate::report::markdown::MarkdownReport;
 use crate::report::ranking::ranking_text;
-use crate::report::{Manifest, Output, ReportContext, RunStatus, Tables};
+use crate::report::{Manifest, Output, OutputShape, ReportContext, RunStatus, Tables};
 use crate::scenario;
 use crate::scenario::read::{MAX_MANIFEST_BYTES, read_regular_text};
 
@@ -250,6 +250,19 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
     let per_run = replay.as_ref().map_or(args.per_run, |m| m.per_run);
     let out = super::out_dir::prepare(&args.out.clone().unwrap_or(default_out), args.force)?;
     let out_dir = out.path.clone();
+    out.check_space(
+        OutputShape {
+            packages: plan.packages.len() as u64,
+            scenarios: plan.scenarios.len() as u64,
+            countries: world.countries.len() as u64,
+            horizon_months: u64::from(world.horizon_months),
+            runs: plan.precision.map_or(plan.runs, |p| p.max_runs),
+            per_run,
+            charts: !args.no_charts,
+            scenario_bytes: input.loaded.resolved_toml.len() as u64,
+        }
+        .estimated_bytes(),
+    )?;
 
     let threads = args
         .threads
