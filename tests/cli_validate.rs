@@ -364,7 +364,10 @@ fn several_files_are_checked_and_all_errors_reported() {
     let out = cmd().arg("validate").arg(&good).arg(&bad).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("ok: "));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("runs is 0"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("runs is a number of runs: 1 to 1000000000, found 0")
+    );
 }
 
 #[test]
@@ -580,4 +583,16 @@ fn errors_fit_on_a_few_screens_whatever_the_input() {
         );
         assert!(err.contains(" found"), "{name}: {err}");
     }
+}
+
+#[test]
+fn plain_number_fields_are_checked_against_their_declared_range() {
+    let (_d, p) = variant(&[("resolve = 0.7", "resolve = 7")]);
+    let err = fails(&p);
+    points_at(
+        &err,
+        &p,
+        "resolve = 7",
+        "resolve is a 0-1 index: 0 to 1, found 7",
+    );
 }
