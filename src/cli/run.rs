@@ -38,8 +38,11 @@ EXAMPLES:
 Outputs go to output/<file name>/: summary.csv, survival.csv, guarantors.csv,
 robustness.csv, pairs.csv, infeasible.csv, manifest.json (runs.csv with --per-run),
 report.html and report.md, and charts/ with every chart as PNG and SVG.
+A run replaces only its own files, and only in a new or empty folder or one
+holding an earlier run (its manifest.json); any other folder is refused
+unless --force. Two runs cannot share a folder (it is locked while in use).
 The same file, seed and version give the same bytes with any --threads.
-Ctrl-C stops cleanly: finished runs are written and marked partial.";
+Ctrl-C (or SIGTERM, SIGHUP) stops cleanly: finished runs are written and marked partial.";
 
 /// Arguments of `run`.
 #[derive(Debug, clap::Args)]
