@@ -48,10 +48,24 @@ fn schema_lists_every_coefficient() {
 }
 
 #[test]
+fn schema_bounds_every_ranged_field() {
+    let out = cmd().arg("schema").output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for (table, field, range) in guarantee_sim::scenario::format::FIELD_RANGES {
+        let prop = &v["definitions"][table]["properties"][field];
+        assert!(prop.is_object(), "{table}.{field} is not in the schema");
+        assert_eq!(prop["minimum"].as_f64(), Some(range.min), "{table}.{field}");
+        if range.max.is_finite() {
+            assert_eq!(prop["maximum"].as_f64(), Some(range.max), "{table}.{field}");
+        }
+    }
+}
+
+#[test]
 fn scenarios_readme_shows_the_declared_unit_ranges() {
     let readme = std::fs::read_to_string("scenarios/README.md").unwrap();
     let table = guarantee_sim::scenario::units_table_markdown();
-    let begin = "<!-- units: generated from src/model/params.rs UNITS -->\n";
+    let begin = "<!-- units: generated from UNITS (src/model/params.rs) and FIELD_RANGES (src/scenario/format.rs) -->\n";
     let end = "<!-- end of units -->";
     let shown = readme
         .split_once(begin)

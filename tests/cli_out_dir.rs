@@ -8,19 +8,20 @@ use std::process::{Command, Output};
 
 use assert_cmd::prelude::*;
 
+/// A small run of the fixture into `dir` (20 runs unless `extra` says).
 fn run_into(dir: &Path, extra: &[&str]) -> Output {
+    let runs = if extra.contains(&"--runs") {
+        &[][..]
+    } else {
+        &["--runs", "20"][..]
+    };
     Command::cargo_bin("guarantee-sim")
         .unwrap()
         .env("NO_COLOR", "1")
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args([
-            "run",
-            "tests/fixtures/minimal.toml",
-            "--runs",
-            "20",
-            "--no-charts",
-            "--out",
-        ])
+        .args(["run", "tests/fixtures/minimal.toml", "--no-charts"])
+        .args(runs)
+        .arg("--out")
         .arg(dir)
         .args(extra)
         .output()
@@ -161,4 +162,15 @@ fn a_charts_path_that_is_a_file_is_refused_before_any_work() {
         !dir.path().join("summary.csv").exists(),
         "work started: {err}"
     );
+}
+
+#[test]
+fn a_run_that_would_fill_the_disk_is_refused_before_any_work() {
+    // A billion runs per cell with --per-run is terabytes of runs.csv.
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_into(dir.path(), &["--per-run", "--runs", "1000000000"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("MB free, but this run writes about"), "{err}");
+    assert!(!dir.path().join("summary.csv").exists());
 }

@@ -169,7 +169,7 @@ fn bad_requests_are_refused_before_any_run() {
         ),
         (
             vec!["countries.united-states.resolve=0.2..1.5"],
-            "outside [0, 1]",
+            "0 to 1, found 1.5",
         ),
         (
             vec!["countries.united-states.resolve=0.8..0.2"],

@@ -364,7 +364,10 @@ fn several_files_are_checked_and_all_errors_reported() {
     let out = cmd().arg("validate").arg(&good).arg(&bad).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("ok: "));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("runs is 0"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("runs is a number of runs: 1 to 1000000000, found 0")
+    );
 }
 
 #[test]
@@ -511,4 +514,85 @@ fn warnings_on_a_country_overridden_by_id_are_shown_in_the_users_file() {
     assert!(err.contains("what-if.toml:5:"), "{err}");
     assert!(err.contains("unknown pledge domain `space`"), "{err}");
     assert!(err.contains("what-if.toml:6:"), "{err}");
+}
+
+#[test]
+fn an_invalid_id_is_shown_before_the_errors_that_follow_from_it() {
+    // The country comes last in the file, after everything that names it.
+    let block_start = FIXTURE.find("[[countries]]\nid = \"france\"").unwrap();
+    let block_end = block_start + FIXTURE[block_start..].find("\n\n").unwrap() + 2;
+    let block = FIXTURE[block_start..block_end].replace("id = \"france\"", "id = \"France\"");
+    let text = format!(
+        "{}{}\n{block}",
+        &FIXTURE[..block_start],
+        &FIXTURE[block_end..]
+    );
+    let (_d, p) = write("bad.toml", &text);
+    let err = fails(&p);
+    let root = err.find("is not a valid id").expect("root cause shown");
+    let follow_on = err
+        .find("unknown country `france`")
+        .expect("follow-on shown");
+    assert!(root < follow_on, "{err}");
+}
+
+#[test]
+fn errors_fit_on_a_few_screens_whatever_the_input() {
+    // A file that is not TOML, a 3 MB line, 200,000 unknown keys (which
+    // took minutes when merging and look-ups were linear searches; the
+    // bound is for a hang, not a speed).
+    let long_line = format!(
+        "extends = \"paris-2026.toml\"\n[simulation]\nx = {{{}}}\n",
+        (0..200_000)
+            .map(|i| format!("k{i} = 1"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let many_keys = format!(
+        "extends = \"paris-2026.toml\"\n[coefficients]\n{}",
+        (0..200_000)
+            .map(|i| format!("k{i} = 1\n"))
+            .collect::<String>()
+    );
+    let merged_keys = many_keys.replace("[coefficients]", "[simulation]");
+    let not_toml = include_str!("../README.md").to_string();
+    for (name, text) in [
+        ("line.toml", long_line),
+        ("keys.toml", many_keys),
+        ("merged.toml", merged_keys),
+        ("readme.toml", not_toml),
+    ] {
+        let (_d, p) = write(name, &text);
+        let out = cmd()
+            .arg("validate")
+            .arg(&p)
+            .timeout(std::time::Duration::from_secs(60))
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{name}: {err}");
+        assert!(
+            err.lines().count() <= 250,
+            "{name}: {} lines",
+            err.lines().count()
+        );
+        assert!(err.len() <= 30_000, "{name}: {} bytes", err.len());
+        assert!(
+            err.lines().all(|l| l.chars().count() <= 200),
+            "{name}: a long line"
+        );
+        assert!(err.contains(" found"), "{name}: {err}");
+    }
+}
+
+#[test]
+fn plain_number_fields_are_checked_against_their_declared_range() {
+    let (_d, p) = variant(&[("resolve = 0.7", "resolve = 7")]);
+    let err = fails(&p);
+    points_at(
+        &err,
+        &p,
+        "resolve = 7",
+        "resolve is a 0-1 index: 0 to 1, found 7",
+    );
 }

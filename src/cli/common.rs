@@ -140,7 +140,7 @@ fn unknown(what: &str, name: &str, known: &[&str]) -> String {
     };
     format!(
         "unknown {what} `{name}`; {hint}the file has: {}",
-        known.join(", ")
+        crate::scenario::suggest::name_list(known)
     )
 }
 

@@ -69,6 +69,54 @@ pub fn prepare(dir: &Path, force: bool) -> anyhow::Result<OutDir> {
     })
 }
 
+impl OutDir {
+    /// Refuses to start a run whose outputs would not fit on the disk, so
+    /// that a full disk is found before the simulation, not after it.
+    pub fn check_space(&self, needed: u64) -> anyhow::Result<()> {
+        match free_bytes(&self.path) {
+            Some(free) => enough_space(free, needed)
+                .map_err(|e| anyhow::anyhow!("--out {}: {e}", self.path.display())),
+            // Unknown (not a Unix file system): the write errors will say.
+            None => Ok(()),
+        }
+    }
+}
+
+fn enough_space(free: u64, needed: u64) -> Result<(), String> {
+    if free >= needed {
+        return Ok(());
+    }
+    let mb = |b: u64| b.div_ceil(1024 * 1024);
+    Err(format!(
+        "the disk has {} MB free, but this run writes about {} MB; free some space, \
+         choose another --out, or write less (fewer --runs, no --per-run, --no-charts)",
+        mb(free),
+        mb(needed)
+    ))
+}
+
+#[cfg(unix)]
+fn free_bytes(dir: &Path) -> Option<u64> {
+    use std::os::unix::ffi::OsStrExt;
+    let path = std::ffi::CString::new(dir.as_os_str().as_bytes()).ok()?;
+    let mut stats = std::mem::MaybeUninit::<libc::statvfs>::uninit();
+    // SAFETY: `path` is a NUL-terminated string and `stats` is a valid
+    // place for statvfs to write into; it is read only on success.
+    let stats = unsafe {
+        if libc::statvfs(path.as_ptr(), stats.as_mut_ptr()) != 0 {
+            return None;
+        }
+        stats.assume_init()
+    };
+    #[allow(clippy::unnecessary_cast)] // the field types differ by platform
+    Some((stats.f_bavail as u64).saturating_mul(stats.f_frsize as u64))
+}
+
+#[cfg(not(unix))]
+fn free_bytes(_dir: &Path) -> Option<u64> {
+    None
+}
+
 /// Takes the folder's lock or says which process has it.
 fn lock(dir: &Path) -> anyhow::Result<File> {
     let path = dir.join(LOCK_FILE);
@@ -193,4 +241,17 @@ fn shortened_list(names: &[String]) -> String {
         text.push_str(&format!(" and {} more", names.len() - SHOWN));
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_larger_than_the_free_space_is_refused() {
+        assert!(enough_space(100 << 20, 10 << 20).is_ok());
+        let err = enough_space(1 << 20, 10 << 20).unwrap_err();
+        assert!(err.contains("1 MB free"), "{err}");
+        assert!(err.contains("about 10 MB"), "{err}");
+    }
 }

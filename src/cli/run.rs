@@ -23,7 +23,7 @@ use crate::report::manifest::{MANIFEST_JSON, PrecisionRecord, build_commit};
 use crate::report::markdown::MarkdownReport;
 use crate::report::ranking::ranking_text;
 use crate::report::tables::RankBy;
-use crate::report::{Manifest, Output, ReportContext, RunStatus, Tables};
+use crate::report::{Manifest, Output, OutputShape, ReportContext, RunStatus, Tables};
 use crate::scenario;
 use crate::scenario::read::{MAX_MANIFEST_BYTES, read_regular_text};
 
@@ -39,8 +39,11 @@ EXAMPLES:
 Outputs go to output/<file name>/: summary.csv, survival.csv, guarantors.csv,
 robustness.csv, pairs.csv, infeasible.csv, manifest.json (runs.csv with --per-run),
 report.html and report.md, and charts/ with every chart as PNG and SVG.
+A run replaces only its own files, and only in a new or empty folder or one
+holding an earlier run (its manifest.json); any other folder is refused
+unless --force. Two runs cannot share a folder (it is locked while in use).
 The same file, seed and version give the same bytes with any --threads.
-Ctrl-C stops cleanly: finished runs are written and marked partial.";
+Ctrl-C (or SIGTERM, SIGHUP) stops cleanly: finished runs are written and marked partial.";
 
 /// Arguments of `run`.
 #[derive(Debug, clap::Args)]
@@ -245,6 +248,19 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
     let rank_by = replay.as_ref().map_or(args.rank_by, |m| m.rank_by);
     let out = super::out_dir::prepare(&args.out.clone().unwrap_or(default_out), args.force)?;
     let out_dir = out.path.clone();
+    out.check_space(
+        OutputShape {
+            packages: plan.packages.len() as u64,
+            scenarios: plan.scenarios.len() as u64,
+            countries: world.countries.len() as u64,
+            horizon_months: u64::from(world.horizon_months),
+            runs: plan.precision.map_or(plan.runs, |p| p.max_runs),
+            per_run,
+            charts: !args.no_charts,
+            scenario_bytes: input.loaded.resolved_toml.len() as u64,
+        }
+        .estimated_bytes(),
+    )?;
 
     let (pool, threads) = args.batch.pool()?;
 

@@ -82,7 +82,7 @@ pub struct ValueRange {
 }
 
 impl ValueRange {
-    const fn new(min: f64, max: f64, kind: &'static str) -> ValueRange {
+    pub const fn new(min: f64, max: f64, kind: &'static str) -> ValueRange {
         ValueRange { min, max, kind }
     }
 

@@ -79,6 +79,44 @@ pub const OUTPUT_FILES: [&str; 10] = [
     markdown::REPORT_MD,
 ];
 
+/// What decides the size of a run's outputs.
+#[derive(Debug, Clone, Copy)]
+pub struct OutputShape {
+    pub packages: u64,
+    pub scenarios: u64,
+    pub countries: u64,
+    pub horizon_months: u64,
+    /// Most runs per package and scenario (the cap with a precision target).
+    pub runs: u64,
+    pub per_run: bool,
+    pub charts: bool,
+    /// Bytes of the resolved scenario file, which the manifest embeds.
+    pub scenario_bytes: u64,
+}
+
+impl OutputShape {
+    /// A generous estimate of the bytes a run writes, so that a disk too
+    /// full for them is found before the simulation rather than after it.
+    /// Bytes per row are rounded up from the bundled file's outputs.
+    pub fn estimated_bytes(&self) -> u64 {
+        let cells = self.packages * self.scenarios;
+        let mut bytes = cells * 512 // summary.csv
+            + cells * self.horizon_months * 96 // survival.csv
+            + cells * self.countries * 96 // guarantors.csv
+            + self.scenarios * self.packages * self.packages * 96 // pairs.csv
+            + self.packages * 256 // robustness.csv, infeasible.csv
+            + 4 * self.scenario_bytes + 64 * 1024; // manifest.json
+        if self.per_run {
+            bytes += cells.saturating_mul(self.runs).saturating_mul(128);
+        }
+        if self.charts {
+            let chart_files = 2 * (3 + 3 * self.scenarios);
+            bytes += chart_files * 512 * 1024 + 2 * 1024 * 1024 + cells * 4096;
+        }
+        bytes
+    }
+}
+
 /// Is `name` (a file in [`charts::CHARTS_DIR`]) a chart this tool draws?
 pub fn is_chart_file(name: &str) -> bool {
     charts::ChartKind::ALL

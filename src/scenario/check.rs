@@ -6,19 +6,20 @@ use std::collections::BTreeMap;
 
 use super::Ctx;
 use super::constraints::{self, Constraint, CountryFacts, Effect, PackageFacts};
+use super::format::field_range;
 use super::format::{
     ConstraintSpec, DistSpec, EventKindSpec, LegalFormSpec, MonitoringSpec, PackageSpec, ParamSpec,
     PostureSpec, RoleSpec, SanctionsModeSpec, ScenarioSpec,
 };
 use super::items::Parsed;
-use super::suggest::{did_you_mean, help_for};
+use super::suggest::{did_you_mean, help_for, name_list};
 use super::tree::Node;
 use crate::model::params::{
     COEFFICIENTS, ConstraintViolation, Countries, Event, EventKind, InfeasiblePackage, LegalForm,
     Monitoring, Objection, Package, ParamDist, Posture, REFERENCE_ARMY_TROOPS, Role, SanctionsMode,
     Scenario, World,
 };
-use crate::model::params::{EVENT_MONTH_RANGE, ValueRange};
+use crate::model::params::{CoefficientInfo, EVENT_MONTH_RANGE, ValueRange};
 
 /// Defaults for `[simulation]` (documented in `format.rs`).
 pub(crate) const DEFAULT_HORIZON_MONTHS: i64 = 60;
@@ -51,16 +52,22 @@ fn at<'a>(n: &'a Node, key: &str) -> &'a Node {
 }
 
 impl Ctx {
-    fn range(&mut self, node: &Node, what: &str, v: f64, lo: f64, hi: f64) {
-        if !(lo..=hi).contains(&v) {
-            self.error_at(
-                node.file,
-                node.span.clone(),
-                format!("{what} is {v}, outside [{lo}, {hi}]"),
-                format!("must be between {lo} and {hi}"),
-                format!("{what} must be a number from {lo} to {hi}"),
-            );
+    /// Checks a plain-number field against its range in [`FIELD_RANGES`].
+    fn check_field(&mut self, table: &str, node: &Node, field: &str, what: &str, v: f64) -> bool {
+        let Some(range) = field_range(table, field) else {
+            return true;
+        };
+        if range.contains(v) {
+            return true;
         }
+        let valid = range.text();
+        self.error_at_node(
+            node,
+            format!("{what} is {}: {valid}, found {v}", range.kind),
+            format!("must be {valid}"),
+            format!("`{field}` takes {}: {valid}", range.kind),
+        );
+        false
     }
 
     fn non_negative(&mut self, node: &Node, what: &str, v: f64) {
@@ -106,18 +113,23 @@ impl Ctx {
         node: &Node,
         role: &str,
     ) -> Option<usize> {
-        if let Some(i) = ids.iter().position(|c| c == name) {
+        let lookup = self.country_lookup(ids, all_ids);
+        if let Some(&i) = lookup.compiled.get(name) {
             return Some(i);
         }
-        if all_ids.iter().any(|c| c == name) {
+        if lookup.all.contains(name) {
             // The country exists but had errors of its own.
             return None;
         }
-        let help = help_for(
-            name,
-            all_ids,
-            &format!("known countries: {}", all_ids.join(", ")),
-        );
+        let help = if self.wants_detail() {
+            help_for(
+                name,
+                all_ids,
+                &format!("known countries: {}", name_list(all_ids)),
+            )
+        } else {
+            String::new()
+        };
         self.error_at(
             node.file,
             node.span.clone(),
@@ -137,35 +149,10 @@ pub(crate) fn compile(ctx: &mut Ctx, p: &Parsed<'_>) -> Option<World> {
     let sim = spec.simulation.clone().unwrap_or_default();
     let sim_node = at(root, "simulation");
     let horizon = sim.horizon_months.unwrap_or(DEFAULT_HORIZON_MONTHS);
-    if !(1..=1200).contains(&horizon) {
-        ctx.error_at_node(
-            at(sim_node, "horizon_months"),
-            format!("horizon_months is {horizon}, but it must be from 1 to 1200"),
-            "must be from 1 to 1200",
-            "the horizon is the number of months simulated (default 60)",
-        );
-    }
     let runs = sim.runs.unwrap_or(DEFAULT_RUNS);
-    let max_runs = crate::batch::MAX_RUNS_PER_CELL as i64;
-    if !(1..=max_runs).contains(&runs) {
-        ctx.error_at_node(
-            at(sim_node, "runs"),
-            format!("runs is {runs}, but it must be from 1 to {max_runs}"),
-            format!("must be from 1 to {max_runs}"),
-            "runs per package and scenario (default 1000)",
-        );
-    }
     let seed = sim.seed.unwrap_or(DEFAULT_SEED);
-    if seed < 0 {
-        ctx.error_at_node(
-            at(sim_node, "seed"),
-            format!("seed is {seed}, but it must be from 0 to {}", i64::MAX),
-            "must be 0 or more",
-            format!(
-                "seeds are whole numbers from 0 to {} (TOML integers are 64-bit signed)",
-                i64::MAX
-            ),
-        );
+    for (field, v) in [("horizon_months", horizon), ("runs", runs), ("seed", seed)] {
+        ctx.check_field("Simulation", at(sim_node, field), field, field, v as f64);
     }
 
     let title = spec
@@ -294,63 +281,60 @@ fn compile_countries(ctx: &mut Ctx, p: &Parsed<'_>) -> (Countries, Vec<String>, 
             ];
             for (slot, (field, v)) in capv.iter_mut().zip(fields) {
                 if let Some(x) = ctx.required(cap_node, &v, field, &cap_what) {
-                    ctx.range(
+                    ctx.check_field(
+                        "CapabilitySpec",
                         at(cap_node, field),
+                        field,
                         &format!("{what}: capability.{field}"),
                         x,
-                        0.0,
-                        1.0,
                     );
                     *slot = x;
                 }
             }
         }
         let economy = cap.economy_usd_tn.unwrap_or(0.0);
-        ctx.non_negative(
+        ctx.check_field(
+            "CapabilitySpec",
             at(cap_node, "economy_usd_tn"),
+            "economy_usd_tn",
             &format!("{what}: capability.economy_usd_tn"),
             economy,
         );
         if let Some(u) = c.us_coupling {
-            ctx.range(
+            ctx.check_field(
+                "CountrySpec",
                 at(node, "us_coupling"),
+                "us_coupling",
                 &format!("{what}: us_coupling"),
                 u,
-                0.0,
-                1.0,
             );
         }
         let resolve = ctx
             .required(node, &c.resolve, "resolve", &what)
             .unwrap_or(0.0);
-        ctx.range(
+        ctx.check_field(
+            "CountrySpec",
             at(node, "resolve"),
+            "resolve",
             &format!("{what}: resolve"),
             resolve,
-            0.0,
-            1.0,
         );
         let volatility = ctx
             .required(node, &c.volatility, "volatility", &what)
             .unwrap_or(0.0);
-        ctx.non_negative(
+        ctx.check_field(
+            "CountrySpec",
             at(node, "volatility"),
+            "volatility",
             &format!("{what}: volatility"),
             volatility,
         );
         let months = |ctx: &mut Ctx, key: &str, v: Option<i64>| -> u32 {
             let v = v.unwrap_or(0);
-            match u32::try_from(v) {
-                Ok(m) if m <= 10_000 => m,
-                _ => {
-                    ctx.error_at_node(
-                        at(node, key),
-                        format!("{what}: {key} is {v}, but it must be from 0 to 10000"),
-                        "out of range",
-                        "months are whole numbers, 0 or more (0 = none)",
-                    );
-                    0
-                }
+            let what = format!("{what}: {key}");
+            match ctx.check_field("CountrySpec", at(node, key), key, &what, v as f64) {
+                true => u32::try_from(v).unwrap_or(0),
+                false => 0,
             }
         };
         let interval = months(ctx, "election_interval_months", c.election_interval_months);
@@ -373,8 +357,10 @@ fn compile_countries(ctx: &mut Ctx, p: &Parsed<'_>) -> (Countries, Vec<String>, 
         if let Some(pl) = &c.pledge {
             let pn = at(node, "pledge");
             if let Some(t) = pl.troops_max {
-                ctx.non_negative(
+                ctx.check_field(
+                    "PledgeSpec",
                     at(pn, "troops_max"),
+                    "troops_max",
                     &format!("{what}: pledge.troops_max"),
                     t as f64,
                 );
@@ -554,31 +540,37 @@ fn check_constraint<'a>(
         }
     }
     if let Some(d) = c.delay_months {
-        ctx.non_negative(
+        ctx.check_field(
+            "ConstraintSpec",
             at(node, "delay_months"),
+            "delay_months",
             &format!("{what}: delay_months"),
             d as f64,
         );
     }
     if let Some(v) = c.acceptance_penalty_per_10k {
-        ctx.non_negative(
+        ctx.check_field(
+            "ConstraintSpec",
             at(node, "acceptance_penalty_per_10k"),
+            "acceptance_penalty_per_10k",
             &format!("{what}: acceptance_penalty_per_10k"),
             v,
         );
     }
     if let Some(v) = c.incident_probability_per_10k {
-        ctx.range(
+        ctx.check_field(
+            "ConstraintSpec",
             at(node, "incident_probability_per_10k"),
+            "incident_probability_per_10k",
             &format!("{what}: incident_probability_per_10k"),
             v,
-            0.0,
-            1.0,
         );
     }
     if let Some(v) = c.grievance_per_incident {
-        ctx.non_negative(
+        ctx.check_field(
+            "ConstraintSpec",
             at(node, "grievance_per_incident"),
+            "grievance_per_incident",
             &format!("{what}: grievance_per_incident"),
             v,
         );
@@ -715,12 +707,12 @@ fn compile_package(
     let sn = at(node, "sanctions");
     let mode = sanctions.mode.unwrap_or(SanctionsModeSpec::None);
     let severity = sanctions.severity.unwrap_or(0.0);
-    ctx.range(
+    ctx.check_field(
+        "SanctionsSpec",
         at(sn, "severity"),
+        "severity",
         &format!("{what}: sanctions.severity"),
         severity,
-        0.0,
-        1.0,
     );
     if sanctions.severity.is_some()
         && severity > 0.0
@@ -747,26 +739,30 @@ fn compile_package(
     let rec = pk.reconstruction.clone().unwrap_or_default();
     let rn = at(node, "reconstruction");
     let usd = rec.usd_bn_per_year.unwrap_or(0.0);
-    ctx.non_negative(
+    ctx.check_field(
+        "ReconstructionSpec",
         at(rn, "usd_bn_per_year"),
+        "usd_bn_per_year",
         &format!("{what}: reconstruction.usd_bn_per_year"),
         usd,
     );
     let target_troops = rec
         .target_troops
         .map_or(REFERENCE_ARMY_TROOPS, |t| t as f64);
-    ctx.non_negative(
+    ctx.check_field(
+        "ReconstructionSpec",
         at(rn, "target_troops"),
+        "target_troops",
         &format!("{what}: reconstruction.target_troops"),
         target_troops,
     );
     let relief = sanctions.relief.unwrap_or(0.0);
-    ctx.range(
+    ctx.check_field(
+        "SanctionsSpec",
         at(sn, "relief"),
+        "relief",
         &format!("{what}: sanctions.relief"),
         relief,
-        0.0,
-        1.0,
     );
 
     let errors_now = ctx.errors;
@@ -908,9 +904,10 @@ fn coefficient(
     node: &Node,
     where_: &str,
 ) -> Option<(usize, ParamDist)> {
-    let names: Vec<&str> = COEFFICIENTS.iter().map(|c| c.name).collect();
-    let Some(ix) = COEFFICIENTS.iter().position(|c| c.name == name) else {
-        let help = match did_you_mean(name, &names) {
+    let Some(ix) = CoefficientInfo::index_of(name) else {
+        let names: Vec<&str> = COEFFICIENTS.iter().map(|c| c.name).collect();
+        let suggestion = ctx.wants_detail().then(|| did_you_mean(name, &names));
+        let help = match suggestion.flatten() {
             Some(s) => {
                 format!("did you mean `{s}`? `guarantee-sim schema` lists every coefficient")
             }
@@ -1166,8 +1163,12 @@ fn compile_scenario(
     let before = ctx.errors;
     let mut coefs: Vec<Option<ParamDist>> = base.to_vec();
     let cnode = at(node, "coefficients");
-    for (name, spec) in &sc.coefficients {
-        let n = cnode.get(name).unwrap_or(cnode);
+    // The node's entries, each with its parsed value: looking each name up
+    // in the node instead would be quadratic in the number of keys.
+    for (name, n) in cnode.as_table().unwrap_or(&[]) {
+        let Some(spec) = sc.coefficients.get(name) else {
+            continue;
+        };
         if let Some((ix, d)) = coefficient(ctx, name, spec, n, &what) {
             if let Some(slot) = coefs.get_mut(ix) {
                 *slot = Some(d);

@@ -5,7 +5,20 @@ use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
+};
+
+/// Longest source line shown whole; around a longer one (a minified or
+/// hostile file) only an excerpt of the span is shown.
+const LONGEST_LINE_SHOWN: usize = 200;
+/// Characters of context kept on each side of a span in an excerpt.
+const EXCERPT_CONTEXT: usize = 40;
+/// Longest span shown in an excerpt.
+const LONGEST_SPAN_SHOWN: usize = 80;
+/// Longest message or help text; longer ones echo input and are cut.
+const LONGEST_TEXT: usize = 400;
 
 /// How serious a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -47,8 +60,60 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// Where, if the problem has a place in a file.
     pub location: Option<Location>,
-    source: Option<NamedSource<Arc<str>>>,
+    source: Option<Shown>,
     labels: Vec<(Range<usize>, Option<String>)>,
+    /// A problem others follow from (a syntax error, an invalid id): shown
+    /// before the errors it causes.
+    root_cause: bool,
+}
+
+/// The text a diagnostic shows: a whole file, or an excerpt of one long
+/// line that knows its real line and column.
+#[derive(Debug, Clone)]
+struct Shown {
+    name: String,
+    text: Arc<str>,
+    /// 0-based line of the text's first line in the file.
+    first_line: usize,
+    /// Column in the file of the excerpt's first character, less any
+    /// marker put before it.
+    first_column: usize,
+}
+
+impl SourceCode for Shown {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner = self.text.as_ref().read_span(span, before, after)?;
+        let column = if inner.line() == 0 {
+            inner.column() + self.first_column
+        } else {
+            inner.column()
+        };
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line() + self.first_line,
+            column,
+            inner.line_count(),
+        )))
+    }
+}
+
+/// `text` cut to `max` characters, saying how much was left out.
+pub(crate) fn shorten(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        None => text.to_string(),
+        Some((cut, _)) => format!(
+            "{}… ({} more characters)",
+            &text[..cut],
+            text[cut..].chars().count()
+        ),
+    }
 }
 
 impl Diagnostic {
@@ -56,11 +121,12 @@ impl Diagnostic {
     pub fn error(message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
-            message: message.into(),
+            message: shorten(&message.into(), LONGEST_TEXT),
             help: None,
             location: None,
             source: None,
             labels: Vec::new(),
+            root_cause: false,
         }
     }
 
@@ -73,8 +139,18 @@ impl Diagnostic {
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(shorten(&help.into(), LONGEST_TEXT));
         self
+    }
+
+    /// Marks a problem that others follow from, to be shown first.
+    pub(crate) fn marked_root_cause(mut self) -> Self {
+        self.root_cause = true;
+        self
+    }
+
+    pub(crate) fn is_root_cause(&self) -> bool {
+        self.root_cause
     }
 
     /// Is this an error (not a warning)?
@@ -98,15 +174,50 @@ impl Diagnostic {
             line,
             column,
         });
-        self.source = Some(NamedSource::new(path, Arc::clone(text)));
+        // One line at most: a span over a long array would print all of it.
+        let line_start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[span.start..]
+            .find('\n')
+            .map_or(text.len(), |i| span.start + i);
+        let span = span.start..span.end.min(line_end);
+        // The line before and after are shown too.
+        let context_start = text[..line_start.saturating_sub(1)]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        let context_end = text[line_end.min(text.len())..]
+            .char_indices()
+            .skip(1)
+            .find(|(_, c)| *c == '\n')
+            .map_or(text.len(), |(i, _)| line_end + i);
+        let too_long = text[context_start..context_end]
+            .split('\n')
+            .any(|l| l.len() > LONGEST_LINE_SHOWN);
+        if too_long {
+            let (shown, span) = excerpt(text, line_start..line_end, span, column);
+            self.source = Some(Shown {
+                name: path.to_string(),
+                text: Arc::from(shown.text),
+                first_line: line - 1,
+                first_column: shown.first_column,
+            });
+            self.labels.insert(0, (span, label));
+            return self;
+        }
+        self.source = Some(Shown {
+            name: path.to_string(),
+            text: Arc::clone(text),
+            first_line: 0,
+            first_column: 0,
+        });
         self.labels.insert(0, (span, label));
         self
     }
 
     /// Adds a secondary label in the same file (ignored without a source).
     pub(crate) fn also(mut self, span: Range<usize>, label: impl Into<String>) -> Self {
-        if let Some(src) = &self.source {
-            let span = clamp_span(src.inner(), span);
+        // Not in an excerpt: the excerpt holds the primary span only.
+        if let Some(src) = self.source.as_ref().filter(|s| s.first_line == 0) {
+            let span = clamp_span(&src.text, span);
             self.labels.push((span, Some(label.into())));
         }
         self
@@ -170,7 +281,8 @@ pub struct ScenarioErrors {
     /// Errors first, in file and line order; warnings found on the way
     /// are kept too.
     pub diagnostics: Vec<Diagnostic>,
-    /// Errors found but not kept (only the first 100 problems are).
+    /// Errors found but not kept (only the first
+    /// [`MAX_DIAGNOSTICS`](super::MAX_DIAGNOSTICS) problems are).
     pub hidden_errors: usize,
 }
 
@@ -250,6 +362,50 @@ pub fn render(diagnostics: &[Diagnostic], color: bool) -> String {
         }
     }
     out
+}
+
+/// An excerpt of one long line around `span`, cut at both ends with
+/// markers, and the span's place in it.
+struct Excerpt {
+    text: String,
+    first_column: usize,
+}
+
+fn excerpt(
+    text: &str,
+    line: Range<usize>,
+    span: Range<usize>,
+    column: usize,
+) -> (Excerpt, Range<usize>) {
+    let back = |from: usize, chars: usize| {
+        text[line.start..from]
+            .char_indices()
+            .rev()
+            .nth(chars.saturating_sub(1))
+            .map_or(line.start, |(i, _)| line.start + i)
+    };
+    let forward = |from: usize, chars: usize| {
+        text[from..line.end]
+            .char_indices()
+            .nth(chars)
+            .map_or(line.end, |(i, _)| from + i)
+    };
+    let span_end = forward(span.start, LONGEST_SPAN_SHOWN).min(span.end);
+    let start = back(span.start, EXCERPT_CONTEXT);
+    let end = forward(span_end, EXCERPT_CONTEXT);
+    let before = if start > line.start { "…" } else { "" };
+    let after = if end < line.end { "…" } else { "" };
+    let shown = format!("{before}{}{after}", &text[start..end]);
+    let offset = before.len();
+    let span_in = (span.start - start + offset)..(span_end - start + offset);
+    let chars_before = text[start..span.start].chars().count() + before.chars().count();
+    (
+        Excerpt {
+            text: shown,
+            first_column: (column - 1).saturating_sub(chars_before),
+        },
+        span_in,
+    )
 }
 
 /// Clamps a span to the text and moves both ends to char boundaries.

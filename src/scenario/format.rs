@@ -11,6 +11,136 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::model::params::ValueRange;
+
+const ANY_AMOUNT: f64 = f64::INFINITY;
+const SHARE: f64 = 1.0;
+
+/// Valid values of the plain-number fields below, by schema definition
+/// (the struct's name) and field: `validate` checks them, the JSON schema
+/// shows them as `minimum`/`maximum`, scenarios/README.md lists them.
+/// Coefficients take their ranges from their units instead
+/// ([`crate::model::params::UNITS`]).
+pub const FIELD_RANGES: &[(&str, &str, ValueRange)] = &[
+    (
+        "Simulation",
+        "horizon_months",
+        ValueRange::new(1.0, 1200.0, "a number of months"),
+    ),
+    (
+        "Simulation",
+        "runs",
+        ValueRange::new(
+            1.0,
+            crate::batch::MAX_RUNS_PER_CELL as f64,
+            "a number of runs",
+        ),
+    ),
+    (
+        "Simulation",
+        "seed",
+        ValueRange::new(0.0, ANY_AMOUNT, "a seed"),
+    ),
+    (
+        "CountrySpec",
+        "resolve",
+        ValueRange::new(0.0, SHARE, "a 0-1 index"),
+    ),
+    (
+        "CountrySpec",
+        "us_coupling",
+        ValueRange::new(0.0, SHARE, "a share per month"),
+    ),
+    (
+        "SanctionsSpec",
+        "relief",
+        ValueRange::new(0.0, SHARE, "a share of today's sanctions"),
+    ),
+    (
+        "CountrySpec",
+        "volatility",
+        ValueRange::new(0.0, ANY_AMOUNT, "a standard deviation"),
+    ),
+    (
+        "CountrySpec",
+        "election_interval_months",
+        ValueRange::new(0.0, 10_000.0, "a number of months (0: none)"),
+    ),
+    (
+        "CountrySpec",
+        "next_election_month",
+        ValueRange::new(0.0, 10_000.0, "a month (0: none)"),
+    ),
+    (
+        "CapabilitySpec",
+        "military",
+        ValueRange::new(0.0, SHARE, "a 0-1 index"),
+    ),
+    (
+        "CapabilitySpec",
+        "intelligence",
+        ValueRange::new(0.0, SHARE, "a 0-1 index"),
+    ),
+    (
+        "CapabilitySpec",
+        "logistics",
+        ValueRange::new(0.0, SHARE, "a 0-1 index"),
+    ),
+    (
+        "CapabilitySpec",
+        "economy_usd_tn",
+        ValueRange::new(0.0, ANY_AMOUNT, "an amount in USD tn"),
+    ),
+    (
+        "PledgeSpec",
+        "troops_max",
+        ValueRange::new(0.0, ANY_AMOUNT, "a number of troops"),
+    ),
+    (
+        "ConstraintSpec",
+        "delay_months",
+        ValueRange::new(0.0, ANY_AMOUNT, "a number of months"),
+    ),
+    (
+        "ConstraintSpec",
+        "acceptance_penalty_per_10k",
+        ValueRange::new(0.0, ANY_AMOUNT, "a logit per 10k troops"),
+    ),
+    (
+        "ConstraintSpec",
+        "incident_probability_per_10k",
+        ValueRange::new(0.0, SHARE, "a probability per 10k troops"),
+    ),
+    (
+        "ConstraintSpec",
+        "grievance_per_incident",
+        ValueRange::new(0.0, ANY_AMOUNT, "an amount of grievance"),
+    ),
+    (
+        "SanctionsSpec",
+        "severity",
+        ValueRange::new(0.0, SHARE, "a 0-1 index"),
+    ),
+    (
+        "ReconstructionSpec",
+        "usd_bn_per_year",
+        ValueRange::new(0.0, ANY_AMOUNT, "an amount in USD bn per year"),
+    ),
+    (
+        "ReconstructionSpec",
+        "target_troops",
+        ValueRange::new(0.0, ANY_AMOUNT, "a number of troops"),
+    ),
+];
+
+/// The valid values of a field in [`FIELD_RANGES`].
+pub fn field_range(table: &str, field: &str) -> Option<ValueRange> {
+    FIELD_RANGES
+        .iter()
+        .find(|(t, f, _)| *t == table && *f == field)
+        .map(|(_, _, r)| *r)
+}
+
 /// A guarantee-sim scenario file.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -97,7 +97,8 @@ pub(crate) fn read<'a>(ctx: &mut Ctx, root: &'a Node) -> Parsed<'a> {
                 }
             }
             other => {
-                let help = match did_you_mean(other, ROOT_KEYS) {
+                let suggestion = ctx.wants_detail().then(|| did_you_mean(other, ROOT_KEYS));
+                let help = match suggestion.flatten() {
                     Some(s) => format!(
                         "did you mean `{s}`? The top level holds {}",
                         list(ROOT_KEYS)
@@ -265,18 +266,47 @@ pub(crate) fn deser<T: DeserializeOwned>(ctx: &mut Ctx, node: &Node, what: &str)
         if let Some(unknown) = quoted_after(&msg, "unknown field ") {
             let expected = backticked(msg.split_once("expected").map(|(_, e)| e).unwrap_or(""));
             let exp: Vec<&str> = expected.iter().map(String::as_str).collect();
-            let help = match did_you_mean(&unknown, &exp) {
-                Some(s) => format!("did you mean `{s}`? Allowed here: {}", list(&exp)),
-                None if exp.is_empty() => "this table takes no fields".to_string(),
-                None => format!("allowed here: {}", list(&exp)),
-            };
-            ctx.error_at(
-                target.file,
-                target.key_span.clone(),
-                format!("unknown field `{unknown}` in {what}"),
-                "unknown field",
-                help,
-            );
+            // Every unknown key of this table at once: one retry per key
+            // made a file with 200,000 of them take minutes.
+            let (_, table_path) = path.split_last().unwrap_or((&PathSeg::Index(0), &[]));
+            let unknown_keys: Vec<(String, Node)> =
+                match work.at_path(table_path).and_then(Node::as_table) {
+                    Some(entries) if !exp.is_empty() => entries
+                        .iter()
+                        .filter(|(k, _)| !exp.contains(&k.as_str()))
+                        .cloned()
+                        .collect(),
+                    _ => vec![(unknown.clone(), target.clone())],
+                };
+            for (name, node) in &unknown_keys {
+                let help = if !ctx.wants_detail() {
+                    String::new()
+                } else {
+                    match did_you_mean(name, &exp) {
+                        Some(s) => format!("did you mean `{s}`? Allowed here: {}", list(&exp)),
+                        None if exp.is_empty() => "this table takes no fields".to_string(),
+                        None => format!("allowed here: {}", list(&exp)),
+                    }
+                };
+                ctx.error_at(
+                    node.file,
+                    node.key_span.clone(),
+                    format!("unknown field `{name}` in {what}"),
+                    "unknown field",
+                    help,
+                );
+            }
+            if unknown_keys.len() > 1 {
+                if let Some(Node {
+                    value: Value::Table(entries),
+                    ..
+                }) = work.at_path_mut(table_path)
+                {
+                    entries.retain(|(k, _)| exp.contains(&k.as_str()));
+                }
+                removed.extend(unknown_keys.into_iter().map(|(k, _)| k));
+                continue;
+            }
         } else if msg.contains("untagged enum ParamSpec") {
             // Re-diagnose the value for a precise message.
             let before = ctx.pushed;

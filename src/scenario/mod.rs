@@ -46,9 +46,10 @@ pub use source::{BUNDLED, MAX_FILE_BYTES, SourceFile, bundled};
 use crate::model::params::World;
 use tree::{FileId, Node, Value};
 
-/// Most diagnostics reported; the rest are counted (keeps a huge broken
+/// Most diagnostics reported, so that they fit on a screen or two; the rest
+/// are counted (and not worked out in detail, which keeps a huge broken
 /// file from taking minutes to report).
-const MAX_DIAGNOSTICS: usize = 100;
+pub const MAX_DIAGNOSTICS: usize = 20;
 
 /// How a file embedded in the binary is named in messages.
 pub const BUNDLED_PREFIX: &str = "<bundled>/";
@@ -125,6 +126,19 @@ pub(crate) struct Ctx {
     pub pushed: usize,
     /// Every error pushed, kept or not.
     pub errors: usize,
+    /// Country ids by name, built on the first look-up (see
+    /// [`Ctx::country_lookup`]).
+    countries: Option<CountryLookup>,
+}
+
+/// Country ids as maps, so that resolving every reference in a file with
+/// thousands of countries stays linear.
+#[derive(Clone)]
+pub(crate) struct CountryLookup {
+    /// Ids of the countries that compiled, to their index.
+    pub compiled: std::collections::HashMap<String, usize>,
+    /// Ids of every `[[countries]]` entry, with errors or not.
+    pub all: HashSet<String>,
 }
 
 impl Ctx {
@@ -136,6 +150,7 @@ impl Ctx {
             suppressed: 0,
             pushed: 0,
             errors: 0,
+            countries: None,
         }
     }
 
@@ -248,12 +263,38 @@ impl Ctx {
         self.diags.push(d);
     }
 
+    /// Counts errors that are found but not worth showing.
+    pub fn count_unshown_errors(&mut self, n: usize) {
+        self.pushed += n;
+        self.errors += n;
+        self.suppressed += n;
+    }
+
     /// `path:line` of a span.
     pub fn file_line(&self, file: FileId, span: &Range<usize>) -> String {
         match self.files.get(file) {
             Some(f) => format!("{}:{}", f.path, diag::line_col(&f.text, span.start).0),
             None => "?".into(),
         }
+    }
+
+    /// The maps of `ids` (countries that compiled) and `all_ids`; built
+    /// once per load, as both lists are fixed once countries are compiled.
+    pub(crate) fn country_lookup(&mut self, ids: &[String], all_ids: &[String]) -> &CountryLookup {
+        self.countries.get_or_insert_with(|| CountryLookup {
+            compiled: ids
+                .iter()
+                .enumerate()
+                .map(|(i, id)| (id.clone(), i))
+                .collect(),
+            all: all_ids.iter().cloned().collect(),
+        })
+    }
+
+    /// Will the next diagnostic be kept? Suggestions and lists are only
+    /// worth computing for the ones shown.
+    pub fn wants_detail(&self) -> bool {
+        self.diags.len() < MAX_DIAGNOSTICS
     }
 
     pub fn has_errors(&self) -> bool {
@@ -345,7 +386,7 @@ fn errors(ctx: Ctx) -> ScenarioErrors {
     let mut diagnostics = ctx.diags;
     if ctx.suppressed > 0 {
         diagnostics.push(Diagnostic::warning(format!(
-            "{} more error{} not shown (only the first {MAX_DIAGNOSTICS} problems are reported)",
+            "{} more error{} not shown (fix the ones above first: later errors often follow from them)",
             ctx.suppressed,
             if ctx.suppressed == 1 { "" } else { "s" }
         )));
@@ -360,7 +401,7 @@ fn errors(ctx: Ctx) -> ScenarioErrors {
                 .unwrap_or(usize::MAX);
             (file, l.line, l.column)
         });
-        (d.severity, at)
+        (d.severity, !d.is_root_cause(), at)
     });
     ScenarioErrors {
         diagnostics,
@@ -387,16 +428,22 @@ fn chain_key(f: &SourceFile) -> String {
 /// Parses one file, reporting every syntax error the parser recovers from.
 fn parse(ctx: &mut Ctx, id: FileId, text: &str) -> Node {
     let (doc, errs) = DeTable::parse_recoverable(text);
-    for e in &errs {
+    // After a few syntax errors the rest are mostly echoes of the first
+    // (and a file that is not TOML at all has one per line): count them.
+    const MOST_SYNTAX_ERRORS: usize = 5;
+    ctx.count_unshown_errors(errs.len().saturating_sub(MOST_SYNTAX_ERRORS));
+    for e in errs.iter().take(MOST_SYNTAX_ERRORS) {
         let span = e.span().unwrap_or(0..0);
-        ctx.error_at(
+        let d = ctx.make(
+            Diagnostic::error(format!("TOML syntax error: {}", e.message().trim()))
+                .marked_root_cause(),
             id,
             span,
-            format!("TOML syntax error: {}", e.message().trim()),
             "here",
             "see https://toml.io for the syntax; strings need double quotes, \
              tables are written [name], entries of a list [[name]]",
         );
+        ctx.push(d);
     }
     let mut issues = Vec::new();
     let node = Node::from_document(id, doc.get_ref(), &mut issues);
@@ -451,7 +498,8 @@ fn check_ids(ctx: &mut Ctx, root: &Node) {
                 let d = ctx.make(
                     Diagnostic::error(format!(
                         "id `{id}` in `{key}` is not a valid id: ids name command-line arguments, CSV keys and chart files"
-                    )),
+                    ))
+                    .marked_root_cause(),
                     idn.file,
                     idn.span.clone(),
                     "not a valid id",

@@ -486,7 +486,7 @@ mod tests {
             panic!("{err}");
         };
         assert_eq!(setting, "`countries.united-states.resolve` = 1.5");
-        assert!(errors.contains("outside [0, 1]"), "{errors}");
+        assert!(errors.contains("0 to 1, found 1.5"), "{errors}");
         assert!(
             !errors.contains("stay home"),
             "warnings are left out: {errors}"

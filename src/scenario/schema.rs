@@ -3,8 +3,9 @@
 use schemars::generate::SchemaSettings;
 use serde_json::{Map, Value, json};
 
+use super::format::FIELD_RANGES;
 use super::format::ScenarioFile;
-use crate::model::params::{COEFFICIENTS, EVENT_MONTH_RANGE, RANGE_EXCEPTIONS, UNITS};
+use crate::model::params::{COEFFICIENTS, EVENT_MONTH_RANGE, RANGE_EXCEPTIONS, UNITS, ValueRange};
 
 /// The JSON Schema of a scenario file (draft-07, which TOML editors such as
 /// Taplo / Even Better TOML understand), with every coefficient listed by
@@ -30,12 +31,7 @@ pub fn json_schema() -> Value {
         // `minimum` and `maximum` constrain only a plain number; a
         // distribution's bounds are checked by `guarantee-sim validate`.
         if let (Some(r), Some(o)) = (range, prop.as_object_mut()) {
-            if r.min.is_finite() {
-                o.insert("minimum".into(), json!(r.min));
-            }
-            if r.max.is_finite() {
-                o.insert("maximum".into(), json!(r.max));
-            }
+            insert_bounds(o, &r);
         }
         props.insert(c.name.to_string(), prop);
     }
@@ -50,6 +46,15 @@ pub fn json_schema() -> Value {
     let coef_ref = json!({ "allOf": [{ "$ref": format!("#/{defs_key}/Coefficients") }] });
     if let Some(defs) = v.get_mut(defs_key).and_then(Value::as_object_mut) {
         defs.insert("Coefficients".into(), coefficients);
+        for (table, field, range) in FIELD_RANGES {
+            if let Some(prop) = defs
+                .get_mut(*table)
+                .and_then(|t| t.pointer_mut(&format!("/properties/{field}")))
+                .and_then(Value::as_object_mut)
+            {
+                insert_bounds(prop, range);
+            }
+        }
         if let Some(month) = defs
             .get_mut("EventSpec")
             .and_then(|e| e.pointer_mut("/properties/month"))
@@ -87,6 +92,16 @@ pub fn json_schema() -> Value {
     v
 }
 
+/// `minimum` and `maximum` of a number property, where finite.
+fn insert_bounds(prop: &mut Map<String, Value>, range: &ValueRange) {
+    if range.min.is_finite() {
+        prop.insert("minimum".into(), json!(range.min));
+    }
+    if range.max.is_finite() {
+        prop.insert("maximum".into(), json!(range.max));
+    }
+}
+
 /// The table of units and their valid values that scenarios/README.md
 /// shows (a test keeps the README's copy equal to this).
 pub fn units_table_markdown() -> String {
@@ -101,5 +116,9 @@ pub fn units_table_markdown() -> String {
         "| event `month` | {} (month 0 is the ceasefire's set-up, when no event fires) |\n",
         EVENT_MONTH_RANGE.text()
     ));
+    out.push_str("\nAnd of the plain-number fields:\n\n| table | field | valid values |\n| --- | --- | --- |\n");
+    for (table, field, range) in FIELD_RANGES {
+        out.push_str(&format!("| {table} | `{field}` | {} |\n", range.text()));
+    }
     out
 }
