@@ -61,7 +61,7 @@ fn every_chart_kind_is_written_as_png_and_svg() {
         expected.insert(format!("robustness.{ext}"));
         expected.insert(format!("guarantors-paris-draft.{ext}"));
         for s in SCENARIOS {
-            for kind in ["hold-rate", "survival", "outcomes"] {
+            for kind in ["hold-rate", "survival", "survival-all-runs", "outcomes"] {
                 expected.insert(format!("{kind}-{s}.{ext}"));
             }
         }

@@ -6,10 +6,10 @@ use crate::batch::stats::Estimate;
 
 use super::charts::{ChartKind, ChartSpec};
 use super::manifest::{Manifest, RunStatus};
-use super::tables::{SummaryRow, Tables};
+use super::tables::{Among, SummaryRow, Tables};
 use super::views::{
     Comparison, by_hold_rate, compare_hold_rates, hold_estimate, horizon_months,
-    infeasible_packages, intervals_overlap, pooled_guarantors,
+    infeasible_packages, intervals_overlap, pooled_guarantors, survival_curve,
 };
 
 /// The question the reports answer.
@@ -248,6 +248,44 @@ pub fn survival(tables: &Tables, scenario: &str) -> String {
     format!("Under {scenario}, {}.", parts.join("; "))
 }
 
+/// The all-runs survival curves under one scenario: where each starts (the
+/// share of runs whose terms were accepted) and where it ends, so a package
+/// that is often rejected is not read as safe.
+pub fn survival_all_runs(tables: &Tables, scenario: &str) -> String {
+    let horizon = horizon_months(tables);
+    let mut ends: Vec<(&str, f64, f64)> = tables
+        .packages()
+        .iter()
+        .filter_map(|p| {
+            let curve = survival_curve(tables, scenario, p, Among::AllRuns);
+            let (start, end) = (curve.first()?, curve.last()?);
+            let name = tables.summary_row(scenario, p)?.package.as_str();
+            Some((name, start.survival, end.survival))
+        })
+        .collect();
+    if ends.is_empty() {
+        return format!("No run finished under {scenario}.");
+    }
+    ends.sort_by(|a, b| b.2.total_cmp(&a.2));
+    let list: Vec<String> = ends
+        .iter()
+        .map(|(p, _, end)| format!("{} for {p}", pct(*end)))
+        .collect();
+    let mut out = format!(
+        "Counting every run under {scenario}, a rejection of the terms as a breakdown at month 0, the share with no major offensive by month {horizon} is {}.",
+        join(&list)
+    );
+    if let Some((p, start, _)) = ends.iter().min_by(|a, b| a.1.total_cmp(&b.1)) {
+        if *start < 1.0 {
+            out.push_str(&format!(
+                " The curves start below 100% by the share of rejected runs; {p} starts lowest, at {}. The chart over accepted runs leaves these runs out.",
+                pct(*start)
+            ));
+        }
+    }
+    out
+}
+
 /// Why packages fail under one scenario: the weakest package's most
 /// common way to fail, and where rejection of the terms is most frequent.
 pub fn outcomes(tables: &Tables, scenario: &str) -> String {
@@ -341,6 +379,7 @@ pub fn for_chart(tables: &Tables, spec: &ChartSpec) -> String {
         ChartKind::Robustness => ranking(tables),
         ChartKind::HoldRate => hold_rate(tables, scenario),
         ChartKind::Survival => survival(tables, scenario),
+        ChartKind::SurvivalAllRuns => survival_all_runs(tables, scenario),
         ChartKind::Outcomes => outcomes(tables, scenario),
         ChartKind::Guarantors => guarantors(tables, spec.package.as_deref().unwrap_or_default()),
     }
@@ -548,6 +587,7 @@ mod tests {
         t.survival.push(crate::report::tables::SurvivalRow {
             scenario: "renewed-attack".into(),
             package: "treaty".into(),
+            among: Among::AcceptedRuns,
             month: 60,
             at_risk: 1,
             events: 0,

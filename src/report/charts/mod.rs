@@ -24,7 +24,7 @@ use plotters::prelude::*;
 
 use super::atomic::write_atomic;
 use super::manifest::Manifest;
-use super::tables::Tables;
+use super::tables::{Among, Tables};
 use super::views::guarantor_package;
 use super::{Output, ReportContext, ReportError};
 use style::{Drawn, Style};
@@ -83,8 +83,12 @@ pub enum ChartKind {
     HoldRate,
     /// Package × scenario grid of hold rates.
     Heatmap,
-    /// Time to the first major offensive, one chart per scenario.
+    /// Time to the first major offensive among accepted runs, one chart
+    /// per scenario.
     Survival,
+    /// The same over all runs, a rejection counted as a breakdown at
+    /// month 0, one chart per scenario.
+    SurvivalAllRuns,
     /// How runs end (stacked shares), one chart per scenario.
     Outcomes,
     /// Honour rates by country for one package, pooled across scenarios.
@@ -95,11 +99,12 @@ pub enum ChartKind {
 
 impl ChartKind {
     /// In the order the report shows them.
-    pub const ALL: [ChartKind; 6] = [
+    pub const ALL: [ChartKind; 7] = [
         ChartKind::Heatmap,
         ChartKind::Robustness,
         ChartKind::HoldRate,
         ChartKind::Survival,
+        ChartKind::SurvivalAllRuns,
         ChartKind::Outcomes,
         ChartKind::Guarantors,
     ];
@@ -109,6 +114,7 @@ impl ChartKind {
             ChartKind::HoldRate => "hold-rate",
             ChartKind::Heatmap => "heatmap",
             ChartKind::Survival => "survival",
+            ChartKind::SurvivalAllRuns => "survival-all-runs",
             ChartKind::Outcomes => "outcomes",
             ChartKind::Guarantors => "guarantors",
             ChartKind::Robustness => "robustness",
@@ -181,7 +187,12 @@ impl ChartSpec {
             ChartKind::Heatmap => "Hold rate by package and scenario".to_string(),
             ChartKind::Robustness => "Robustness: worst case against average".to_string(),
             ChartKind::HoldRate => format!("Hold rate by package: {scenario}"),
-            ChartKind::Survival => format!("Time to the first major offensive: {scenario}"),
+            ChartKind::Survival => {
+                format!("Time to the first major offensive, accepted runs: {scenario}")
+            }
+            ChartKind::SurvivalAllRuns => {
+                format!("Time to the first major offensive, all runs: {scenario}")
+            }
             ChartKind::Outcomes => format!("How runs end: {scenario}"),
             ChartKind::Guarantors => format!(
                 "Guarantor honour rates: {} (pooled across scenarios)",
@@ -219,7 +230,10 @@ pub fn plan(tables: &Tables, options: &ChartOptions) -> Result<Vec<ChartSpec>, R
                 package: None,
                 stem: kind.name().to_string(),
             }),
-            ChartKind::HoldRate | ChartKind::Survival | ChartKind::Outcomes => {
+            ChartKind::HoldRate
+            | ChartKind::Survival
+            | ChartKind::SurvivalAllRuns
+            | ChartKind::Outcomes => {
                 for s in &scenarios {
                     specs.push(ChartSpec {
                         kind,
@@ -287,7 +301,8 @@ where
             bars::draw_bars(root, st, m, &guarantors::chart(t, package))
         }
         ChartKind::Heatmap => heatmap::draw(root, st, m, t),
-        ChartKind::Survival => survival::draw(root, st, m, t, scenario),
+        ChartKind::Survival => survival::draw(root, st, m, t, scenario, Among::AcceptedRuns),
+        ChartKind::SurvivalAllRuns => survival::draw(root, st, m, t, scenario, Among::AllRuns),
         ChartKind::Robustness => robustness::draw(root, st, m, t),
     }
 }

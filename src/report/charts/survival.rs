@@ -1,29 +1,52 @@
 //! Time to the first major offensive under one scenario: one Kaplan-Meier
-//! step curve per package, its 95% interval as a translucent band.
+//! step curve per package, its 95% interval as a translucent band. Drawn
+//! twice: over the runs in which the terms were accepted, and over all runs
+//! with a rejection counted as a breakdown at month 0.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::style::*;
-use crate::report::tables::SurvivalRow;
+use crate::report::tables::{Among, SurvivalRow};
 use crate::report::views::{horizon_months, survival_curve};
 use crate::report::{Manifest, Tables};
 
 pub const X_DESC: &str = "months since ceasefire";
 pub const Y_DESC: &str = "share of runs with no major offensive";
 
-/// A step curve through `(month, value)`: the value holds during a month
-/// and changes at its end.
-fn steps(points: impl Iterator<Item = (u32, f64)>) -> Vec<(f64, f64)> {
-    let mut out = vec![(0.0, 1.0)];
-    let mut last = 1.0;
+/// A step curve through `(month, value)`, starting at the month-0 value:
+/// the value holds during a month and changes at its end. A curve that
+/// reached 0 stays there to the horizon (the table stops once nobody is
+/// left at risk).
+fn steps(points: impl Iterator<Item = (u32, f64)>, horizon: f64) -> Vec<(f64, f64)> {
+    let mut out: Vec<(f64, f64)> = Vec::new();
     for (month, value) in points {
         let m = f64::from(month);
-        out.push((m, last));
+        if let Some(&(_, last)) = out.last() {
+            out.push((m, last));
+        }
         out.push((m, value));
-        last = value;
+    }
+    if let Some(&(m, last)) = out.last() {
+        if last <= 0.0 && m < horizon {
+            out.push((horizon, 0.0));
+        }
     }
     out
+}
+
+/// Title and subtitle of the chart of `among` under `scenario`.
+pub fn titles(among: Among, scenario: &str) -> (String, &'static str) {
+    match among {
+        Among::AcceptedRuns => (
+            format!("Time to the first major offensive — scenario: {scenario}"),
+            "Kaplan-Meier estimate over runs in which Russia accepted the terms; shaded: 95% interval; grey line: half of runs (the median)",
+        ),
+        Among::AllRuns => (
+            format!("Time to the first major offensive, all runs — scenario: {scenario}"),
+            "Kaplan-Meier estimate over all runs, a rejection of the terms counted as a breakdown at month 0; shaded: 95% interval; grey line: half of runs",
+        ),
+    }
 }
 
 pub fn draw<DB: DrawingBackend>(
@@ -32,23 +55,19 @@ pub fn draw<DB: DrawingBackend>(
     manifest: &Manifest,
     tables: &Tables,
     scenario: &str,
+    among: Among,
 ) -> Drawn
 where
     DB::ErrorType: 'static,
 {
-    let body = frame(
-        root,
-        st,
-        &format!("Time to the first major offensive — scenario: {scenario}"),
-        "Kaplan-Meier estimate over runs in which Russia accepted the terms; shaded: 95% interval; grey line: half of runs (the median)",
-        manifest,
-    )?;
+    let (title, subtitle) = titles(among, scenario);
+    let body = frame(root, st, &title, subtitle, manifest)?;
     let curves: Vec<(usize, String, Vec<&SurvivalRow>)> = tables
         .packages()
         .into_iter()
         .enumerate()
         .map(|(i, p)| {
-            let curve = survival_curve(tables, scenario, &p);
+            let curve = survival_curve(tables, scenario, &p, among);
             (i, p, curve)
         })
         .filter(|(_, _, c)| !c.is_empty())
@@ -83,8 +102,8 @@ where
 
     // Bands first, so no band covers another package's line.
     for (i, _, curve) in &curves {
-        let upper = steps(curve.iter().map(|r| (r.month, r.upper)));
-        let lower = steps(curve.iter().map(|r| (r.month, r.lower)));
+        let upper = steps(curve.iter().map(|r| (r.month, r.upper)), horizon);
+        let lower = steps(curve.iter().map(|r| (r.month, r.lower)), horizon);
         let polygon: Vec<(f64, f64)> = upper.into_iter().chain(lower.into_iter().rev()).collect();
         cc.draw_series(std::iter::once(Polygon::new(
             polygon,
@@ -98,7 +117,7 @@ where
     let (plot_right, _) = cc.backend_coord(&(horizon, 0.5));
     for (i, _, curve) in &curves {
         cc.draw_series(std::iter::once(PathElement::new(
-            steps(curve.iter().map(|r| (r.month, r.survival))),
+            steps(curve.iter().map(|r| (r.month, r.survival)), horizon),
             st.stroke(3.0, series_colour(*i)),
         )))?;
     }
