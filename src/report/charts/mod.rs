@@ -10,6 +10,7 @@ mod bars;
 mod guarantors;
 mod heatmap;
 mod hold_rate;
+mod measure;
 mod outcomes;
 mod robustness;
 mod style;
@@ -30,6 +31,7 @@ use super::{Output, ReportContext, ReportError};
 use style::{Drawn, Style};
 
 pub use heatmap::viridis;
+pub use measure::{TextBox, text_boxes};
 pub use style::{footer_text, register_fonts};
 
 /// Axis titles, exported so tests and the reports can refer to them.
@@ -325,7 +327,7 @@ pub fn render_svg(
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
-        draw(&root, &Style { scale: 1.0 }, ctx, spec)
+        draw(&root, &Style::for_canvas(width, height, 1.0), ctx, spec)
             .map_err(|e| chart_error(spec, ChartFormat::Svg, e.0))?;
         root.present()
             .map_err(|e| chart_error(spec, ChartFormat::Svg, e.to_string()))?;
@@ -347,9 +349,7 @@ pub fn render_png(
         let root = BitMapBackend::with_buffer(&mut pixels, (w, h)).into_drawing_area();
         draw(
             &root,
-            &Style {
-                scale: f64::from(PNG_SCALE),
-            },
+            &Style::for_canvas(width, height, f64::from(PNG_SCALE)),
             ctx,
             spec,
         )
