@@ -286,6 +286,46 @@ pub fn survival_all_runs(tables: &Tables, scenario: &str) -> String {
     out
 }
 
+/// How packages are ranked and why, said once for the README, the reports
+/// and the ranking table.
+pub const RANKING_CRITERION: &str = "Packages are ranked by their worst case: the lowest hold rate any scenario gives them, then by their mean across scenarios. This follows robust decision making: a guarantee is judged by how it does when its assumptions go wrong, not by how it does on average or in the scenario it was designed for. A package that holds best in most scenarios can therefore rank below one that never fails badly.";
+
+/// [`RANKING_CRITERION`] with this run's own example, when it has one: a
+/// package that has the highest hold rate in the most scenarios but does
+/// not rank first, because of its worst case.
+pub fn ranking_criterion(tables: &Tables) -> String {
+    let scenarios = tables.scenarios();
+    let best_in = |package: &str| {
+        scenarios
+            .iter()
+            .filter(|s| {
+                by_hold_rate(tables, s)
+                    .first()
+                    .is_some_and(|r| r.package == package && r.hold_rate.is_some())
+            })
+            .count()
+    };
+    let mut out = RANKING_CRITERION.to_string();
+    let most_wins = tables
+        .robustness
+        .iter()
+        .map(|r| (r, best_in(&r.package)))
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.rank.cmp(&a.0.rank)));
+    if let Some((r, wins)) = most_wins {
+        if r.rank > 1 && wins > 0 {
+            out.push_str(&format!(
+                " In this run, {} has the highest hold rate in {wins} of {} scenarios yet ranks #{}: under {} it holds in only {} of runs.",
+                r.package,
+                scenarios.len(),
+                r.rank,
+                r.worst_scenario,
+                pct(r.worst_hold_rate)
+            ));
+        }
+    }
+    out
+}
+
 /// Why packages fail under one scenario: the weakest package's most
 /// common way to fail, and where rejection of the terms is most frequent.
 pub fn outcomes(tables: &Tables, scenario: &str) -> String {
@@ -513,6 +553,35 @@ mod tests {
             ],
             ..Tables::default()
         }
+    }
+
+    #[test]
+    fn the_ranking_criterion_names_a_package_that_wins_often_but_ranks_low() {
+        let mut t = Tables {
+            summary: vec![],
+            robustness: vec![
+                robustness(1, "paris-draft", 0.6, "renewed-attack"),
+                robustness(2, "treaty", 0.3, "renewed-attack"),
+            ],
+            ..Tables::default()
+        };
+        for (s, treaty, paris) in [
+            ("ceasefire-holds", 0.9, 0.8),
+            ("grey-zone", 0.9, 0.8),
+            ("renewed-attack", 0.3, 0.6),
+        ] {
+            t.summary.push(summary(s, "treaty", treaty, 0.02));
+            t.summary.push(summary(s, "paris-draft", paris, 0.02));
+        }
+        let text = ranking_criterion(&t);
+        assert!(text.starts_with(RANKING_CRITERION), "{text}");
+        assert!(
+            text.ends_with(" In this run, treaty has the highest hold rate in 2 of 3 scenarios yet ranks #2: under renewed-attack it holds in only 30% of runs."),
+            "{text}"
+        );
+        // When the package that wins most also ranks first, there is
+        // nothing to explain.
+        assert_eq!(ranking_criterion(&two_packages(0.03)), RANKING_CRITERION);
     }
 
     #[test]
