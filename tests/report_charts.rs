@@ -116,6 +116,18 @@ fn every_svg_names_its_packages_and_axes() {
         assert!(svg.trim_end().ends_with("</svg>"), "{name}");
         assert_eq!(svg.matches("<text").count(), svg.matches("</text>").count());
         assert!(svg.contains("exploratory model, not a forecast"), "{name}");
+        // Text is drawn from the embedded font's outlines, not left to
+        // whatever font the viewer has; the words stay as invisible text.
+        assert!(!svg.contains("font-family"), "{name} names a system font");
+        assert!(
+            svg.contains("<defs>") && svg.contains("<use href=\"#"),
+            "{name}"
+        );
+        assert_eq!(
+            svg.matches("<text").count(),
+            svg.matches("fill-opacity=\"0\"").count(),
+            "{name} has visible system-font text"
+        );
         assert!(svg.contains("seed 2026"), "{name}");
         let axes: &[&str] = match name.split('.').next().unwrap() {
             n if n.starts_with("hold-rate") => &[axis::HOLD_RATE],

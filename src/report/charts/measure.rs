@@ -113,7 +113,7 @@ impl DrawingBackend for TextRecorder {
         Ok(())
     }
 
-    /// The placement of plotters' default `draw_text` (which the bitmap
+    /// Rasterises like plotters' default `draw_text` (which the bitmap
     /// backend uses), keeping the extent instead of painting.
     fn draw_text<S: BackendTextStyle>(
         &mut self,
@@ -124,26 +124,13 @@ impl DrawingBackend for TextRecorder {
         if style.color().alpha == 0.0 {
             return Ok(());
         }
-        let ((min_x, min_y), (max_x, max_y)) = style
-            .layout_box(text)
-            .map_err(|e| DrawingErrorKind::FontError(Box::new(e)))?;
-        let (width, height) = (max_x - min_x, max_y - min_y);
-        let dx = match style.anchor().h_pos {
-            HPos::Left => 0,
-            HPos::Right => -width,
-            HPos::Center => -width / 2,
-        };
-        let dy = match style.anchor().v_pos {
-            VPos::Top => 0,
-            VPos::Center => -height / 2,
-            VPos::Bottom => -height,
-        };
+        let (dx, dy) = layout_box(text, style)?.origin;
         let transform = style.transform();
         let mut extent: Option<(i32, i32, i32, i32)> = None;
         style
             .draw(text, (0, 0), |x, y, colour| {
                 if colour.alpha > 0.0 {
-                    let (x, y) = transform.transform(x + dx - min_x, y + dy - min_y);
+                    let (x, y) = transform.transform(x + dx, y + dy);
                     let (x, y) = (pos.0 + x, pos.1 + y);
                     extent = Some(match extent {
                         None => (x, y, x + 1, y + 1),
@@ -165,6 +152,41 @@ impl DrawingBackend for TextRecorder {
         }
         Ok(())
     }
+}
+
+/// A text's layout box as plotters places it.
+pub struct LayoutBox {
+    /// Top-left corner relative to the text's anchor point, before rotation.
+    pub origin: (i32, i32),
+    pub width: i32,
+    pub height: i32,
+}
+
+/// The layout box of `text`: the placement of plotters' default
+/// `draw_text`, which the bitmap backend uses.
+pub fn layout_box<S: BackendTextStyle, E: std::error::Error + Send + Sync>(
+    text: &str,
+    style: &S,
+) -> Result<LayoutBox, DrawingErrorKind<E>> {
+    let ((min_x, min_y), (max_x, max_y)) = style
+        .layout_box(text)
+        .map_err(|e| DrawingErrorKind::FontError(Box::new(e)))?;
+    let (width, height) = (max_x - min_x, max_y - min_y);
+    let dx = match style.anchor().h_pos {
+        HPos::Left => 0,
+        HPos::Right => -width,
+        HPos::Center => -width / 2,
+    };
+    let dy = match style.anchor().v_pos {
+        VPos::Top => 0,
+        VPos::Center => -height / 2,
+        VPos::Bottom => -height,
+    };
+    Ok(LayoutBox {
+        origin: (dx - min_x, dy - min_y),
+        width,
+        height,
+    })
 }
 
 /// The inked box of every text of a chart drawn at `width` x `height`

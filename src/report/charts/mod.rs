@@ -4,7 +4,9 @@
 //!
 //! Each chart is written as a PNG at twice its logical size (sharp on
 //! slides) and as an SVG at its logical size (for the HTML report and for
-//! editing). Text uses the DejaVu fonts compiled into the binary.
+//! editing). Text uses the DejaVu fonts compiled into the binary; the SVG
+//! draws it as their glyph outlines (see `svg_text`), so no viewer
+//! substitutes a font of its own.
 
 mod bars;
 mod guarantors;
@@ -15,6 +17,7 @@ mod outcomes;
 mod robustness;
 mod style;
 mod survival;
+mod svg_text;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -325,14 +328,19 @@ pub fn render_svg(
 ) -> Result<String, ReportError> {
     register_fonts();
     let mut svg = String::new();
+    let texts = svg_text::Texts::default();
     {
-        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        let root = svg_text::OutlinedText {
+            inner: SVGBackend::with_string(&mut svg, (width, height)),
+            texts: texts.clone(),
+        }
+        .into_drawing_area();
         draw(&root, &Style::for_canvas(width, height, 1.0), ctx, spec)
             .map_err(|e| chart_error(spec, ChartFormat::Svg, e.0))?;
         root.present()
             .map_err(|e| chart_error(spec, ChartFormat::Svg, e.to_string()))?;
     }
-    Ok(svg)
+    Ok(svg_text::finish(&svg, &texts, &spec.stem))
 }
 
 /// Draws a chart as PNG bytes at [`PNG_SCALE`] times the logical size.
