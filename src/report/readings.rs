@@ -671,6 +671,32 @@ mod tests {
     }
 
     #[test]
+    fn the_all_runs_survival_reading_names_where_rejections_lower_the_start() {
+        let mut t = two_packages(0.03);
+        let row = |package: &str, month: u32, survival: f64| crate::report::tables::SurvivalRow {
+            scenario: "renewed-attack".into(),
+            package: package.into(),
+            among: Among::AllRuns,
+            month,
+            at_risk: 100,
+            events: 0,
+            survival,
+            lower: survival,
+            upper: survival,
+        };
+        t.survival = vec![
+            row("treaty", 0, 0.95),
+            row("treaty", 60, 0.5),
+            row("paris-draft", 0, 0.7),
+            row("paris-draft", 60, 0.45),
+        ];
+        assert_eq!(
+            survival_all_runs(&t, "renewed-attack"),
+            "Counting every run under renewed-attack, a rejection of the terms as a breakdown at month 0, the share with no major offensive by month 60 is 50% for treaty and 45% for paris-draft. The curves start below 100% by the share of rejected runs; paris-draft starts lowest, at 70%. The chart over accepted runs leaves these runs out."
+        );
+    }
+
+    #[test]
     fn the_weakest_package_is_explained_by_its_most_common_failure() {
         let t = two_packages(0.03);
         let r = outcomes(&t, "renewed-attack");

@@ -221,25 +221,3 @@ where
     ))?;
     Ok(())
 }
-
-/// `id` in lines no wider than `max_width`, broken after hyphens (a part
-/// without a hyphen stays whole, however wide).
-fn break_after_hyphens<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    id: &str,
-    style: &TextStyle<'_>,
-    max_width: i32,
-) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
-    let mut line = String::new();
-    for part in id.split_inclusive('-') {
-        let candidate = format!("{line}{part}");
-        if !line.is_empty() && text_width(area, &candidate, style) > max_width {
-            lines.push(std::mem::replace(&mut line, part.to_string()));
-        } else {
-            line = candidate;
-        }
-    }
-    lines.push(line);
-    lines
-}

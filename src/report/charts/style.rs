@@ -448,16 +448,39 @@ pub fn wrap<DB: DrawingBackend>(
     style: &TextStyle<'_>,
     max_width: i32,
 ) -> Vec<String> {
+    fill_lines(area, text.split(' '), " ", style, max_width)
+}
+
+/// Splits an id into lines no wider than `max_width` pixels, after its
+/// hyphens (a part without one stays whole, however wide).
+pub fn break_after_hyphens<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    id: &str,
+    style: &TextStyle<'_>,
+    max_width: i32,
+) -> Vec<String> {
+    fill_lines(area, id.split_inclusive('-'), "", style, max_width)
+}
+
+/// Fills lines with `pieces`, joined by `joiner`, each line no wider than
+/// `max_width` unless one piece alone is.
+fn fill_lines<'t, DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    pieces: impl Iterator<Item = &'t str>,
+    joiner: &str,
+    style: &TextStyle<'_>,
+    max_width: i32,
+) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
-    for word in text.split(' ') {
+    for piece in pieces {
         let candidate = if line.is_empty() {
-            word.to_string()
+            piece.to_string()
         } else {
-            format!("{line} {word}")
+            format!("{line}{joiner}{piece}")
         };
         if !line.is_empty() && text_width(area, &candidate, style) > max_width {
-            lines.push(std::mem::replace(&mut line, word.to_string()));
+            lines.push(std::mem::replace(&mut line, piece.to_string()));
         } else {
             line = candidate;
         }
