@@ -26,7 +26,87 @@ fn range(values: impl Iterator<Item = f64>) -> (f64, f64) {
     (lo.max(0.0), hi.min(1.0).max(lo + 0.1))
 }
 
+/// left, top, right, bottom in pixels.
 type PixelBox = (i32, i32, i32, i32);
+
+/// Sizes the rank labels are placed with, in pixels.
+#[derive(Debug, Clone, Copy)]
+struct LabelGeometry {
+    height: i32,
+    radius: i32,
+    /// Between a point's edge and its label.
+    gap: i32,
+    plot: PixelBox,
+}
+
+/// Where a point's label goes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct PlacedLabel {
+    bounds: PixelBox,
+    /// Set apart from its point: draw a line from the point to it.
+    leader: bool,
+}
+
+fn distance_squared(b: &PixelBox, (x, y): (i32, i32)) -> i64 {
+    let dx = i64::from((b.0 - x).max(x - b.2).max(0));
+    let dy = i64::from((b.1 - y).max(y - b.3).max(0));
+    dx * dx + dy * dy
+}
+
+/// Places each point's label: around the point, nearest places first,
+/// keeping the first that stays inside the plot and covers no point and no
+/// earlier label. A label right beside its point must be nearer to it than
+/// to any other point, so it cannot be read as another point's; one set
+/// further out gets a leader line instead.
+fn place_labels(points: &[(i32, i32)], widths: &[i32], g: LabelGeometry) -> Vec<PlacedLabel> {
+    let mut taken: Vec<PixelBox> = points
+        .iter()
+        .map(|&(x, y)| (x - g.radius, y - g.radius, x + g.radius, y + g.radius))
+        .collect();
+    let inside =
+        |b: &PixelBox| b.0 >= g.plot.0 && b.2 <= g.plot.2 && b.1 >= g.plot.1 && b.3 <= g.plot.3;
+    let h = g.height;
+    let mut out = Vec::with_capacity(points.len());
+    for (i, (&(px, py), &w)) in points.iter().zip(widths).enumerate() {
+        let own_nearest = |b: &PixelBox| {
+            let own = distance_squared(b, (px, py));
+            points
+                .iter()
+                .enumerate()
+                .all(|(j, &p)| j == i || distance_squared(b, p) > own)
+        };
+        let chosen = (1..=6)
+            .flat_map(|k| {
+                let d = g.radius + g.gap + (k - 1) * h;
+                [
+                    (px + d, py - h / 2),
+                    (px - d - w, py - h / 2),
+                    (px - w / 2, py - d - h),
+                    (px - w / 2, py + d),
+                    (px + d, py - d - h),
+                    (px + d, py + d),
+                    (px - d - w, py - d - h),
+                    (px - d - w, py + d),
+                ]
+                .map(|(x, y)| ((x, y, x + w, y + h), k > 1))
+            })
+            .find(|(b, leader)| {
+                inside(b) && !taken.iter().any(|t| overlaps(t, b)) && (*leader || own_nearest(b))
+            });
+        let (bounds, leader) = chosen.unwrap_or((
+            (
+                px + g.radius + g.gap,
+                py - h / 2,
+                px + g.radius + g.gap + w,
+                py + h / 2,
+            ),
+            false,
+        ));
+        taken.push(bounds);
+        out.push(PlacedLabel { bounds, leader });
+    }
+    out
+}
 
 fn overlaps(a: &PixelBox, b: &PixelBox) -> bool {
     a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3
@@ -124,51 +204,25 @@ where
         root.draw(&Circle::new((px, py), radius, st.stroke(1.0, WHITE)))?;
     }
 
-    // Rank labels: try places around each point, near first, and keep the
-    // first that covers no point and no earlier label and stays inside the
-    // plot; a label set apart from its point gets a leader line, so it
-    // cannot be read as another point's.
     let (plot_left, plot_top) = cc.backend_coord(&(lo, hi));
     let (plot_right, plot_bottom) = cc.backend_coord(&(hi, lo));
     let style = st.value();
-    let mut taken: Vec<PixelBox> = points
-        .iter()
-        .map(|&(x, y)| (x - radius, y - radius, x + radius, y + radius))
-        .collect();
-    let height = st.px(VALUE_SIZE + 4.0);
-    let fits = |b: &PixelBox| {
-        b.0 >= plot_left && b.2 <= plot_right && b.1 >= plot_top && b.3 <= plot_bottom
-    };
-    for (r, &(px, py)) in rows.iter().zip(&points) {
-        let text = format!("#{}", r.rank);
-        let w = text_width(root, &text, &style);
-        let chosen = (1..=4)
-            .flat_map(|k| {
-                let d = radius + st.px(4.0) + (k - 1) * height;
-                [
-                    (px + d, py - height / 2),
-                    (px - d - w, py - height / 2),
-                    (px - w / 2, py - d - height),
-                    (px - w / 2, py + d),
-                    (px + d, py - d - height),
-                    (px + d, py + d),
-                    (px - d - w, py - d - height),
-                    (px - d - w, py + d),
-                ]
-                .map(|(x, y)| ((x, y, x + w, y + height), k))
-            })
-            .find(|(b, _)| fits(b) && !taken.iter().any(|t| overlaps(t, b)));
-        let (b, k) = chosen.unwrap_or((
-            (
-                px + radius,
-                py - height / 2,
-                px + radius + w,
-                py + height / 2,
-            ),
-            1,
-        ));
+    let labels: Vec<String> = rows.iter().map(|r| format!("#{}", r.rank)).collect();
+    let widths: Vec<i32> = labels.iter().map(|l| text_width(root, l, &style)).collect();
+    let placed = place_labels(
+        &points,
+        &widths,
+        LabelGeometry {
+            height: st.px(VALUE_SIZE + 4.0),
+            radius,
+            gap: st.px(4.0),
+            plot: (plot_left, plot_top, plot_right, plot_bottom),
+        },
+    );
+    for ((text, &(px, py)), placed) in labels.into_iter().zip(&points).zip(placed) {
+        let b = placed.bounds;
         let centre_of_label = ((b.0 + b.2) / 2, (b.1 + b.3) / 2);
-        if k > 1 {
+        if placed.leader {
             root.draw(&PathElement::new(
                 vec![(px, py), centre_of_label],
                 st.stroke(1.0, MUTED),
@@ -177,7 +231,6 @@ where
             root.draw(&Rectangle::new([(b.0, b.1), (b.2, b.3)], WHITE.filled()))?;
         }
         root.draw(&Text::new(text, centre_of_label, style.pos(centre())))?;
-        taken.push(b);
     }
 
     // The key, aligned with the top of the plot.
@@ -205,4 +258,54 @@ where
         y += st.px(4.0);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GEOMETRY: LabelGeometry = LabelGeometry {
+        height: 14,
+        radius: 5,
+        gap: 3,
+        plot: (0, 0, 400, 300),
+    };
+
+    #[test]
+    fn a_label_beside_a_point_is_nearest_to_it_and_others_get_leaders() {
+        // A tight cluster, as packages with similar hold rates give on a
+        // small canvas, and a lone point.
+        let points = [(200, 100), (207, 100), (203, 106), (210, 105), (60, 250)];
+        let widths = [18; 5];
+        let placed = place_labels(&points, &widths, GEOMETRY);
+        for (i, label) in placed.iter().enumerate() {
+            let b = &label.bounds;
+            assert!(
+                b.0 >= 0 && b.2 <= 400 && b.1 >= 0 && b.3 <= 300,
+                "{label:?}"
+            );
+            for (j, p) in points.iter().enumerate() {
+                let dot = (p.0 - 5, p.1 - 5, p.0 + 5, p.1 + 5);
+                assert!(!overlaps(b, &dot), "label {i} covers point {j}");
+                if j != i && !label.leader {
+                    assert!(
+                        distance_squared(b, points[i]) < distance_squared(b, *p),
+                        "label {i} beside point {i} is as near to point {j}"
+                    );
+                }
+            }
+            for (j, other) in placed.iter().enumerate().skip(i + 1) {
+                assert!(!overlaps(b, &other.bounds), "labels {i} and {j} overlap");
+            }
+        }
+        assert!(!placed[4].leader, "a lone point's label sits beside it");
+        // The middle of a 3x3 grid has no room beside it: its label goes
+        // further out, with a leader line.
+        let mut grid: Vec<(i32, i32)> = (0..9)
+            .map(|k| (200 + 14 * (k % 3), 100 + 14 * (k / 3)))
+            .collect();
+        grid.swap(0, 4);
+        let placed = place_labels(&grid, &[18; 9], GEOMETRY);
+        assert!(placed[0].leader, "{:?}", placed[0]);
+    }
 }
