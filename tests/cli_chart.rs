@@ -118,3 +118,19 @@ fn chart_reproduces_the_runs_charts_byte_for_byte_and_names_broken_files() {
         .failure()
         .stderr(predicate::str::contains("is not a folder"));
 }
+
+#[test]
+fn a_size_smaller_than_the_charts_are_laid_out_for_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    for (flag, value) in [("--width", "639"), ("--height", "399")] {
+        sim()
+            .arg("chart")
+            .arg(dir.path())
+            .args([flag, value])
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains(value).and(
+                predicate::str::contains("640..=4000").or(predicate::str::contains("400..=4000")),
+            ));
+    }
+}

@@ -10,8 +10,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use guarantee_sim::report::charts::{
-    ChartFormat, ChartKind, ChartOptions, Charts, PNG_SCALE, axis, plan, render_from_dir,
-    text_boxes,
+    ChartFormat, ChartKind, ChartOptions, Charts, MAX_SIDE, MIN_HEIGHT, MIN_WIDTH, PNG_SCALE, axis,
+    plan, render_from_dir, text_boxes,
 };
 use guarantee_sim::report::manifest::{MANIFEST_JSON, RunStatus};
 use guarantee_sim::report::tables::{SUMMARY_CSV, SURVIVAL_CSV};
@@ -267,6 +267,10 @@ fn at_every_size_no_text_leaves_the_canvas_or_covers_another() {
         (bundled_tables(), 800, 450),
         (bundled_tables(), 1200, 675),
         (bundled_tables(), 2400, 1350),
+        // The corners of what the `chart` command accepts.
+        (bundled_tables(), MIN_WIDTH, MAX_SIDE),
+        (bundled_tables(), MAX_SIDE, MIN_HEIGHT),
+        (bundled_tables(), MAX_SIDE, MAX_SIDE),
     ] {
         let ctx = ReportContext {
             tables,

@@ -6,7 +6,9 @@ use std::process::ExitCode;
 
 use super::Context;
 use super::common::dedup;
-use crate::report::charts::{ChartFormat, ChartKind, ChartOptions, render_from_dir};
+use crate::report::charts::{
+    ChartFormat, ChartKind, ChartOptions, MAX_SIDE, MIN_HEIGHT, MIN_WIDTH, render_from_dir,
+};
 
 const EXAMPLES: &str = "\
 EXAMPLES:
@@ -17,8 +19,8 @@ EXAMPLES:
 
 Charts are written to DIR/charts/ as PNG (2x resolution, for slides) and SVG
 (for print). Drawn from the same tables with the same options, they are the
-same bytes as the run wrote. Charts: hold-rate, heatmap, survival, outcomes,
-guarantors, robustness.";
+same bytes as the run wrote. Charts: hold-rate, heatmap, survival,
+survival-all-runs, outcomes, guarantors, robustness.";
 
 /// Arguments of `chart`.
 #[derive(Debug, clap::Args)]
@@ -36,10 +38,10 @@ pub struct Args {
     )]
     pub format: Vec<ChartFormat>,
     /// Width in logical pixels (PNG files have twice as many).
-    #[arg(long, value_name = "PX", default_value_t = 1200, value_parser = clap::value_parser!(u32).range(320..=4000))]
+    #[arg(long, value_name = "PX", default_value_t = 1200, value_parser = clap::value_parser!(u32).range(i64::from(MIN_WIDTH)..=i64::from(MAX_SIDE)))]
     pub width: u32,
     /// Height in logical pixels.
-    #[arg(long, value_name = "PX", default_value_t = 675, value_parser = clap::value_parser!(u32).range(240..=4000))]
+    #[arg(long, value_name = "PX", default_value_t = 675, value_parser = clap::value_parser!(u32).range(i64::from(MIN_HEIGHT)..=i64::from(MAX_SIDE)))]
     pub height: u32,
     /// Only these charts, comma-separated (default: all).
     #[arg(long, value_name = "KINDS", value_delimiter = ',')]

@@ -49,6 +49,13 @@ pub mod axis {
 /// Folder of the charts inside a run's output folder.
 pub const CHARTS_DIR: &str = "charts";
 
+/// The smallest and largest logical sizes the charts are laid out for
+/// (and the `chart` command accepts): below 640x400 text would have to
+/// shrink past reading size on a slide.
+pub const MIN_WIDTH: u32 = 640;
+pub const MIN_HEIGHT: u32 = 400;
+pub const MAX_SIDE: u32 = 4000;
+
 /// PNG pixels per logical pixel.
 pub const PNG_SCALE: u32 = 2;
 
