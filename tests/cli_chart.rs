@@ -193,3 +193,22 @@ fn an_empty_or_hostile_summary_is_refused_with_line_and_column_name() {
     assert!(err.contains("1002 packages"), "{err}");
     assert!(err.contains("at most 200 packages"), "{err}");
 }
+
+#[test]
+fn a_size_smaller_than_the_charts_are_laid_out_for_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    for (flag, value) in [("--width", "639"), ("--height", "399")] {
+        sim()
+            .arg("chart")
+            .arg(dir.path())
+            .args([flag, value])
+            .assert()
+            .failure()
+            .stderr(
+                predicate::str::contains(value).and(
+                    predicate::str::contains("from 640 to 4000")
+                        .or(predicate::str::contains("from 400 to 4000")),
+                ),
+            );
+    }
+}

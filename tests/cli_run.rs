@@ -87,6 +87,7 @@ fn run_writes_every_output_and_prints_the_ranking() {
         "robustness",
         "hold-rate-renewed-attack",
         "survival-grey-zone",
+        "survival-all-runs-grey-zone",
     ] {
         for ext in ["png", "svg"] {
             let path = dir.path().join("charts").join(format!("{chart}.{ext}"));
@@ -97,9 +98,9 @@ fn run_writes_every_output_and_prints_the_ranking() {
     let summary = String::from_utf8(read(dir.path(), "summary.csv")).unwrap();
     // 7 feasible packages x 6 scenarios, plus the header.
     assert_eq!(summary.lines().count(), 1 + 7 * 6);
-    // Every two of the 7 packages, under each of the 6 scenarios.
+    // Every two of the 7 packages in both directions, under each of the 6 scenarios.
     let pairs = String::from_utf8(read(dir.path(), "pairs.csv")).unwrap();
-    assert_eq!(pairs.lines().count(), 1 + 21 * 6);
+    assert_eq!(pairs.lines().count(), 1 + 7 * 6 * 6);
     assert!(!summary.contains("us-ground-troops"));
     let infeasible = String::from_utf8(read(dir.path(), "infeasible.csv")).unwrap();
     assert!(infeasible.contains("us-ground-troops") && infeasible.contains("us-no-ground-troops"));

@@ -10,7 +10,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use guarantee_sim::report::charts::{
-    ChartFormat, ChartKind, ChartOptions, Charts, PNG_SCALE, axis, render_from_dir,
+    ChartFormat, ChartKind, ChartOptions, Charts, MAX_SIDE, MIN_HEIGHT, MIN_WIDTH, PNG_SCALE, axis,
+    plan, render_from_dir, text_boxes,
 };
 use guarantee_sim::report::manifest::{MANIFEST_JSON, RunStatus};
 use guarantee_sim::report::tables::{SUMMARY_CSV, SURVIVAL_CSV};
@@ -61,7 +62,7 @@ fn every_chart_kind_is_written_as_png_and_svg() {
         expected.insert(format!("robustness.{ext}"));
         expected.insert(format!("guarantors-paris-draft.{ext}"));
         for s in SCENARIOS {
-            for kind in ["hold-rate", "survival", "outcomes"] {
+            for kind in ["hold-rate", "survival", "survival-all-runs", "outcomes"] {
                 expected.insert(format!("{kind}-{s}.{ext}"));
             }
         }
@@ -115,6 +116,18 @@ fn every_svg_names_its_packages_and_axes() {
         assert!(svg.trim_end().ends_with("</svg>"), "{name}");
         assert_eq!(svg.matches("<text").count(), svg.matches("</text>").count());
         assert!(svg.contains("exploratory model, not a forecast"), "{name}");
+        // Text is drawn from the embedded font's outlines, not left to
+        // whatever font the viewer has; the words stay as invisible text.
+        assert!(!svg.contains("font-family"), "{name} names a system font");
+        assert!(
+            svg.contains("<defs>") && svg.contains("<use href=\"#"),
+            "{name}"
+        );
+        assert_eq!(
+            svg.matches("<text").count(),
+            svg.matches("fill-opacity=\"0\"").count(),
+            "{name} has visible system-font text"
+        );
         assert!(svg.contains("seed 2026"), "{name}");
         let axes: &[&str] = match name.split('.').next().unwrap() {
             n if n.starts_with("hold-rate") => &[axis::HOLD_RATE],
@@ -133,8 +146,9 @@ fn every_svg_names_its_packages_and_axes() {
             }
         }
         if name.starts_with("hold-rate") || name.starts_with("heatmap") {
+            // By its display name: it fits.
             assert!(
-                svg.contains(INFEASIBLE),
+                svg.contains("US ground troops on the line"),
                 "{name} drops the infeasible package"
             );
         }
@@ -239,4 +253,110 @@ fn a_missing_or_corrupted_file_fails_naming_it() {
     fs::remove_file(dir.join(MANIFEST_JSON)).unwrap();
     let err = render_from_dir(dir, &options).unwrap_err().to_string();
     assert!(err.contains(MANIFEST_JSON), "{err}");
+}
+
+/// Every text of every chart at the smallest, the default and a large
+/// size: inside the canvas and clear of every other text.
+#[test]
+fn at_every_size_no_text_leaves_the_canvas_or_covers_another() {
+    let manifest = manifest(RunStatus::Complete);
+    let mut problems = Vec::new();
+    for (tables, width, height) in [
+        (tables(), 640, 400),
+        (bundled_tables(), 640, 400),
+        (bundled_tables(), 800, 450),
+        (bundled_tables(), 1200, 675),
+        (bundled_tables(), 2400, 1350),
+        // The corners of what the `chart` command accepts.
+        (bundled_tables(), MIN_WIDTH, MAX_SIDE),
+        (bundled_tables(), MAX_SIDE, MIN_HEIGHT),
+        (bundled_tables(), MAX_SIDE, MAX_SIDE),
+    ] {
+        let ctx = ReportContext {
+            tables,
+            manifest: &manifest,
+        };
+        for spec in plan(tables, &ChartOptions::default()).unwrap() {
+            let boxes = text_boxes(&ctx, &spec, width, height).unwrap();
+            assert!(boxes.len() > 5, "{} drew almost no text", spec.stem);
+            for (i, a) in boxes.iter().enumerate() {
+                if !a.inside(width, height) {
+                    problems.push(format!(
+                        "{width}x{height} {}: `{}` leaves the canvas {a:?}",
+                        spec.stem, a.text
+                    ));
+                }
+                for b in &boxes[i + 1..] {
+                    if a.overlaps(b) {
+                        problems.push(format!(
+                            "{width}x{height} {}: `{}` covers `{}`",
+                            spec.stem, a.text, b.text
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The texts of one chart of the bundled run at a size.
+fn bundled_texts(stem: &str, width: u32, height: u32) -> Vec<String> {
+    let manifest = manifest(RunStatus::Complete);
+    let ctx = ReportContext {
+        tables: bundled_tables(),
+        manifest: &manifest,
+    };
+    let spec = plan(bundled_tables(), &ChartOptions::default())
+        .unwrap()
+        .into_iter()
+        .find(|s| s.stem == stem)
+        .unwrap();
+    text_boxes(&ctx, &spec, width, height)
+        .unwrap()
+        .into_iter()
+        .map(|b| b.text)
+        .collect()
+}
+
+#[test]
+fn packages_are_shown_by_display_name_and_by_id_where_the_name_does_not_fit() {
+    let texts = bundled_texts("outcomes-renewed-attack", 640, 400);
+    assert!(
+        texts.iter().any(|t| t == "No guarantee beyond aid"),
+        "{texts:?}"
+    );
+    assert!(texts.iter().any(|t| t == "tripwire-line"), "{texts:?}");
+    assert!(!texts.iter().any(|t| t == "no-guarantee"), "{texts:?}");
+    // On a large canvas the long name fits, wrapped.
+    let texts = bundled_texts("outcomes-renewed-attack", 2400, 1350);
+    assert!(!texts.iter().any(|t| t == "tripwire-line"), "{texts:?}");
+    assert!(
+        texts.iter().any(|t| t.contains("European force")),
+        "{texts:?}"
+    );
+}
+
+#[test]
+fn guarantors_that_do_not_fit_are_counted_and_the_best_and_worst_kept() {
+    let all = guarantee_sim::report::views::pooled_guarantors(bundled_tables(), "paris-draft");
+    assert!(all.len() > 30, "{}", all.len());
+    let small = bundled_texts("guarantors-paris-draft", 640, 400);
+    let omitted = small
+        .iter()
+        .find(|t| t.starts_with('…'))
+        .expect("a row counting the countries left out");
+    let shown = all
+        .iter()
+        .filter(|g| small.contains(&g.country_name))
+        .count();
+    assert_eq!(
+        omitted,
+        &format!("… {} more, all in guarantors.csv", all.len() - shown)
+    );
+    assert!(small.contains(&all[0].country_name));
+    assert!(small.contains(&all[all.len() - 1].country_name));
+    let large = bundled_texts("guarantors-paris-draft", 2400, 1350);
+    assert!(all.iter().all(|g| large.contains(&g.country_name)));
+    assert!(!large.iter().any(|t| t.starts_with('…')));
 }

@@ -135,3 +135,61 @@ fn both_reports_are_written_into_the_run_folder() {
     assert_eq!(html, vec![dir.join(REPORT_HTML)]);
     assert_eq!(md, vec![dir.join(REPORT_MD)]);
 }
+
+#[test]
+fn the_page_has_contents_that_lead_to_folding_sections() {
+    let page = html(RunStatus::Complete);
+    let t = tables();
+    let nav = &page[page.find("<nav class=\"contents\"").expect("contents")..];
+    let nav = &nav[..nav.find("</nav>").unwrap()];
+    assert!(
+        page.find("<nav").unwrap() < page.find("id=\"question\"").unwrap(),
+        "contents come first"
+    );
+    // Every link of the contents leads to an anchor on the page.
+    let links: Vec<&str> = nav
+        .split("href=\"#")
+        .skip(1)
+        .map(|l| &l[..l.find('"').unwrap()])
+        .collect();
+    assert!(links.len() >= 8, "{links:?}");
+    for id in &links {
+        assert!(page.contains(&format!("id=\"{id}\"")), "no section #{id}");
+    }
+    // The overview opens unfolded; each scenario's charts fold and are
+    // listed in the contents.
+    assert!(page.contains("<details id=\"charts-overview\" open>"));
+    for s in SCENARIOS {
+        assert!(links.contains(&format!("scenario-{s}").as_str()));
+        assert!(page.contains(&format!("<details id=\"scenario-{s}\">")));
+    }
+    assert_eq!(
+        page.matches("<details").count(),
+        page.matches("</details>").count()
+    );
+    assert_eq!(
+        page.matches("<summary>").count(),
+        page.matches("<details").count()
+    );
+    // Every chart sits inside a folding section.
+    for spec in plan(t, &ChartOptions::default()).unwrap() {
+        let at = page.find(&format!("id=\"chart-{}\"", spec.stem)).unwrap();
+        let before = &page[..at];
+        assert!(before.rfind("<details").unwrap() > before.rfind("</details>").unwrap_or(0));
+    }
+}
+
+#[test]
+fn both_reports_say_how_packages_are_ranked_and_why() {
+    let page = html(RunStatus::Complete);
+    assert!(page.contains(&escaped(&readings::ranking_criterion(tables()))));
+    assert!(readings::RANKING_CRITERION.contains("worst case"));
+    assert!(readings::RANKING_CRITERION.contains("robust decision making"));
+    let manifest = manifest(RunStatus::Complete);
+    let ctx = ReportContext {
+        tables: tables(),
+        manifest: &manifest,
+    };
+    let md = MarkdownReport::default().render(&ctx).unwrap();
+    assert!(md.contains(&readings::ranking_criterion(tables())));
+}

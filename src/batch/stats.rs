@@ -177,17 +177,34 @@ pub struct SurvivalPoint {
 /// before the first event the lower bound is the exact one for "n of n
 /// survived". Months after the last run left observation have no row.
 pub fn kaplan_meier(events: &[u64], censored: &[u64]) -> Vec<SurvivalPoint> {
-    let total: u64 = events.iter().sum::<u64>() + censored.iter().sum::<u64>();
-    let mut at_risk = total;
+    // Runs that end at month 0 never entered the risk set.
+    let entered = events.iter().chain(censored).sum::<u64>()
+        - events.first().copied().unwrap_or(0)
+        - censored.first().copied().unwrap_or(0);
+    kaplan_meier_from(events, censored, 1, entered)
+}
+
+/// Kaplan-Meier estimate in which events at month 0 count: every run is at
+/// risk from the start, so a run that ends at once (terms rejected) is a
+/// breakdown at month 0 instead of leaving the sample. The first point is
+/// month 0.
+pub fn kaplan_meier_with_month_0(events: &[u64], censored: &[u64]) -> Vec<SurvivalPoint> {
+    let total = events.iter().chain(censored).sum::<u64>();
+    kaplan_meier_from(events, censored, 0, total)
+}
+
+fn kaplan_meier_from(
+    events: &[u64],
+    censored: &[u64],
+    first_month: usize,
+    entered: u64,
+) -> Vec<SurvivalPoint> {
+    let mut at_risk = entered;
     let mut survival = 1.0_f64;
     let mut greenwood = 0.0_f64;
-    let mut out = Vec::with_capacity(events.len().saturating_sub(1));
-    for month in 1..events.len() {
+    let mut out = Vec::with_capacity(events.len().saturating_sub(first_month));
+    for month in first_month..events.len() {
         let d = events[month];
-        // Runs censored at month 0 never entered the risk set.
-        if month == 1 {
-            at_risk = at_risk.saturating_sub(events[0] + censored[0]);
-        }
         let n = at_risk;
         if n == 0 {
             // Nobody is observed any more (or ever was: every run was
@@ -364,6 +381,22 @@ mod tests {
         assert!(close(km[0].survival.value, 0.8, 1e-12));
         // Every run rejected: no survival to report.
         assert!(kaplan_meier(&[0, 0, 0], &[7, 0, 0]).is_empty());
+    }
+
+    #[test]
+    fn counting_month_0_scales_the_curve_by_the_share_that_started() {
+        // 10 runs: 5 end at month 0 (counted as events), 1 event in month 1.
+        let km = kaplan_meier_with_month_0(&[5, 1, 0], &[0, 0, 4]);
+        assert_eq!((km[0].month, km[0].at_risk, km[0].events), (0, 10, 5));
+        assert!(close(km[0].survival.value, 0.5, 1e-12));
+        assert!(close(km[1].survival.value, 0.5 * 0.8, 1e-12));
+        // The same runs with month-0 endings left out of the risk set.
+        let accepted = kaplan_meier(&[0, 1, 0], &[5, 0, 4]);
+        assert!(close(accepted[0].survival.value, 0.8, 1e-12));
+        // Every run ended at once: the curve is 0 from month 0.
+        let km = kaplan_meier_with_month_0(&[7, 0, 0], &[0, 0, 0]);
+        assert_eq!(km.len(), 1);
+        assert_eq!(km[0].survival.value, 0.0);
     }
 
     #[test]

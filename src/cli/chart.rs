@@ -6,7 +6,9 @@ use std::process::ExitCode;
 
 use super::Context;
 use super::common::dedup;
-use crate::report::charts::{ChartFormat, ChartKind, ChartOptions, render_from_dir};
+use crate::report::charts::{
+    ChartFormat, ChartKind, ChartOptions, MAX_SIDE, MIN_HEIGHT, MIN_WIDTH, render_from_dir,
+};
 
 const EXAMPLES: &str = "\
 EXAMPLES:
@@ -17,8 +19,8 @@ EXAMPLES:
 
 Charts are written to DIR/charts/ as PNG (2x resolution, for slides) and SVG
 (for print). Drawn from the same tables with the same options, they are the
-same bytes as the run wrote. Charts: hold-rate, heatmap, survival, outcomes,
-guarantors, robustness.";
+same bytes as the run wrote. Charts: hold-rate, heatmap, survival,
+survival-all-runs, outcomes, guarantors, robustness.";
 
 /// Arguments of `chart`.
 #[derive(Debug, clap::Args)]
@@ -50,17 +52,18 @@ pub struct Args {
 }
 
 fn parse_width(s: &str) -> Result<u32, String> {
-    parse_pixels(s, "width", 320)
+    parse_pixels(s, "width", MIN_WIDTH)
 }
 
 fn parse_height(s: &str) -> Result<u32, String> {
-    parse_pixels(s, "height", 240)
+    parse_pixels(s, "height", MIN_HEIGHT)
 }
 
-/// Chart sizes: below the smallest the labels overlap; above 4000 logical
-/// pixels a PNG (drawn at twice that) would need hundreds of megabytes.
+/// Chart sizes: below the smallest the layouts cannot keep slide-sized text
+/// apart; above the largest a PNG (drawn at twice that) would need hundreds
+/// of megabytes.
 fn parse_pixels(s: &str, what: &str, min: u32) -> Result<u32, String> {
-    const MAX: u32 = 4000;
+    const MAX: u32 = MAX_SIDE;
     match s.trim().parse::<u32>() {
         Ok(px) if (min..=MAX).contains(&px) => Ok(px),
         _ => Err(format!(

@@ -42,7 +42,63 @@ dl.provenance dd { margin: 0; word-break: break-all; }
 figure { margin: 1em 0 2em; }
 figure svg { width: 100%; height: auto; border: 1px solid #e4e4e4; }
 figcaption { margin-top: 0.4em; }
+nav.contents { background: #f7f7f7; border: 1px solid #e4e4e4; padding: 8px 18px; margin: 1em 0; }
+nav.contents h2 { margin-top: 0.4em; border: none; font-size: 1.15em; }
+nav.contents ol { margin: 0.2em 0 0.6em; }
+details { margin: 0.6em 0; }
+details > summary { cursor: pointer; }
+details > summary h3 { display: inline; }
+.criterion { background: #eef5fb; border-left: 6px solid #0072b2; padding: 10px 14px; }
 ";
+
+/// A section of the charts: its anchor, heading and charts.
+struct ChartSection {
+    id: String,
+    heading: String,
+    /// Shown unfolded when the page opens.
+    open: bool,
+    charts: Vec<ChartSpec>,
+}
+
+/// The chart sections in the order the report shows them: the overview
+/// (open), then each scenario's charts, then the guarantors (folded, so
+/// the page opens short and the contents lead to them).
+fn chart_sections(specs: Vec<ChartSpec>, scenarios: &[String]) -> Vec<ChartSection> {
+    let mut sections = vec![ChartSection {
+        id: "charts-overview".to_string(),
+        heading: "Overview: all packages across scenarios".to_string(),
+        open: true,
+        charts: specs
+            .iter()
+            .filter(|s| matches!(s.kind, ChartKind::Heatmap | ChartKind::Robustness))
+            .cloned()
+            .collect(),
+    }];
+    for scenario in scenarios {
+        sections.push(ChartSection {
+            id: format!("scenario-{}", escape(scenario)),
+            heading: format!("Scenario: {scenario}"),
+            open: false,
+            charts: specs
+                .iter()
+                .filter(|s| s.scenario.as_ref() == Some(scenario))
+                .cloned()
+                .collect(),
+        });
+    }
+    sections.push(ChartSection {
+        id: "guarantors".to_string(),
+        heading: "Guarantors".to_string(),
+        open: false,
+        charts: specs
+            .iter()
+            .filter(|s| s.kind == ChartKind::Guarantors)
+            .cloned()
+            .collect(),
+    });
+    sections.retain(|s| !s.charts.is_empty());
+    sections
+}
 
 /// Escapes text for HTML content and attribute values.
 pub fn escape(text: &str) -> String {
@@ -70,31 +126,6 @@ fn inline_svg(svg: &str, label: &str) -> String {
     };
     let body = body.replacen(" xmlns=\"http://www.w3.org/2000/svg\"", "", 1);
     format!("<svg role=\"img\" aria-label=\"{}\" {body}", escape(label))
-}
-
-/// Charts in the order the report shows them: the overview, then each
-/// scenario's charts together, then the guarantors.
-fn report_order(specs: Vec<ChartSpec>, scenarios: &[String]) -> Vec<ChartSpec> {
-    let mut ordered: Vec<ChartSpec> = specs
-        .iter()
-        .filter(|s| matches!(s.kind, ChartKind::Heatmap | ChartKind::Robustness))
-        .cloned()
-        .collect();
-    for scenario in scenarios {
-        ordered.extend(
-            specs
-                .iter()
-                .filter(|s| s.scenario.as_ref() == Some(scenario))
-                .cloned(),
-        );
-    }
-    ordered.extend(
-        specs
-            .iter()
-            .filter(|s| s.kind == ChartKind::Guarantors)
-            .cloned(),
-    );
-    ordered
 }
 
 impl HtmlReport {
@@ -136,6 +167,46 @@ impl HtmlReport {
             escape(&m.version)
         );
 
+        let specs = charts::plan(t, &self.chart_options)?;
+        let sections = chart_sections(specs, &t.scenarios());
+        let _ = writeln!(
+            h,
+            "<nav class=\"contents\" id=\"contents\">\n<h2>Contents</h2>\n<ol>"
+        );
+        let contents = [
+            ("question", "The question"),
+            ("ranking", "Ranking, and how packages are ranked"),
+            ("infeasible", "Infeasible packages"),
+            ("charts", "Charts"),
+        ];
+        for (id, text) in contents {
+            let _ = write!(h, "<li><a href=\"#{id}\">{}</a>", escape(text));
+            if id == "charts" {
+                let _ = writeln!(h, "\n<ol>");
+                for section in &sections {
+                    let _ = writeln!(
+                        h,
+                        "<li><a href=\"#{}\">{}</a></li>",
+                        section.id,
+                        escape(&section.heading)
+                    );
+                }
+                let _ = write!(h, "</ol>");
+            }
+            let _ = writeln!(h, "</li>");
+        }
+        let _ = writeln!(h, "<li><a href=\"#assumptions\">Key assumptions</a></li>");
+        if !m.sources.is_empty() {
+            let _ = writeln!(
+                h,
+                "<li><a href=\"#sources\">Sources of the scenario file</a></li>"
+            );
+        }
+        let _ = writeln!(
+            h,
+            "<li><a href=\"#provenance\">Provenance</a></li>\n</ol>\n<p>Sections of charts fold: click a heading to open or close it.</p>\n</nav>"
+        );
+
         let _ = writeln!(h, "<h2 id=\"question\">The question</h2>");
         let _ = writeln!(
             h,
@@ -149,6 +220,11 @@ impl HtmlReport {
 
         let _ = writeln!(h, "<h2 id=\"ranking\">Ranking</h2>");
         let _ = writeln!(h, "<p>{}</p>", escape(&readings::ranking(t)));
+        let _ = writeln!(
+            h,
+            "<p class=\"criterion\" id=\"ranking-criterion\"><strong>How packages are ranked.</strong> {}</p>",
+            escape(&readings::ranking_criterion(t))
+        );
         let (header, rows) = ranking_cells(t);
         let _ = writeln!(
             h,
@@ -198,32 +274,35 @@ impl HtmlReport {
         }
 
         let _ = writeln!(h, "<h2 id=\"charts\">Charts</h2>");
-        let specs = charts::plan(t, &self.chart_options)?;
-        let scenarios = t.scenarios();
-        let mut current_scenario: Option<String> = None;
-        for spec in report_order(specs, &scenarios) {
-            if spec.scenario.is_some() && spec.scenario != current_scenario {
-                current_scenario = spec.scenario.clone();
-                let _ = writeln!(
-                    h,
-                    "<h3>Scenario: {}</h3>",
-                    escape(current_scenario.as_deref().unwrap_or_default())
-                );
-            }
-            let svg = charts::render_svg(
-                ctx,
-                &spec,
-                self.chart_options.width,
-                self.chart_options.height,
-            )?;
+        for section in &sections {
+            let open = if section.open { " open" } else { "" };
             let _ = writeln!(
                 h,
-                "<figure id=\"chart-{}\">\n{}\n<figcaption><strong>{}.</strong> {}</figcaption>\n</figure>",
-                escape(&spec.stem),
-                inline_svg(&svg, &spec.heading()),
-                escape(&spec.heading()),
-                escape(&readings::for_chart(t, &spec))
+                "<details id=\"{}\"{open}>\n<summary><h3>{}</h3> ({})</summary>",
+                section.id,
+                escape(&section.heading),
+                match section.charts.len() {
+                    1 => "1 chart".to_string(),
+                    n => format!("{n} charts"),
+                }
             );
+            for spec in &section.charts {
+                let svg = charts::render_svg(
+                    ctx,
+                    spec,
+                    self.chart_options.width,
+                    self.chart_options.height,
+                )?;
+                let _ = writeln!(
+                    h,
+                    "<figure id=\"chart-{}\">\n{}\n<figcaption><strong>{}.</strong> {}</figcaption>\n</figure>",
+                    escape(&spec.stem),
+                    inline_svg(&svg, &spec.heading()),
+                    escape(&spec.heading()),
+                    escape(&readings::for_chart(t, spec))
+                );
+            }
+            let _ = writeln!(h, "</details>");
         }
 
         let _ = writeln!(h, "<h2 id=\"assumptions\">Key assumptions</h2>\n<ul>");

@@ -49,7 +49,12 @@ impl MarkdownReport {
         );
         let _ = writeln!(md, "## The question\n\n*{}*\n", readings::QUESTION);
 
-        let _ = writeln!(md, "## Ranking\n\n{}\n", readings::ranking(t));
+        let _ = writeln!(
+            md,
+            "## Ranking\n\n{}\n\n{}\n",
+            readings::ranking(t),
+            readings::ranking_criterion(t)
+        );
         let (header, rows) = ranking_cells(t);
         let line = |cells: &[String]| {
             let cells: Vec<String> = cells.iter().map(|c| cell(c)).collect();

@@ -6,10 +6,10 @@ use crate::batch::stats::Estimate;
 
 use super::charts::{ChartKind, ChartSpec};
 use super::manifest::{Manifest, RunStatus};
-use super::tables::{SummaryRow, Tables};
+use super::tables::{Among, RankBy, SummaryRow, Tables};
 use super::views::{
     Comparison, by_hold_rate, compare_hold_rates, hold_estimate, horizon_months,
-    infeasible_packages, intervals_overlap, pooled_guarantors,
+    infeasible_packages, intervals_overlap, pooled_guarantors, survival_curve,
 };
 
 /// The question the reports answer.
@@ -248,6 +248,88 @@ pub fn survival(tables: &Tables, scenario: &str) -> String {
     format!("Under {scenario}, {}.", parts.join("; "))
 }
 
+/// The all-runs survival curves under one scenario: where each starts (the
+/// share of runs whose terms were accepted) and where it ends, so a package
+/// that is often rejected is not read as safe.
+pub fn survival_all_runs(tables: &Tables, scenario: &str) -> String {
+    let horizon = horizon_months(tables);
+    let mut ends: Vec<(&str, f64, f64)> = tables
+        .packages()
+        .iter()
+        .filter_map(|p| {
+            let curve = survival_curve(tables, scenario, p, Among::AllRuns);
+            let (start, end) = (curve.first()?, curve.last()?);
+            let name = tables.summary_row(scenario, p)?.package.as_str();
+            Some((name, start.survival, end.survival))
+        })
+        .collect();
+    if ends.is_empty() {
+        return format!("No run finished under {scenario}.");
+    }
+    ends.sort_by(|a, b| b.2.total_cmp(&a.2));
+    let list: Vec<String> = ends
+        .iter()
+        .map(|(p, _, end)| format!("{} for {p}", pct(*end)))
+        .collect();
+    let mut out = format!(
+        "Counting every run under {scenario}, a rejection of the terms as a breakdown at month 0, the share with no major offensive by month {horizon} is {}.",
+        join(&list)
+    );
+    if let Some((p, start, _)) = ends.iter().min_by(|a, b| a.1.total_cmp(&b.1)) {
+        if *start < 1.0 {
+            out.push_str(&format!(
+                " The curves start below 100% by the share of rejected runs; {p} starts lowest, at {}. The chart over accepted runs leaves these runs out.",
+                pct(*start)
+            ));
+        }
+    }
+    out
+}
+
+/// How packages are ranked and why, said once for the README, the reports
+/// and the ranking table.
+pub const RANKING_CRITERION: &str = RankBy::WorstCase.explanation();
+
+/// [`RANKING_CRITERION`] with this run's own example, when it has one: a
+/// package that has the highest hold rate in the most scenarios but does
+/// not rank first, because of its worst case.
+pub fn ranking_criterion(tables: &Tables) -> String {
+    let scenarios = tables.scenarios();
+    let best_in = |package: &str| {
+        scenarios
+            .iter()
+            .filter(|s| {
+                by_hold_rate(tables, s)
+                    .first()
+                    .is_some_and(|r| r.package == package && r.hold_rate.is_some())
+            })
+            .count()
+    };
+    let by = tables.ranked_by();
+    let mut out = by.explanation().to_string();
+    if by != RankBy::WorstCase {
+        return out;
+    }
+    let most_wins = tables
+        .robustness
+        .iter()
+        .map(|r| (r, best_in(&r.package)))
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.rank.cmp(&a.0.rank)));
+    if let Some((r, wins)) = most_wins {
+        if r.rank > 1 && wins > 0 {
+            out.push_str(&format!(
+                " In this run, {} has the highest hold rate in {wins} of {} scenarios yet ranks #{}: under {} it holds in only {} of runs.",
+                r.package,
+                scenarios.len(),
+                r.rank,
+                r.worst_scenario,
+                pct(r.worst_hold_rate)
+            ));
+        }
+    }
+    out
+}
+
 /// Why packages fail under one scenario: the weakest package's most
 /// common way to fail, and where rejection of the terms is most frequent.
 pub fn outcomes(tables: &Tables, scenario: &str) -> String {
@@ -341,6 +423,7 @@ pub fn for_chart(tables: &Tables, spec: &ChartSpec) -> String {
         ChartKind::Robustness => ranking(tables),
         ChartKind::HoldRate => hold_rate(tables, scenario),
         ChartKind::Survival => survival(tables, scenario),
+        ChartKind::SurvivalAllRuns => survival_all_runs(tables, scenario),
         ChartKind::Outcomes => outcomes(tables, scenario),
         ChartKind::Guarantors => guarantors(tables, spec.package.as_deref().unwrap_or_default()),
     }
@@ -480,6 +563,43 @@ mod tests {
     }
 
     #[test]
+    fn the_ranking_criterion_names_a_package_that_wins_often_but_ranks_low() {
+        let mut t = Tables {
+            summary: vec![],
+            robustness: vec![
+                robustness(1, "paris-draft", 0.6, "renewed-attack"),
+                robustness(2, "treaty", 0.3, "renewed-attack"),
+            ],
+            ..Tables::default()
+        };
+        for (s, treaty, paris) in [
+            ("ceasefire-holds", 0.9, 0.8),
+            ("grey-zone", 0.9, 0.8),
+            ("renewed-attack", 0.3, 0.6),
+        ] {
+            t.summary.push(summary(s, "treaty", treaty, 0.02));
+            t.summary.push(summary(s, "paris-draft", paris, 0.02));
+        }
+        let text = ranking_criterion(&t);
+        assert!(text.starts_with(RANKING_CRITERION), "{text}");
+        assert!(
+            text.ends_with(" In this run, treaty has the highest hold rate in 2 of 3 scenarios yet ranks #2: under renewed-attack it holds in only 30% of runs."),
+            "{text}"
+        );
+        // When the package that wins most also ranks first, there is
+        // nothing to explain.
+        assert_eq!(ranking_criterion(&two_packages(0.03)), RANKING_CRITERION);
+    }
+
+    #[test]
+    fn another_ranking_criterion_is_explained_as_itself() {
+        let mut t = two_packages(0.03);
+        t.rank_by(RankBy::Deterrence);
+        assert_eq!(ranking_criterion(&t), RankBy::Deterrence.explanation());
+        assert_ne!(ranking_criterion(&t), RANKING_CRITERION);
+    }
+
+    #[test]
     fn separated_intervals_name_the_most_robust_package_and_the_gap() {
         let t = two_packages(0.03);
         assert_eq!(
@@ -551,6 +671,7 @@ mod tests {
         t.survival.push(crate::report::tables::SurvivalRow {
             scenario: "renewed-attack".into(),
             package: "treaty".into(),
+            among: Among::AcceptedRuns,
             month: 60,
             at_risk: 1,
             events: 0,
@@ -561,6 +682,32 @@ mod tests {
         assert_eq!(
             survival(&t, "renewed-attack"),
             "Under renewed-attack, the median time to the first major offensive is 23 months for treaty; for paris-draft the median is not reached within the 60-month horizon (fewer than half of the accepted runs see one)."
+        );
+    }
+
+    #[test]
+    fn the_all_runs_survival_reading_names_where_rejections_lower_the_start() {
+        let mut t = two_packages(0.03);
+        let row = |package: &str, month: u32, survival: f64| crate::report::tables::SurvivalRow {
+            scenario: "renewed-attack".into(),
+            package: package.into(),
+            among: Among::AllRuns,
+            month,
+            at_risk: 100,
+            events: 0,
+            survival,
+            lower: survival,
+            upper: survival,
+        };
+        t.survival = vec![
+            row("treaty", 0, 0.95),
+            row("treaty", 60, 0.5),
+            row("paris-draft", 0, 0.7),
+            row("paris-draft", 60, 0.45),
+        ];
+        assert_eq!(
+            survival_all_runs(&t, "renewed-attack"),
+            "Counting every run under renewed-attack, a rejection of the terms as a breakdown at month 0, the share with no major offensive by month 60 is 50% for treaty and 45% for paris-draft. The curves start below 100% by the share of rejected runs; paris-draft starts lowest, at 70%. The chart over accepted runs leaves these runs out."
         );
     }
 

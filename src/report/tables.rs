@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::batch::stats::{Estimate, kaplan_meier, median_survival, wilson};
+use crate::batch::stats::{
+    Estimate, kaplan_meier, kaplan_meier_with_month_0, median_survival, wilson,
+};
 use crate::batch::{BatchResult, MAX_PACKAGES_PER_BATCH, MAX_SCENARIOS_PER_BATCH, Plan};
 use crate::model::params::World;
 use crate::model::{FailureMode, OutcomeKind};
@@ -81,7 +83,9 @@ pub struct SummaryRow {
 
 /// One row of `pairs.csv`: two packages compared on the same runs of one
 /// scenario (common random numbers). This is the comparison to read when
-/// asking whether one package holds more often than another.
+/// asking whether one package holds more often than another. Every pair is
+/// written in both directions, so filtering on `package` finds all its
+/// comparisons.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PairRow {
     pub scenario: String,
@@ -97,15 +101,28 @@ pub struct PairRow {
     pub only_other_held: u64,
 }
 
-/// One row of `survival.csv`.
+/// Which runs a survival curve counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Among {
+    /// Runs in which Russia accepted the terms.
+    AcceptedRuns,
+    /// Every run; a rejection of the terms is a breakdown at month 0, so a
+    /// package that is often rejected cannot look safe by leaving them out.
+    AllRuns,
+}
+
+/// One row of `survival.csv`: one month of one curve, from month 0 (the
+/// ceasefire) on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SurvivalRow {
     pub scenario: String,
     pub package: String,
+    pub among: Among,
     pub month: u32,
     pub at_risk: u64,
     pub events: u64,
-    /// Share of accepted runs with no major offensive by the end of the month.
+    /// Share of the runs counted with no major offensive by the end of the month.
     pub survival: f64,
     pub lower: f64,
     pub upper: f64,
@@ -165,6 +182,24 @@ pub enum RankBy {
 }
 
 impl RankBy {
+    /// What the ranking does and why, in a few sentences for the reports.
+    pub const fn explanation(self) -> &'static str {
+        match self {
+            RankBy::WorstCase => {
+                "Packages are ranked by their worst case: the lowest hold rate any scenario gives them, then by their mean across scenarios. This follows robust decision making: a guarantee is judged by how it does when its assumptions go wrong, not by how it does on average or in the scenario it was designed for. A package that holds best in most scenarios can therefore rank below one that never fails badly."
+            }
+            RankBy::Mean => {
+                "Packages are ranked by their mean hold rate across scenarios (chosen with --rank-by mean), which treats every scenario as equally likely. A package that fails badly in one scenario can rank high; the default ranking by worst case guards against that."
+            }
+            RankBy::Regret => {
+                "Packages are ranked by their maximum regret (chosen with --rank-by regret): the largest shortfall, in any scenario, from the best package in that scenario. A package with small regret is never far behind the best choice, whatever the world turns out to be."
+            }
+            RankBy::Deterrence => {
+                "Packages are ranked by their worst-case deterrence rate (chosen with --rank-by deterrence): the share of runs with no major offensive and no erosion in the scenario that is hardest for them, then the mean. This values preventing a war over winning it; a package that is often attacked but defends well ranks lower here than by hold rate."
+            }
+        }
+    }
+
     /// What the ranking means, for captions in the terminal and the reports.
     pub fn caption(self) -> &'static str {
         match self {
@@ -392,6 +427,60 @@ impl Tables {
                 let (deterrence_rate, deterrence_lower, deterrence_upper) =
                     rounded(wilson(cell.count(OutcomeKind::Held), n));
                 let km = kaplan_meier(&cell.major_at, &cell.censored_at);
+                let survival_row =
+                    |among: Among, month: u32, at_risk: u64, events: u64, e: Estimate| {
+                        SurvivalRow {
+                            scenario: scenario.id.clone(),
+                            package: package.id.clone(),
+                            among,
+                            month,
+                            at_risk,
+                            events,
+                            survival: round(e.value),
+                            lower: round(e.lower),
+                            upper: round(e.upper),
+                        }
+                    };
+                if let Some(first) = km.first() {
+                    // Nothing has happened at the ceasefire itself.
+                    let certain = Estimate {
+                        value: 1.0,
+                        lower: 1.0,
+                        upper: 1.0,
+                    };
+                    t.survival.push(survival_row(
+                        Among::AcceptedRuns,
+                        0,
+                        first.at_risk,
+                        0,
+                        certain,
+                    ));
+                }
+                for point in &km {
+                    t.survival.push(survival_row(
+                        Among::AcceptedRuns,
+                        point.month,
+                        point.at_risk,
+                        point.events,
+                        point.survival,
+                    ));
+                }
+                let rejected = cell.count(OutcomeKind::Rejected);
+                let mut breakdowns = cell.major_at.clone();
+                let mut censored = cell.censored_at.clone();
+                if let (Some(b), Some(c)) = (breakdowns.first_mut(), censored.first_mut()) {
+                    *b += rejected;
+                    *c = c.saturating_sub(rejected);
+                }
+                for point in kaplan_meier_with_month_0(&breakdowns, &censored) {
+                    t.survival.push(survival_row(
+                        Among::AllRuns,
+                        point.month,
+                        point.at_risk,
+                        point.events,
+                        point.survival,
+                    ));
+                }
                 let (diff, diff_lower, diff_upper) = rounded(
                     plan.reference
                         .and_then(|r| result.pair(s_pos, p_pos, r).estimate()),
@@ -428,18 +517,6 @@ impl Tables {
                     hold_diff_lower: diff_lower,
                     hold_diff_upper: diff_upper,
                 });
-                for point in km {
-                    t.survival.push(SurvivalRow {
-                        scenario: scenario.id.clone(),
-                        package: package.id.clone(),
-                        month: point.month,
-                        at_risk: point.at_risk,
-                        events: point.events,
-                        survival: round(point.survival.value),
-                        lower: round(point.survival.lower),
-                        upper: round(point.survival.upper),
-                    });
-                }
                 let c = &world.countries;
                 for i in 0..c.len() {
                     if !package.guarantor[i] && cell.called[i] == 0 {
@@ -462,7 +539,10 @@ impl Tables {
         }
         for (s_pos, &s) in plan.scenarios.iter().enumerate() {
             for (a_pos, &a) in plan.packages.iter().enumerate() {
-                for (b_pos, &b) in plan.packages.iter().enumerate().skip(a_pos + 1) {
+                for (b_pos, &b) in plan.packages.iter().enumerate() {
+                    if a_pos == b_pos {
+                        continue;
+                    }
                     let pair = result.pair(s_pos, a_pos, b_pos);
                     let (diff, lower, upper) = rounded(pair.estimate());
 

@@ -3,7 +3,7 @@
 
 use crate::batch::stats::{Estimate, wilson};
 
-use super::tables::{SummaryRow, SurvivalRow, Tables};
+use super::tables::{Among, SummaryRow, SurvivalRow, Tables};
 
 /// The package the guarantor chart shows when none is asked for.
 pub const DEFAULT_GUARANTOR_PACKAGE: &str = "paris-draft";
@@ -122,11 +122,12 @@ pub fn survival_curve<'a>(
     tables: &'a Tables,
     scenario: &str,
     package: &str,
+    among: Among,
 ) -> Vec<&'a SurvivalRow> {
     tables
         .survival
         .iter()
-        .filter(|r| r.scenario == scenario && r.package == package)
+        .filter(|r| r.scenario == scenario && r.package == package && r.among == among)
         .collect()
 }
 

@@ -82,10 +82,27 @@ pub fn tables() -> &'static Tables {
 }
 
 fn simulate() -> Tables {
-    let w = test_world();
+    simulate_world(&test_world(), RUNS)
+}
+
+/// Tables of a small batch on the bundled scenario file: real package and
+/// country names, every guarantor, every scenario (computed once per test
+/// binary).
+pub fn bundled_tables() -> &'static Tables {
+    static TABLES: OnceLock<Tables> = OnceLock::new();
+    TABLES.get_or_init(|| {
+        let name = "paris-2026.toml";
+        let text = guarantee_sim::scenario::bundled(name).expect("the bundled file");
+        let loaded = guarantee_sim::scenario::load_str(name, text, None)
+            .unwrap_or_else(|_| panic!("the bundled {name} loads"));
+        simulate_world(&loaded.world, 40)
+    })
+}
+
+fn simulate_world(w: &World, runs: u64) -> Tables {
     let plan = Plan {
         seed: SEED,
-        runs: RUNS,
+        runs,
         packages: (0..w.packages.len()).collect(),
         scenarios: (0..w.scenarios.len()).collect(),
         reference: Some(0),
@@ -97,8 +114,8 @@ fn simulate() -> Tables {
         progress: &|_, _| {},
         per_run: false,
     };
-    let result = run_batch::<()>(&w, &plan, &control, |_| Ok(())).unwrap();
-    Tables::from_batch(&w, &plan, &result)
+    let result = run_batch::<()>(w, &plan, &control, |_| Ok(())).unwrap();
+    Tables::from_batch(w, &plan, &result)
 }
 
 pub fn manifest(status: RunStatus) -> Manifest {

@@ -2,8 +2,9 @@
 //! scenarios, with 95% intervals.
 
 use super::bars::{BarChart, BarRow};
-use super::style::{okabe_ito, pct_interval};
+use super::style::{Name, okabe_ito, pct_interval};
 use crate::report::Tables;
+use crate::report::tables::GUARANTORS_CSV;
 use crate::report::views::pooled_guarantors;
 
 pub const X_DESC: &str = "honour rate (share of calls honoured)";
@@ -13,7 +14,7 @@ pub fn chart(tables: &Tables, package: &str) -> BarChart {
         .into_iter()
         .map(|g| match g.rate {
             Some(e) => BarRow::Interval {
-                label: g.country_name,
+                label: Name::new(&g.country_name, &g.country),
                 value: e.value,
                 lower: e.lower,
                 upper: e.upper,
@@ -24,7 +25,7 @@ pub fn chart(tables: &Tables, package: &str) -> BarChart {
                 ),
             },
             None => BarRow::Empty {
-                label: g.country_name,
+                label: Name::new(&g.country_name, &g.country),
                 inside: "never called to honour its commitment".to_string(),
                 note: "0 calls".to_string(),
             },
@@ -39,5 +40,6 @@ pub fn chart(tables: &Tables, package: &str) -> BarChart {
         rows,
         legend: Vec::new(),
         bar_colour: okabe_ito::BLUISH_GREEN,
+        source: GUARANTORS_CSV,
     }
 }

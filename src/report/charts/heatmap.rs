@@ -31,8 +31,8 @@ pub fn viridis(x: f64) -> RGBColor {
 }
 
 enum Cells {
-    Simulated(String),
-    Infeasible(String),
+    Simulated(Name),
+    Infeasible(Name),
 }
 
 pub fn draw<DB: DrawingBackend>(
@@ -55,67 +55,79 @@ where
     let mut rows: Vec<Cells> = tables
         .robustness
         .iter()
-        .map(|r| Cells::Simulated(r.package.clone()))
+        .map(|r| Cells::Simulated(Name::new(&r.package_name, &r.package)))
         .collect();
     for p in tables.packages() {
         if !tables.robustness.iter().any(|r| r.package == p) {
-            rows.push(Cells::Simulated(p));
+            let name = tables
+                .summary
+                .iter()
+                .find(|r| r.package == p)
+                .map(|r| r.package_name.clone())
+                .unwrap_or_default();
+            rows.push(Cells::Simulated(Name::new(&name, &p)));
         }
     }
     rows.extend(
         infeasible_packages(tables)
             .into_iter()
-            .map(|p| Cells::Infeasible(p.package)),
+            .map(|p| Cells::Infeasible(Name::new(&p.package_name, &p.package))),
     );
-    let label = |c: &Cells| match c {
+    let name = |c: &Cells| match c {
         Cells::Simulated(p) | Cells::Infeasible(p) => p.clone(),
     };
 
     let (x0, y0) = body.get_base_pixel();
     let (width, height) = body.dim_in_pixel();
     let tick = st.tick();
-    let label_width = rows
-        .iter()
-        .map(|r| text_width(root, &label(r), &tick))
-        .max()
-        .unwrap_or(0)
-        + st.px(16.0);
+    // Scenario ids head the columns, broken after a hyphen where a column
+    // is too narrow, and shrunk only if a part is still too wide.
     let colour_bar_width = st.px(110.0);
-    let header = st.px(TICK_SIZE + 18.0);
+    let columns = scenarios.len().max(1) as i32;
+    let room = (width as i32 - width as i32 / 3 - colour_bar_width) / columns - st.px(8.0);
+    let header_style = st.bold(TICK_SIZE);
+    let headers: Vec<Vec<String>> = scenarios
+        .iter()
+        .map(|s| break_after_hyphens(root, s, &header_style, room))
+        .collect();
+    let header_lines = headers.iter().map(Vec::len).max().unwrap_or(1).clamp(1, 3);
+    let header_line = st.px(line_height(TICK_SIZE));
+    let header = header_line * header_lines as i32 + st.px(14.0);
+    let cell_h = ((height as i32 - header) / rows.len().max(1) as i32).min(st.px(96.0));
+    let line = st.px(line_height(TICK_SIZE));
+    let lines_per_row = (cell_h / line).clamp(1, 2) as usize;
+    // Names take at most a third of the width; longer ones fall back to ids.
+    let labels: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| name(r).fit(root, &tick, width as i32 / 3, lines_per_row))
+        .collect();
+    let label_width = widest(root, labels.iter().flatten(), &tick) + st.px(16.0);
     let grid_left = x0 + label_width;
     let grid_width = width as i32 - label_width - colour_bar_width;
-    let columns = scenarios.len().max(1) as i32;
     let cell_w = grid_width / columns;
-    let cell_h = ((height as i32 - header) / rows.len().max(1) as i32).min(st.px(96.0));
     let grid_top = y0 + header;
     let gap = st.px(2.0);
 
-    // Scenario names, shrunk if a name is wider than its column (measured
-    // in the bold face they are drawn in).
-    let header_style = st.bold(TICK_SIZE);
-    let widest = scenarios
-        .iter()
-        .map(|s| text_width(root, s, &header_style))
-        .max()
-        .unwrap_or(1)
-        .max(1);
-    let header_size = TICK_SIZE * (f64::from(cell_w - st.px(8.0)) / f64::from(widest)).min(1.0);
-    for (j, s) in scenarios.iter().enumerate() {
+    let widest_part = widest(root, headers.iter().flatten(), &header_style).max(1);
+    let header_size =
+        TICK_SIZE * (f64::from(cell_w - st.px(8.0)) / f64::from(widest_part)).min(1.0);
+    let header_style = st.bold(header_size);
+    for (j, lines) in headers.iter().enumerate() {
         let cx = grid_left + j as i32 * cell_w + cell_w / 2;
-        root.draw(&Text::new(
-            s.clone(),
-            (cx, y0 + header / 2),
-            st.bold(header_size).pos(centre()),
-        ))?;
+        let first = y0 + header / 2 - (lines.len() as i32 - 1) * header_line / 2;
+        for (k, text) in lines.iter().enumerate() {
+            root.draw(&Text::new(
+                text.clone(),
+                (cx, first + k as i32 * header_line),
+                header_style.pos(centre()),
+            ))?;
+        }
     }
     let two_lines = cell_h >= st.px(52.0);
-    for (i, row) in rows.iter().enumerate() {
+    for (i, (row, label)) in rows.iter().zip(&labels).enumerate() {
         let top = grid_top + i as i32 * cell_h;
-        root.draw(&Text::new(
-            label(row),
-            (grid_left - st.px(10.0), top + cell_h / 2),
-            st.tick().pos(right_centre()),
-        ))?;
+        let at = (grid_left - st.px(10.0), top + cell_h / 2);
+        draw_label(root, label, at, line, &tick)?;
         for (j, s) in scenarios.iter().enumerate() {
             let left = grid_left + j as i32 * cell_w;
             let corners = [
@@ -124,7 +136,7 @@ where
             ];
             let (cx, cy) = (left + cell_w / 2, top + cell_h / 2);
             let estimate = match row {
-                Cells::Simulated(p) => tables.summary_row(s, p).and_then(hold_estimate),
+                Cells::Simulated(p) => tables.summary_row(s, &p.id).and_then(hold_estimate),
                 Cells::Infeasible(_) => None,
             };
             match estimate {

@@ -2,8 +2,9 @@
 //! infeasible packages keep a labelled empty slot.
 
 use super::bars::{BarChart, BarRow};
-use super::style::{okabe_ito, pct_interval};
+use super::style::{Name, okabe_ito, pct_interval};
 use crate::report::Tables;
+use crate::report::tables::SUMMARY_CSV;
 use crate::report::views::{by_hold_rate, hold_estimate, infeasible_packages};
 
 pub const X_DESC: &str = "hold rate (share of runs)";
@@ -13,14 +14,14 @@ pub fn chart(tables: &Tables, scenario: &str) -> BarChart {
         .into_iter()
         .map(|r| match hold_estimate(r) {
             Some(e) => BarRow::Interval {
-                label: r.package.clone(),
+                label: Name::new(&r.package_name, &r.package),
                 value: e.value,
                 lower: e.lower,
                 upper: e.upper,
                 note: pct_interval(e.value, e.lower, e.upper),
             },
             None => BarRow::Empty {
-                label: r.package.clone(),
+                label: Name::new(&r.package_name, &r.package),
                 inside: "no finished run".to_string(),
                 note: "n/a".to_string(),
             },
@@ -34,6 +35,7 @@ pub fn chart(tables: &Tables, scenario: &str) -> BarChart {
         rows,
         legend: Vec::new(),
         bar_colour: okabe_ito::BLUE,
+        source: SUMMARY_CSV,
     }
 }
 
@@ -42,7 +44,7 @@ pub fn infeasible_rows(tables: &Tables) -> Vec<BarRow> {
     infeasible_packages(tables)
         .into_iter()
         .map(|p| BarRow::Empty {
-            label: p.package,
+            label: Name::new(&p.package_name, &p.package),
             inside: format!("infeasible: {}", p.constraints),
             note: "not simulated".to_string(),
         })

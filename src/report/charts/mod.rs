@@ -4,16 +4,20 @@
 //!
 //! Each chart is written as a PNG at twice its logical size (sharp on
 //! slides) and as an SVG at its logical size (for the HTML report and for
-//! editing). Text uses the DejaVu fonts compiled into the binary.
+//! editing). Text uses the DejaVu fonts compiled into the binary; the SVG
+//! draws it as their glyph outlines (see `svg_text`), so no viewer
+//! substitutes a font of its own.
 
 mod bars;
 mod guarantors;
 mod heatmap;
 mod hold_rate;
+mod measure;
 mod outcomes;
 mod robustness;
 mod style;
 mod survival;
+mod svg_text;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -24,12 +28,13 @@ use plotters::prelude::*;
 
 use super::atomic::write_atomic;
 use super::manifest::Manifest;
-use super::tables::Tables;
+use super::tables::{Among, Tables};
 use super::views::guarantor_package;
 use super::{Output, ReportContext, ReportError};
 use style::{Drawn, Style};
 
 pub use heatmap::viridis;
+pub use measure::{TextBox, text_boxes};
 pub use style::{footer_text, register_fonts};
 
 /// Axis titles, exported so tests and the reports can refer to them.
@@ -43,6 +48,13 @@ pub mod axis {
 
 /// Folder of the charts inside a run's output folder.
 pub const CHARTS_DIR: &str = "charts";
+
+/// The smallest and largest logical sizes the charts are laid out for
+/// (and the `chart` command accepts): below 640x400 text would have to
+/// shrink past reading size on a slide.
+pub const MIN_WIDTH: u32 = 640;
+pub const MIN_HEIGHT: u32 = 400;
+pub const MAX_SIDE: u32 = 4000;
 
 /// PNG pixels per logical pixel.
 pub const PNG_SCALE: u32 = 2;
@@ -83,8 +95,12 @@ pub enum ChartKind {
     HoldRate,
     /// Package × scenario grid of hold rates.
     Heatmap,
-    /// Time to the first major offensive, one chart per scenario.
+    /// Time to the first major offensive among accepted runs, one chart
+    /// per scenario.
     Survival,
+    /// The same over all runs, a rejection counted as a breakdown at
+    /// month 0, one chart per scenario.
+    SurvivalAllRuns,
     /// How runs end (stacked shares), one chart per scenario.
     Outcomes,
     /// Honour rates by country for one package, pooled across scenarios.
@@ -95,11 +111,12 @@ pub enum ChartKind {
 
 impl ChartKind {
     /// In the order the report shows them.
-    pub const ALL: [ChartKind; 6] = [
+    pub const ALL: [ChartKind; 7] = [
         ChartKind::Heatmap,
         ChartKind::Robustness,
         ChartKind::HoldRate,
         ChartKind::Survival,
+        ChartKind::SurvivalAllRuns,
         ChartKind::Outcomes,
         ChartKind::Guarantors,
     ];
@@ -109,6 +126,7 @@ impl ChartKind {
             ChartKind::HoldRate => "hold-rate",
             ChartKind::Heatmap => "heatmap",
             ChartKind::Survival => "survival",
+            ChartKind::SurvivalAllRuns => "survival-all-runs",
             ChartKind::Outcomes => "outcomes",
             ChartKind::Guarantors => "guarantors",
             ChartKind::Robustness => "robustness",
@@ -181,7 +199,12 @@ impl ChartSpec {
             ChartKind::Heatmap => "Hold rate by package and scenario".to_string(),
             ChartKind::Robustness => "Robustness: worst case against average".to_string(),
             ChartKind::HoldRate => format!("Hold rate by package: {scenario}"),
-            ChartKind::Survival => format!("Time to the first major offensive: {scenario}"),
+            ChartKind::Survival => {
+                format!("Time to the first major offensive, accepted runs: {scenario}")
+            }
+            ChartKind::SurvivalAllRuns => {
+                format!("Time to the first major offensive, all runs: {scenario}")
+            }
             ChartKind::Outcomes => format!("How runs end: {scenario}"),
             ChartKind::Guarantors => format!(
                 "Guarantor honour rates: {} (pooled across scenarios)",
@@ -219,7 +242,10 @@ pub fn plan(tables: &Tables, options: &ChartOptions) -> Result<Vec<ChartSpec>, R
                 package: None,
                 stem: kind.name().to_string(),
             }),
-            ChartKind::HoldRate | ChartKind::Survival | ChartKind::Outcomes => {
+            ChartKind::HoldRate
+            | ChartKind::Survival
+            | ChartKind::SurvivalAllRuns
+            | ChartKind::Outcomes => {
                 for s in &scenarios {
                     specs.push(ChartSpec {
                         kind,
@@ -287,7 +313,8 @@ where
             bars::draw_bars(root, st, m, &guarantors::chart(t, package))
         }
         ChartKind::Heatmap => heatmap::draw(root, st, m, t),
-        ChartKind::Survival => survival::draw(root, st, m, t, scenario),
+        ChartKind::Survival => survival::draw(root, st, m, t, scenario, Among::AcceptedRuns),
+        ChartKind::SurvivalAllRuns => survival::draw(root, st, m, t, scenario, Among::AllRuns),
         ChartKind::Robustness => robustness::draw(root, st, m, t),
     }
 }
@@ -308,14 +335,19 @@ pub fn render_svg(
 ) -> Result<String, ReportError> {
     register_fonts();
     let mut svg = String::new();
+    let texts = svg_text::Texts::default();
     {
-        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
-        draw(&root, &Style { scale: 1.0 }, ctx, spec)
+        let root = svg_text::OutlinedText {
+            inner: SVGBackend::with_string(&mut svg, (width, height)),
+            texts: texts.clone(),
+        }
+        .into_drawing_area();
+        draw(&root, &Style::for_canvas(width, height, 1.0), ctx, spec)
             .map_err(|e| chart_error(spec, ChartFormat::Svg, e.0))?;
         root.present()
             .map_err(|e| chart_error(spec, ChartFormat::Svg, e.to_string()))?;
     }
-    Ok(svg)
+    Ok(svg_text::finish(&svg, &texts, &spec.stem))
 }
 
 /// Draws a chart as PNG bytes at [`PNG_SCALE`] times the logical size.
@@ -332,9 +364,7 @@ pub fn render_png(
         let root = BitMapBackend::with_buffer(&mut pixels, (w, h)).into_drawing_area();
         draw(
             &root,
-            &Style {
-                scale: f64::from(PNG_SCALE),
-            },
+            &Style::for_canvas(width, height, f64::from(PNG_SCALE)),
             ctx,
             spec,
         )

@@ -5,9 +5,9 @@ use plotters::style::RGBColor;
 
 use super::bars::{BarChart, BarRow};
 use super::hold_rate::infeasible_rows;
-use super::style::okabe_ito;
+use super::style::{Name, okabe_ito};
 use crate::report::Tables;
-use crate::report::tables::SummaryRow;
+use crate::report::tables::{SUMMARY_CSV, SummaryRow};
 use crate::report::views::by_hold_rate;
 
 pub const X_DESC: &str = "share of runs";
@@ -42,7 +42,7 @@ pub fn chart(tables: &Tables, scenario: &str) -> BarChart {
                 .map(|(share, (_, colour))| (share.unwrap_or(0.0), colour))
                 .collect();
             BarRow::Stacked {
-                label: r.package.clone(),
+                label: Name::new(&r.package_name, &r.package),
                 segments,
                 note: format!("{} runs", r.runs),
             }
@@ -59,5 +59,6 @@ pub fn chart(tables: &Tables, scenario: &str) -> BarChart {
             .map(|(name, colour)| (name.to_string(), *colour))
             .collect(),
         bar_colour: okabe_ito::BLUE,
+        source: SUMMARY_CSV,
     }
 }

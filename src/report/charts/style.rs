@@ -74,13 +74,37 @@ pub const EMPTY_SLOT_BORDER: RGBColor = RGBColor(170, 170, 170);
 pub const WARNING: RGBColor = RGBColor(180, 30, 30);
 
 /// Sizes are given in logical pixels (a 1200x675 slide) and multiplied by
-/// `scale` (2 for the PNG, 1 for the SVG).
+/// `scale` (2 for the PNG, 1 for the SVG, times [`Style::shrink`] on a
+/// smaller canvas).
 #[derive(Debug, Clone, Copy)]
 pub struct Style {
     pub scale: f64,
 }
 
+/// The canvas the logical sizes are designed for.
+pub const DESIGN_SIZE: (f64, f64) = (1200.0, 675.0);
+
+/// The smallest factor text and spacing shrink by: below it text would be
+/// too small to read on a slide, so layouts drop or abbreviate labels.
+pub const MIN_SHRINK: f64 = 0.7;
+
 impl Style {
+    /// The style of a `width` x `height` logical canvas drawn at
+    /// `pixels_per_logical` output pixels per logical pixel.
+    pub fn for_canvas(width: u32, height: u32, pixels_per_logical: f64) -> Style {
+        Style {
+            scale: pixels_per_logical * Style::shrink(width, height),
+        }
+    }
+
+    /// How much a canvas smaller than [`DESIGN_SIZE`] shrinks text and
+    /// spacing (a larger one keeps them: more room, same type size).
+    pub fn shrink(width: u32, height: u32) -> f64 {
+        (f64::from(width) / DESIGN_SIZE.0)
+            .min(f64::from(height) / DESIGN_SIZE.1)
+            .clamp(MIN_SHRINK, 1.0)
+    }
+
     pub fn px(&self, logical: f64) -> i32 {
         (logical * self.scale).round() as i32
     }
@@ -194,7 +218,8 @@ impl<E: std::error::Error + Send + Sync> From<DrawingAreaErrorKind<E>> for DrawE
 pub type Drawn<T = ()> = Result<T, DrawError>;
 
 /// Fills the canvas, draws title, subtitle and footer, and returns the
-/// area left for the chart body.
+/// area left for the chart body. Each of the three wraps at spaces to the
+/// canvas width, so a long scenario name or file path stays on the canvas.
 pub fn frame<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     st: &Style,
@@ -208,38 +233,212 @@ where
     root.fill(&WHITE)?;
     let (width, height) = root.dim_in_pixel();
     let m = st.px(MARGIN);
-    root.draw(&Text::new(
-        title.to_string(),
-        (m, st.px(16.0)),
-        st.title().pos(left_top()),
-    ))?;
-    let lines = wrap(root, subtitle, &st.subtitle(), width as i32 - 2 * m);
-    let line_height = SUBTITLE_SIZE + 5.0;
+    let text_width_available = width as i32 - 2 * m;
+    let partial = manifest.status == RunStatus::Partial;
+    let marker = "PARTIAL RUN (interrupted)";
+    let marker_style = st.bold(SUBTITLE_SIZE).color(&WARNING);
+    // The marker sits at the top right; the title wraps before reaching it.
+    let title_width = if partial {
+        text_width_available - text_width(root, marker, &marker_style) - st.px(16.0)
+    } else {
+        text_width_available
+    };
+    let mut y = TOP;
+    y = draw_lines(
+        root,
+        st,
+        title,
+        &st.title(),
+        title_width,
+        y,
+        TITLE_SIZE + 6.0,
+    )?;
+    y += 2.0;
+    y = draw_lines(
+        root,
+        st,
+        subtitle,
+        &st.subtitle(),
+        text_width_available,
+        y,
+        SUBTITLE_SIZE + 5.0,
+    )?;
+    let footer = wrap(
+        root,
+        &footer_text(manifest),
+        &st.footer(),
+        text_width_available,
+    );
+    let footer_line = FOOTER_SIZE + 4.0;
+    for (i, line) in footer.iter().rev().enumerate() {
+        root.draw(&Text::new(
+            line.clone(),
+            (m, height as i32 - st.px(12.0 + footer_line * i as f64)),
+            st.footer().pos(left_bottom()),
+        ))?;
+    }
+    if partial {
+        root.draw(&Text::new(
+            marker.to_string(),
+            (width as i32 - m, st.px(TOP)),
+            marker_style.pos(Pos::new(HPos::Right, VPos::Top)),
+        ))?;
+    }
+    let top = y + 8.0;
+    let foot = 12.0 + footer_line * footer.len() as f64 + 10.0;
+    Ok(root.margin(st.px(top), st.px(foot), st.px(MARGIN), st.px(MARGIN)))
+}
+
+/// Distance of the title from the top edge, in logical pixels.
+const TOP: f64 = 16.0;
+
+/// Draws `text` wrapped to `max_width` from logical height `y` down, one
+/// line every `line_height`; returns the logical height below the last.
+fn draw_lines<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    st: &Style,
+    text: &str,
+    style: &TextStyle<'_>,
+    max_width: i32,
+    y: f64,
+    line_height: f64,
+) -> Drawn<f64>
+where
+    DB::ErrorType: 'static,
+{
+    let lines = wrap(root, text, style, max_width);
     for (i, line) in lines.iter().enumerate() {
         root.draw(&Text::new(
             line.clone(),
-            (m, st.px(16.0 + TITLE_SIZE + 8.0 + line_height * i as f64)),
-            st.subtitle().pos(left_top()),
+            (st.px(MARGIN), st.px(y + line_height * i as f64)),
+            style.pos(left_top()),
         ))?;
     }
-    let bottom = height as i32 - st.px(12.0);
-    root.draw(&Text::new(
-        footer_text(manifest),
-        (m, bottom),
-        st.footer().pos(left_bottom()),
-    ))?;
-    if manifest.status == RunStatus::Partial {
+    Ok(y + line_height * lines.len() as f64)
+}
+
+/// Something a chart names: its display name, and its id to fall back on
+/// where the name does not fit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Name {
+    pub name: String,
+    pub id: String,
+}
+
+impl Name {
+    pub fn new(name: &str, id: &str) -> Name {
+        let name = if name.trim().is_empty() { id } else { name };
+        Name {
+            name: name.to_string(),
+            id: id.to_string(),
+        }
+    }
+
+    /// The lines to draw in at most `max_width` pixels and `max_lines`
+    /// lines: the display name, wrapped; else the id; else the id cut
+    /// short with an ellipsis.
+    pub fn fit<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        style: &TextStyle<'_>,
+        max_width: i32,
+        max_lines: usize,
+    ) -> Vec<String> {
+        let lines = wrap(area, &self.name, style, max_width);
+        if lines.len() <= max_lines.max(1)
+            && lines
+                .iter()
+                .all(|l| text_width(area, l, style) <= max_width)
+        {
+            return lines;
+        }
+        vec![shorten(area, &self.id, style, max_width)]
+    }
+}
+
+/// `text`, cut at the end with an ellipsis until it is at most
+/// `max_width` pixels wide.
+pub fn shorten<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    style: &TextStyle<'_>,
+    max_width: i32,
+) -> String {
+    if text_width(area, text, style) <= max_width {
+        return text.to_string();
+    }
+    let mut chars: Vec<char> = text.chars().collect();
+    while !chars.is_empty() {
+        chars.pop();
+        let candidate: String = chars.iter().collect::<String>() + "…";
+        if text_width(area, &candidate, style) <= max_width {
+            return candidate;
+        }
+    }
+    "…".to_string()
+}
+
+/// The first of `texts` (longest first) no wider than `max_width` pixels,
+/// else the last.
+pub fn fitting<'t, DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    texts: &[&'t str],
+    style: &TextStyle<'_>,
+    max_width: i32,
+) -> &'t str {
+    texts
+        .iter()
+        .find(|t| text_width(area, t, style) <= max_width)
+        .or(texts.last())
+        .copied()
+        .unwrap_or_default()
+}
+
+/// How many tick labels an axis `length` pixels long has room for, one
+/// per `spacing` pixels (at least 2, at most 11: every 10%).
+pub fn tick_count(length: i32, spacing: i32) -> usize {
+    (length / spacing.max(1) + 1).clamp(2, 11) as usize
+}
+
+/// Width in pixels of the widest of `lines`.
+pub fn widest<'l, DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    lines: impl IntoIterator<Item = &'l String>,
+    style: &TextStyle<'_>,
+) -> i32 {
+    lines
+        .into_iter()
+        .map(|l| text_width(area, l, style))
+        .max()
+        .unwrap_or(0)
+}
+
+/// Draws a label of one or more lines right-aligned at `x`, the block
+/// centred on `y`, one line every `line` pixels.
+pub fn draw_label<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    lines: &[String],
+    (x, y): (i32, i32),
+    line: i32,
+    style: &TextStyle<'_>,
+) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    let first = y - (lines.len() as i32 - 1) * line / 2;
+    for (k, text) in lines.iter().enumerate() {
         root.draw(&Text::new(
-            "PARTIAL RUN (interrupted)".to_string(),
-            (width as i32 - m, st.px(16.0)),
-            st.bold(SUBTITLE_SIZE)
-                .color(&WARNING)
-                .pos(Pos::new(HPos::Right, VPos::Top)),
+            text.clone(),
+            (x, first + k as i32 * line),
+            style.pos(right_centre()),
         ))?;
     }
-    let top = 16.0 + TITLE_SIZE + 8.0 + line_height * lines.len() as f64 + 13.0;
-    let foot = 12.0 + FOOTER_SIZE + 14.0;
-    Ok(root.margin(st.px(top), st.px(foot), st.px(MARGIN), st.px(MARGIN)))
+    Ok(())
+}
+
+/// Height of one line of text in `size` (logical) with its spacing.
+pub fn line_height(size: f64) -> f64 {
+    size * 1.3
 }
 
 /// Splits `text` into lines no wider than `max_width` pixels, at spaces.
@@ -249,16 +448,39 @@ pub fn wrap<DB: DrawingBackend>(
     style: &TextStyle<'_>,
     max_width: i32,
 ) -> Vec<String> {
+    fill_lines(area, text.split(' '), " ", style, max_width)
+}
+
+/// Splits an id into lines no wider than `max_width` pixels, after its
+/// hyphens (a part without one stays whole, however wide).
+pub fn break_after_hyphens<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    id: &str,
+    style: &TextStyle<'_>,
+    max_width: i32,
+) -> Vec<String> {
+    fill_lines(area, id.split_inclusive('-'), "", style, max_width)
+}
+
+/// Fills lines with `pieces`, joined by `joiner`, each line no wider than
+/// `max_width` unless one piece alone is.
+fn fill_lines<'t, DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    pieces: impl Iterator<Item = &'t str>,
+    joiner: &str,
+    style: &TextStyle<'_>,
+    max_width: i32,
+) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
-    for word in text.split(' ') {
+    for piece in pieces {
         let candidate = if line.is_empty() {
-            word.to_string()
+            piece.to_string()
         } else {
-            format!("{line} {word}")
+            format!("{line}{joiner}{piece}")
         };
         if !line.is_empty() && text_width(area, &candidate, style) > max_width {
-            lines.push(std::mem::replace(&mut line, word.to_string()));
+            lines.push(std::mem::replace(&mut line, piece.to_string()));
         } else {
             line = candidate;
         }
