@@ -4,6 +4,7 @@
 //! The equations are documented in `docs/MODEL.md` (section "Submodels");
 //! the comments here say why the code is shaped as it is.
 
+use super::math;
 use super::params::{
     Coefficients, LegalForm, Monitoring, Package, Posture, REFERENCE_ARMY_TROOPS, Role,
     SanctionsMode, World,
@@ -20,7 +21,7 @@ const MIN_STRENGTH: f64 = 1e-9;
 
 #[inline]
 pub fn logistic(x: f64) -> f64 {
-    1.0 / (1.0 + (-x).exp())
+    1.0 / (1.0 + math::exp(-x))
 }
 
 /// Chance that an attack of strength `attack` breaks through a defence of
@@ -225,7 +226,7 @@ fn softmax(utilities: [f64; 4], temperature: f64) -> [f64; 4] {
         f64::MIN_POSITIVE
     };
     let max = utilities.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let mut p = utilities.map(|u| ((u - max) / t).exp());
+    let mut p = utilities.map(|u| math::exp((u - max) / t));
     let total: f64 = p.iter().sum();
     for x in &mut p {
         *x /= total;
@@ -361,6 +362,29 @@ pub struct Guarantors {
     proximity: f64,
     /// Coalition mean resolve at the start (aid fatigue is relative to it).
     pub coalition_resolve_start: f64,
+    /// The members as Russia weighs them, in member order.
+    prospects: Vec<Prospect>,
+    /// ln(delay_discount_per_month), so a delay's discount is one exp.
+    ln_discount: f64,
+}
+
+/// A guarantor as Russia sees it each month: the parts of its honour
+/// log-odds and of its contribution that stay fixed until an event changes
+/// its troops, laid out by member so the monthly loop reads them in order.
+#[derive(Debug, Clone, Copy)]
+struct Prospect {
+    country: usize,
+    /// `honour_const` of the country.
+    base: f64,
+    /// A European who would be backed by an honoured US backstop.
+    backed: bool,
+    /// A force contributor other than the lead, who follows its decision.
+    follower: bool,
+    /// Air, sea and general contribution after the mandate delay.
+    other: f64,
+    /// The force contribution after the mandate delay, before the force's
+    /// own delay.
+    force: f64,
 }
 
 /// How the others decided before country `i` is called in a battle.
@@ -441,11 +465,13 @@ impl Guarantors {
             });
             own * reliance
         }));
+        self.ln_discount = k.delay_discount_per_month.max(f64::MIN_POSITIVE).ln();
+        let ln_discount = self.ln_discount;
         self.mandate_timely.clear();
         self.mandate_timely.extend(
             c.response_delay_months
                 .iter()
-                .map(|&d| k.delay_discount_per_month.powf(f64::from(d))),
+                .map(|&d| math::exp(ln_discount * f64::from(d))),
         );
         self.force_power.clear();
         self.force_power.resize(n, 0.0);
@@ -453,12 +479,23 @@ impl Guarantors {
         self.other_power.resize(n, 0.0);
         self.honour_const.clear();
         self.honour_const.resize(n, 0.0);
+        self.lead = p.lead;
+        self.prospects.clear();
+        for &i in &self.members {
+            self.prospects.push(Prospect {
+                country: i,
+                base: 0.0,
+                backed: world.countries.european[i] && !p.backstop[i],
+                follower: false,
+                other: 0.0,
+                force: 0.0,
+            });
+        }
         for i in 0..n {
             self.refresh(k, world, p, terms, i);
         }
         self.sanctions_votes = 1.0;
         self.backstop_scale = 1.0;
-        self.lead = p.lead;
         self.proximity = if terms.in_ukraine {
             terms.proximity
         } else {
@@ -497,6 +534,12 @@ impl Guarantors {
         };
         self.honour_const[i] = k.honour_base_logit + k.honour_legal_weight * terms.legal + tripwire
             - k.honour_cost_weight * (self.force_power[i] + other);
+        if let Some(prospect) = self.prospects.iter_mut().find(|m| m.country == i) {
+            prospect.base = self.honour_const[i];
+            prospect.follower = self.force_power[i] > 0.0 && Some(i) != self.lead;
+            prospect.other = self.mandate_timely[i] * other;
+            prospect.force = self.mandate_timely[i] * self.force_power[i];
+        }
     }
 
     pub fn coalition_resolve(&self) -> f64 {
@@ -539,8 +582,7 @@ impl Guarantors {
     pub fn force_timely(&self, k: &Coefficients, terms: &PackageTerms) -> f64 {
         let lead_resolve = self.lead.map_or(0.0, |l| self.resolve[l]);
         terms.posture_timely
-            * k.delay_discount_per_month
-                .powf(k.lead_delay_months * (1.0 - lead_resolve))
+            * math::exp(self.ln_discount * k.lead_delay_months * (1.0 - lead_resolve))
     }
 
     /// What country `i` brings to the battle if it honours.
@@ -622,15 +664,14 @@ impl Guarantors {
         let us_backing = k.honour_us_backing_weight * p_backstop;
         let lead_term = p_lead.map_or(0.0, |pl| k.honour_lead_weight * (2.0 * pl - 1.0));
         let mut help = 0.0;
-        for &i in &self.members {
-            let mut x = self.honour_logit(k, world, p, i, CallContext::default());
-            if world.countries.european[i] && !p.backstop[i] {
-                x += us_backing;
-            }
-            if self.force_power[i] > 0.0 && Some(i) != self.lead {
-                x += lead_term;
-            }
-            help += logistic(x) * self.contribution(i, force_timely);
+        for m in &self.prospects {
+            // The same log-odds as `honour_logit` with no call context, plus
+            // what Russia expects of the US and of the lead.
+            let x = m.base
+                + k.honour_resolve_weight * self.resolve[m.country]
+                + if m.backed { us_backing } else { 0.0 }
+                + if m.follower { lead_term } else { 0.0 };
+            help += logistic(x) * (m.other + m.force * force_timely);
         }
         let multiplier = k.backstop_multiplier * backstop_support * p_backstop
             + self.intelligence_logistics(k, world, |i| self.resolve[i]);

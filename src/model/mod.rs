@@ -3,6 +3,7 @@
 //! terminal: it runs on the plain structs of [`params`].
 
 pub mod agents;
+pub mod math;
 pub mod outcome;
 pub mod params;
 pub mod rng;
