@@ -10,6 +10,7 @@ use crate::scenario::{Diagnostic, ScenarioErrors, Severity};
 
 pub mod chart;
 pub mod common;
+pub mod compare;
 pub mod explain;
 pub mod init;
 pub mod interrupt;
@@ -31,6 +32,8 @@ EXAMPLES:
   guarantee-sim chart output/paris-2026              redraw its charts (png, svg, sizes)
   guarantee-sim sweep --param countries.united-states.resolve=0.1..0.9:9
                                                      hold rates as one assumption varies
+  guarantee-sim compare scenarios/paris-2026.toml my-what-if.toml
+                                                     a what-if against its base, paired
   guarantee-sim validate scenarios/paris-2026.toml   check a scenario file
   guarantee-sim list scenarios/paris-2026.toml       show its countries, packages, scenarios
   guarantee-sim init my-what-if.toml                 start a what-if file of your own
@@ -68,6 +71,8 @@ pub enum Command {
     Explain(explain::Args),
     /// Hold rates over a grid of one or two parameters of the scenario file.
     Sweep(sweep::Args),
+    /// Run a what-if file and its base on the same random numbers and show the paired differences.
+    Compare(compare::Args),
     /// Redraw the charts of an earlier run from its CSV files (no new simulation).
     Chart(chart::Args),
     /// Check scenario files and report every problem with file and line.
@@ -184,6 +189,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Run(args) => run::run(&ctx, args),
         Command::Explain(args) => explain::run(&ctx, args),
         Command::Sweep(args) => sweep::run(&ctx, args),
+        Command::Compare(args) => compare::run(&ctx, args),
         Command::Chart(args) => chart::run(&ctx, args),
         Command::Validate(args) => validate::run(&ctx, args),
         Command::List(args) => list::run(&ctx, args),

@@ -4,6 +4,7 @@
 
 pub mod atomic;
 pub mod charts;
+pub mod compare;
 pub mod csv;
 pub mod html;
 pub mod manifest;

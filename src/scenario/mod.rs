@@ -22,6 +22,7 @@ pub mod format;
 mod check;
 mod constraints;
 mod diag;
+pub mod diff;
 mod items;
 mod path;
 pub mod read;

@@ -6,13 +6,13 @@
 //! slides) and as an SVG at its logical size (for the HTML report and for
 //! editing). Text uses the DejaVu fonts compiled into the binary.
 
-mod bars;
+pub(crate) mod bars;
 mod guarantors;
 mod heatmap;
 mod hold_rate;
 mod outcomes;
 mod robustness;
-mod style;
+pub(crate) mod style;
 mod survival;
 
 use std::fmt;

@@ -205,6 +205,32 @@ pub fn frame<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
+    let body = frame_with_footer(root, st, title, subtitle, &footer_text(manifest))?;
+    if manifest.status == RunStatus::Partial {
+        let (width, _) = root.dim_in_pixel();
+        root.draw(&Text::new(
+            "PARTIAL RUN (interrupted)".to_string(),
+            (width as i32 - st.px(MARGIN), st.px(16.0)),
+            st.bold(SUBTITLE_SIZE)
+                .color(&WARNING)
+                .pos(Pos::new(HPos::Right, VPos::Top)),
+        ))?;
+    }
+    Ok(body)
+}
+
+/// [`frame`] with a footer of the caller's (a chart not drawn from one
+/// run's manifest, such as the comparison of two files).
+pub fn frame_with_footer<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    st: &Style,
+    title: &str,
+    subtitle: &str,
+    footer: &str,
+) -> Drawn<DrawingArea<DB, Shift>>
+where
+    DB::ErrorType: 'static,
+{
     root.fill(&WHITE)?;
     let (width, height) = root.dim_in_pixel();
     let m = st.px(MARGIN);
@@ -222,21 +248,11 @@ where
             st.subtitle().pos(left_top()),
         ))?;
     }
-    let bottom = height as i32 - st.px(12.0);
     root.draw(&Text::new(
-        footer_text(manifest),
-        (m, bottom),
+        footer.to_string(),
+        (m, height as i32 - st.px(12.0)),
         st.footer().pos(left_bottom()),
     ))?;
-    if manifest.status == RunStatus::Partial {
-        root.draw(&Text::new(
-            "PARTIAL RUN (interrupted)".to_string(),
-            (width as i32 - m, st.px(16.0)),
-            st.bold(SUBTITLE_SIZE)
-                .color(&WARNING)
-                .pos(Pos::new(HPos::Right, VPos::Top)),
-        ))?;
-    }
     let top = 16.0 + TITLE_SIZE + 8.0 + line_height * lines.len() as f64 + 13.0;
     let foot = 12.0 + FOOTER_SIZE + 14.0;
     Ok(root.margin(st.px(top), st.px(foot), st.px(MARGIN), st.px(MARGIN)))
