@@ -34,13 +34,24 @@ pub fn load_input(ctx: &Context, file: Option<&Path>) -> Option<Input> {
 /// Like [`load_input`], also returning the merged file before compiling,
 /// for commands that change its values.
 pub fn merge_input(ctx: &Context, file: Option<&Path>) -> Option<(Merged, Input)> {
-    let (merged, shown, stem) = match file {
-        Some(path) => (
+    let built_in = file
+        .filter(|p| !p.exists())
+        .and_then(|p| p.to_str())
+        .and_then(|name| scenario::bundled(name).map(|text| (name, text)));
+    let (merged, shown, stem) = match (file, built_in) {
+        // A bundled file named bare and not found here: the built-in copy
+        // (the name a starter file's `extends` uses works anywhere).
+        (_, Some((name, text))) => (
+            scenario::merge_str(name, text, None),
+            format!("{name} (built in)"),
+            stem_of(Path::new(name)),
+        ),
+        (Some(path), None) => (
             scenario::merge(path),
             path.display().to_string(),
             stem_of(path),
         ),
-        None if Path::new(DEFAULT_SCENARIO).is_file() => {
+        (None, None) if Path::new(DEFAULT_SCENARIO).is_file() => {
             let path = PathBuf::from(DEFAULT_SCENARIO);
             (
                 scenario::merge(&path),
@@ -48,7 +59,7 @@ pub fn merge_input(ctx: &Context, file: Option<&Path>) -> Option<(Merged, Input)
                 stem_of(&path),
             )
         }
-        None => {
+        (None, None) => {
             let (name, text) = scenario::BUNDLED[0];
             (
                 scenario::merge_str(name, text, None),

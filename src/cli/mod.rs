@@ -103,11 +103,12 @@ impl Context {
         Context { color }
     }
 
-    /// Prints diagnostics (errors and warnings) to stderr with miette.
-    /// Warnings that sit in a bundled file (a parent the user extends but
-    /// did not write) are counted in one line, so that the user's own
-    /// problems fit on a screen.
-    pub fn print_diagnostics(&self, diagnostics: &[Diagnostic]) {
+    /// Prints diagnostics (errors and warnings) about `file` to stderr with
+    /// miette. Warnings a parent file has on its own (whatever `file`
+    /// says; a warning `file` caused points at `file`, see
+    /// [`crate::scenario::Loaded::warnings`]) are counted in one line, so
+    /// that the user's own problems fit on a screen.
+    pub fn print_diagnostics(&self, file: &str, diagnostics: &[Diagnostic]) {
         let shown: Vec<Diagnostic> = diagnostics
             .iter()
             .filter(|d| !in_bundled_file(d))
@@ -119,16 +120,22 @@ impl Context {
         let hidden = diagnostics.len() - shown.len();
         if hidden > 0 {
             eprintln!(
-                "note: {hidden} warning{} in the bundled scenario file not shown (`guarantee-sim validate {}` shows them)",
+                "note: {hidden} warning{} that the file it extends has on its own, not caused by {file}, not shown (`guarantee-sim validate --all-warnings {file}` shows them)",
                 if hidden == 1 { "" } else { "s" },
-                crate::cli::common::DEFAULT_SCENARIO
             );
+        }
+    }
+
+    /// Prints every diagnostic, the bundled parent's own warnings too.
+    pub fn print_all_diagnostics(&self, diagnostics: &[Diagnostic]) {
+        if !diagnostics.is_empty() {
+            eprint!("{}", crate::scenario::render(diagnostics, self.color));
         }
     }
 
     /// Prints a failed load: every diagnostic, then a one-line summary.
     pub fn print_errors(&self, path: &str, errors: &ScenarioErrors) {
-        self.print_diagnostics(&errors.diagnostics);
+        self.print_diagnostics(path, &errors.diagnostics);
         let n = errors.error_count();
         eprintln!(
             "error: {path}: {n} error{} found",
@@ -205,13 +212,15 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
-/// A warning located in a scenario file built into the binary (a parent the
-/// user extends but did not write).
+/// A warning that is not the user's: one a parent file has on its own, or
+/// (when the file could not be compared with its parent) one located in a
+/// scenario file built into the binary.
 pub(crate) fn in_bundled_file(d: &Diagnostic) -> bool {
     d.severity == Severity::Warning
-        && d.location
-            .as_ref()
-            .is_some_and(|l| l.path.starts_with(crate::scenario::BUNDLED_PREFIX))
+        && (d.inherited
+            || d.location
+                .as_ref()
+                .is_some_and(|l| l.path.starts_with(crate::scenario::BUNDLED_PREFIX)))
 }
 
 /// An error and its causes as one line, "a: b: c", leaving out a cause

@@ -47,6 +47,9 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// Where, if the problem has a place in a file.
     pub location: Option<Location>,
+    /// A warning that a parent file (one the named file extends) has on
+    /// its own, whatever the named file says: not the user's to fix.
+    pub inherited: bool,
     source: Option<NamedSource<Arc<str>>>,
     labels: Vec<(Range<usize>, Option<String>)>,
 }
@@ -59,6 +62,7 @@ impl Diagnostic {
             message: message.into(),
             help: None,
             location: None,
+            inherited: false,
             source: None,
             labels: Vec::new(),
         }

@@ -32,6 +32,8 @@ pub struct ScenarioFile {
     /// Every model coefficient: a number, or a distribution sampled per run.
     /// Scenarios override these.
     pub coefficients: Option<BTreeMap<String, ParamSpec>>,
+    /// Values that apply in every scenario, replacing each scenario's own.
+    pub every_scenario: Option<EveryScenario>,
     /// Country agents.
     #[serde(default)]
     pub countries: Vec<CountrySpec>,
@@ -44,6 +46,17 @@ pub struct ScenarioFile {
     /// Scenarios: conditions and uncertain parameters.
     #[serde(default)]
     pub scenarios: Vec<ScenarioSpec>,
+}
+
+/// Settings for every scenario at once.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EveryScenario {
+    /// Coefficients set in every scenario, replacing the value a scenario
+    /// sets itself (a value in `[coefficients]` is only a default that a
+    /// scenario's own value overrides).
+    #[serde(default)]
+    pub coefficients: BTreeMap<String, ParamSpec>,
 }
 
 /// What the file is about and where its numbers come from.

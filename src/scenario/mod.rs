@@ -23,6 +23,7 @@ mod check;
 mod constraints;
 mod diag;
 pub mod diff;
+mod edits;
 mod items;
 mod path;
 pub mod read;
@@ -72,7 +73,9 @@ pub struct Loaded {
     /// SHA-256 of `resolved_toml`, lower-case hex.
     pub sha256: String,
     /// Warnings (e.g. troops above a pledge, troops kept home by a
-    /// constraint). Errors never reach here.
+    /// constraint). A warning that the named file caused in an entry of a
+    /// file it extends points at the named file; warnings that sit in a
+    /// parent file are the parent's own. Errors never reach here.
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -318,11 +321,23 @@ fn merge_file(first: SourceFile) -> Result<Merged, ScenarioErrors> {
 
 impl Merged {
     /// Checks and compiles the merged file, reporting every problem found
-    /// since it was read.
+    /// since it was read; warnings the user's file caused in the file it
+    /// extends are moved to the user's file (see [`Loaded::warnings`]).
     pub fn compile(self) -> Result<Loaded, ScenarioErrors> {
+        let mut loaded = self.compile_plain()?;
+        edits::attribute(&mut loaded);
+        Ok(loaded)
+    }
+
+    /// [`Merged::compile`] without comparing the file with its parent (for
+    /// values set by path, compiled many times).
+    pub(crate) fn compile_plain(self) -> Result<Loaded, ScenarioErrors> {
         let Merged { mut ctx, tree } = self;
         let parsed = items::read(&mut ctx, &tree);
         let world = check::compile(&mut ctx, &parsed);
+        if world.is_some() && !ctx.has_errors() {
+            edits::warn_shadowed(&mut ctx, &tree);
+        }
         let spec = parsed.spec;
         match world {
             Some(world) if !ctx.has_errors() => {

@@ -1,0 +1,255 @@
+//! What-if files without traps: values that change nothing warn, a value
+//! can be set for every scenario, the edit's own warnings point at the
+//! edit, and the starter file's example changes the result.
+
+use std::sync::atomic::AtomicBool;
+
+use assert_cmd::Command;
+use guarantee_sim::batch::run_paired;
+use guarantee_sim::model::params::{COEFFICIENTS, ParamDist};
+use guarantee_sim::scenario::{Diagnostic, Loaded, load_str};
+
+const BASE: &str = "paris-2026.toml";
+
+fn load(text: &str) -> Loaded {
+    match load_str(
+        "what-if.toml",
+        &format!("extends = \"{BASE}\"\n{text}"),
+        None,
+    ) {
+        Ok(l) => l,
+        Err(e) => panic!("{}", e.render(false)),
+    }
+}
+
+fn bundled() -> Loaded {
+    load_str(BASE, guarantee_sim::scenario::bundled(BASE).unwrap(), None).unwrap()
+}
+
+/// Warnings located in the user's file.
+fn own(l: &Loaded) -> Vec<&Diagnostic> {
+    l.warnings
+        .iter()
+        .filter(|d| {
+            d.location
+                .as_ref()
+                .is_some_and(|at| at.path == "what-if.toml")
+        })
+        .collect()
+}
+
+fn coefficient(name: &str) -> usize {
+    COEFFICIENTS.iter().position(|c| c.name == name).unwrap()
+}
+
+#[test]
+fn a_default_every_scenario_overrides_warns_at_the_users_line() {
+    let l = load("[coefficients]\nrussia_intent = 0.9\n");
+    let own = own(&l);
+    let d = own
+        .iter()
+        .find(|d| d.message.contains("russia_intent"))
+        .unwrap_or_else(|| panic!("no warning: {:?}", l.warnings));
+    assert!(d.message.contains("changes nothing"), "{}", d.message);
+    assert_eq!(d.location.as_ref().unwrap().line, 3);
+    for s in &l.world.scenarios {
+        assert!(
+            d.message.contains(&s.id),
+            "{} not named: {}",
+            s.id,
+            d.message
+        );
+    }
+    let help = d.help.as_deref().unwrap();
+    assert!(help.contains("[every_scenario.coefficients]"), "{help}");
+    assert!(help.contains("[[scenarios]]"), "{help}");
+    // The file as a whole changes nothing either, and says so once.
+    assert!(
+        own.iter()
+            .any(|d| d.message.contains("this file changes nothing"))
+    );
+}
+
+#[test]
+fn a_default_some_scenarios_override_names_them() {
+    let l = load("[coefficients]\nutility_major_base = -1.0\n");
+    let d = own(&l)
+        .into_iter()
+        .find(|d| d.message.contains("utility_major_base"))
+        .expect("a warning");
+    let base = bundled();
+    let shadowing: Vec<&str> = base
+        .spec
+        .scenarios
+        .iter()
+        .filter(|s| s.coefficients.contains_key("utility_major_base"))
+        .map(|s| s.id.as_str())
+        .collect();
+    assert!(!shadowing.is_empty() && shadowing.len() < l.world.scenarios.len());
+    assert!(
+        d.message
+            .contains(&format!("ignored in {} of", shadowing.len())),
+        "{}",
+        d.message
+    );
+    for id in shadowing {
+        assert!(d.message.contains(id), "{id}: {}", d.message);
+    }
+}
+
+#[test]
+fn every_scenario_sets_a_coefficient_in_every_scenario_without_warning() {
+    let l = load("[every_scenario.coefficients]\nrussia_intent = 0.9\n");
+    let ix = coefficient("russia_intent");
+    for s in &l.world.scenarios {
+        assert_eq!(
+            s.coefficients[ix],
+            ParamDist::Fixed { value: 0.9 },
+            "{}",
+            s.id
+        );
+    }
+    assert!(own(&l).is_empty(), "{:?}", own(&l));
+}
+
+#[test]
+fn a_bad_every_scenario_value_is_reported_once_at_its_line() {
+    let err = load_str(
+        "what-if.toml",
+        &format!("extends = \"{BASE}\"\n[every_scenario.coefficients]\nrussia_intnt = 0.9\n"),
+        None,
+    )
+    .unwrap_err();
+    let errors: Vec<&Diagnostic> = err.diagnostics.iter().filter(|d| d.is_error()).collect();
+    assert_eq!(errors.len(), 1, "{}", err.render(false));
+    assert_eq!(errors[0].file_line().as_deref(), Some("what-if.toml:3"));
+    assert!(errors[0].help.as_deref().unwrap().contains("russia_intent"));
+}
+
+#[test]
+fn an_entry_that_compiles_to_the_parents_warns() {
+    let base = bundled();
+    let posture = base
+        .spec
+        .packages
+        .iter()
+        .find(|p| p.id == "paris-draft")
+        .and_then(|p| p.force.as_ref()?.posture)
+        .unwrap();
+    let same = serde_json::to_string(&posture).unwrap();
+    let l = load(&format!(
+        "[[packages]]\nid = \"paris-draft\"\nforce.posture = {same}\n"
+    ));
+    assert!(
+        own(&l)
+            .iter()
+            .any(|d| d.message.contains("`paris-draft` changes nothing")),
+        "{:?}",
+        l.warnings
+    );
+}
+
+#[test]
+fn troops_the_edit_sends_home_are_shown_at_the_users_line() {
+    let l = load("[[packages]]\nid = \"paris-draft\"\nbackstop = []\n");
+    let stay_home: Vec<&Diagnostic> = own(&l)
+        .into_iter()
+        .filter(|d| d.message.contains("stay home"))
+        .collect();
+    assert!(!stay_home.is_empty(), "{:?}", l.warnings);
+    for d in stay_home {
+        assert_eq!(d.file_line().as_deref(), Some("what-if.toml:4"));
+        let help = d.help.as_deref().unwrap();
+        assert!(help.contains("caused by this file"), "{help}");
+        assert!(help.contains("<bundled>/paris-2026.toml:"), "{help}");
+    }
+    // The parent's own warnings stay in the parent.
+    let base_warnings = bundled().warnings.len();
+    let in_parent = l
+        .warnings
+        .iter()
+        .filter(|d| {
+            d.location
+                .as_ref()
+                .is_some_and(|at| at.path.starts_with("<bundled>"))
+        })
+        .count();
+    assert_eq!(in_parent, base_warnings);
+}
+
+#[test]
+fn validate_shows_the_edits_warnings_and_hides_only_the_parents_own() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("what-if.toml"),
+        format!("extends = \"{BASE}\"\n[[packages]]\nid = \"paris-draft\"\nbackstop = []\n"),
+    )
+    .unwrap();
+    let run = |extra: &[&str]| {
+        let out = Command::cargo_bin("guarantee-sim")
+            .unwrap()
+            .current_dir(dir.path())
+            .env("NO_COLOR", "1")
+            .arg("validate")
+            .args(extra)
+            .arg("what-if.toml")
+            .assert()
+            .success();
+        String::from_utf8_lossy(&out.get_output().stderr).into_owned()
+    };
+    let stderr = run(&[]);
+    assert!(stderr.contains("what-if.toml:4"), "{stderr}");
+    assert!(stderr.contains("stay home"), "{stderr}");
+    assert!(
+        stderr.contains("guarantee-sim validate --all-warnings what-if.toml"),
+        "{stderr}"
+    );
+    // The suggested command works outside the repository and shows them.
+    let all = run(&["--all-warnings"]);
+    assert!(all.contains("<bundled>/paris-2026.toml:"), "{all}");
+    assert!(all.len() > stderr.len());
+}
+
+#[test]
+fn the_init_example_changes_the_result() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mine.toml");
+    Command::cargo_bin("guarantee-sim")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["init", "mine.toml"])
+        .assert()
+        .success();
+    let mine = guarantee_sim::scenario::load(&path).unwrap();
+    assert!(
+        own_at(&mine, "mine.toml").is_empty(),
+        "the starter file warns: {:?}",
+        mine.warnings
+    );
+    let base = bundled();
+    let narrow = |mut w: guarantee_sim::model::params::World| {
+        w.packages.retain(|p| p.id == "paris-draft");
+        w.scenarios.retain(|s| s.id == "ceasefire-holds");
+        w
+    };
+    let (bw, mw) = (narrow(base.world.clone()), narrow(mine.world.clone()));
+    let paired = run_paired(&bw, &mw, 3, 250, &AtomicBool::new(false));
+    let hold = paired.counts[0].hold;
+    assert_eq!(hold.n, 250);
+    assert!(
+        hold.sum_sq > 0,
+        "the example changed no run's outcome: {hold:?}"
+    );
+    assert!(hold.estimate().unwrap().upper < 0.0, "{hold:?}");
+}
+
+fn own_at<'a>(l: &'a Loaded, file: &str) -> Vec<&'a Diagnostic> {
+    l.warnings
+        .iter()
+        .filter(|d| {
+            d.location
+                .as_ref()
+                .is_some_and(|at| at.path.ends_with(file))
+        })
+        .collect()
+}
