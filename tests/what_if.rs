@@ -253,3 +253,77 @@ fn own_at<'a>(l: &'a Loaded, file: &str) -> Vec<&'a Diagnostic> {
         })
         .collect()
 }
+
+#[test]
+fn a_package_based_on_another_inherits_every_field_then_overrides() {
+    let l = load(
+        "[[packages]]\nid = \"paris-line\"\nbased_on = \"paris-draft\"\nname = \"On the line\"\nforce.posture = \"line\"\n",
+    );
+    let w = &l.world;
+    let draft = &w.packages[w.package_index("paris-draft").unwrap()];
+    let line = &w.packages[w.package_index("paris-line").unwrap()];
+    assert_eq!(line.name, "On the line");
+    assert_eq!(
+        format!("{:?}", line.posture),
+        "Line",
+        "the override applies"
+    );
+    assert_ne!(draft.posture, line.posture);
+    let mut same = line.clone();
+    same.id = draft.id.clone();
+    same.name = draft.name.clone();
+    same.posture = draft.posture;
+    assert_eq!(&same, draft, "every other field is inherited");
+}
+
+#[test]
+fn troops_scale_multiplies_every_contributor() {
+    let base = bundled();
+    let l = load("[[packages]]\nid = \"paris-draft\"\nforce.troops_scale = 2.0\n");
+    let before = &base.world.packages[base.world.package_index("paris-draft").unwrap()];
+    let after = &l.world.packages[l.world.package_index("paris-draft").unwrap()];
+    assert!(before.troops.iter().any(|&t| t > 0.0));
+    for (b, a) in before.troops.iter().zip(&after.troops) {
+        assert_eq!(*a, (b * 2.0).round());
+    }
+    // Above-pledge warnings the factor causes point at the factor's line.
+    assert!(
+        own(&l)
+            .iter()
+            .any(|d| d.file_line().as_deref() == Some("what-if.toml:4")
+                && d.message.contains("above its pledge")),
+        "{:?}",
+        l.warnings
+    );
+}
+
+#[test]
+fn bad_shorthands_are_clear_errors_with_file_and_line() {
+    let err = load_str(
+        "what-if.toml",
+        &format!(
+            "extends = \"{BASE}\"\n[[packages]]\nid = \"paris-line\"\nbased_on = \"paris-drft\"\n\
+             [[packages]]\nid = \"paris-draft\"\nforce.troops_scale = -1.0\n"
+        ),
+        None,
+    )
+    .unwrap_err();
+    let errors: Vec<&Diagnostic> = err.diagnostics.iter().filter(|d| d.is_error()).collect();
+    assert_eq!(
+        errors.len(),
+        2,
+        "no follow-on errors:\n{}",
+        err.render(false)
+    );
+    assert_eq!(errors[0].file_line().as_deref(), Some("what-if.toml:4"));
+    assert!(errors[0].message.contains("paris-drft"));
+    assert!(
+        errors[0]
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("did you mean `paris-draft`")
+    );
+    assert_eq!(errors[1].file_line().as_deref(), Some("what-if.toml:7"));
+    assert!(errors[1].message.contains("cannot be negative"));
+}

@@ -281,6 +281,10 @@ pub enum SanctionsModeSpec {
 #[serde(deny_unknown_fields)]
 pub struct PackageSpec {
     pub id: String,
+    /// Id of another package to start from: every field is inherited, then
+    /// the fields written here replace or add to it (tables key by key, like
+    /// `extends`). Expanded when the file is read.
+    pub based_on: Option<String>,
     /// Display name (default: the id).
     pub name: Option<String>,
     pub description: Option<String>,
@@ -329,6 +333,9 @@ pub struct ForceSpec {
     /// More than the country's `pledge.troops_max` gives a warning.
     #[serde(default)]
     pub troops: BTreeMap<String, i64>,
+    /// Multiplies every contributor's troops (>= 0; 2.0 doubles the force),
+    /// rounded to whole persons. Expanded when the file is read.
+    pub troops_scale: Option<f64>,
 }
 
 /// Sanctions snap-back.

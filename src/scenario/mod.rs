@@ -24,6 +24,7 @@ mod constraints;
 mod diag;
 pub mod diff;
 mod edits;
+mod expand;
 mod items;
 mod path;
 pub mod read;
@@ -332,7 +333,8 @@ impl Merged {
     /// [`Merged::compile`] without comparing the file with its parent (for
     /// values set by path, compiled many times).
     pub(crate) fn compile_plain(self) -> Result<Loaded, ScenarioErrors> {
-        let Merged { mut ctx, tree } = self;
+        let Merged { mut ctx, mut tree } = self;
+        expand::expand(&mut ctx, &mut tree);
         let parsed = items::read(&mut ctx, &tree);
         let world = check::compile(&mut ctx, &parsed);
         if world.is_some() && !ctx.has_errors() {
