@@ -327,3 +327,73 @@ fn bad_shorthands_are_clear_errors_with_file_and_line() {
     assert_eq!(errors[1].file_line().as_deref(), Some("what-if.toml:7"));
     assert!(errors[1].message.contains("cannot be negative"));
 }
+
+#[test]
+fn show_prints_an_entry_with_its_comments_from_every_file_and_as_resolved() {
+    use guarantee_sim::scenario::show::{Selection, show};
+    let l = load("[[packages]]\nid = \"paris-draft\"\nforce.posture = \"line\"  # my change\n");
+    let text = show(
+        &l,
+        &Selection::Entry {
+            list: "packages",
+            id: "paris-draft".into(),
+        },
+    )
+    .unwrap();
+    let bundled_at = text.find("# ---- <bundled>/paris-2026.toml:").expect(&text);
+    let mine_at = text.find("# ---- what-if.toml:2 ----").expect(&text);
+    let resolved_at = text.find("# ---- resolved").expect(&text);
+    assert!(bundled_at < mine_at && mine_at < resolved_at, "{text}");
+    // The bundled entry keeps its comments, and stops before the next entry.
+    let bundled_part = &text[bundled_at..mine_at];
+    assert!(
+        bundled_part.contains("posture = \"rear\""),
+        "{bundled_part}"
+    );
+    assert!(
+        bundled_part.contains("# persons; judgement"),
+        "{bundled_part}"
+    );
+    assert_eq!(
+        bundled_part.matches("[[packages]]").count(),
+        1,
+        "{bundled_part}"
+    );
+    assert!(text[mine_at..].contains("# my change"));
+    assert!(text[resolved_at..].contains("posture = \"line\""));
+    let err = show(
+        &l,
+        &Selection::Entry {
+            list: "packages",
+            id: "paris-drat".into(),
+        },
+    )
+    .unwrap_err();
+    assert!(err.contains("did you mean `paris-draft`"), "{err}");
+}
+
+#[test]
+fn show_reads_the_bundled_file_outside_the_repository() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        Command::cargo_bin("guarantee-sim")
+            .unwrap()
+            .current_dir(dir.path())
+            .arg("show")
+            .args(args)
+            .assert()
+    };
+    let all = run(&[]).success();
+    let stdout = String::from_utf8_lossy(&all.get_output().stdout).into_owned();
+    assert!(stdout.contains(guarantee_sim::scenario::bundled(BASE).unwrap()));
+    let one = run(&["--scenario", "renewed-attack"]).success();
+    let stdout = String::from_utf8_lossy(&one.get_output().stdout).into_owned();
+    assert!(stdout.contains("id = \"renewed-attack\""), "{stdout}");
+    assert!(!stdout.contains("id = \"grey-zone\""), "{stdout}");
+    let bad = run(&["--country", "frnace"]).failure();
+    let stderr = String::from_utf8_lossy(&bad.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("--country") && stderr.contains("did you mean `france`"),
+        "{stderr}"
+    );
+}

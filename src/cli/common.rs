@@ -80,8 +80,11 @@ pub fn merge_input(ctx: &Context, file: Option<&Path>) -> Option<(Merged, Input)
                 .filter(|d| !super::in_bundled_file(d))
                 .count();
             if n > 0 {
+                // The command must work wherever it is typed: a built-in
+                // file is named by its bare name, which `validate` finds.
+                let named = shown.trim_end_matches(" (built in)");
                 eprintln!(
-                    "note: {shown} has {n} warning{} (troops above pledges, troops kept home by a constraint); `guarantee-sim validate {shown}` shows them",
+                    "note: {shown} has {n} warning{} (troops above pledges, troops kept home by a constraint); `guarantee-sim validate {named}` shows them",
                     if n == 1 { "" } else { "s" }
                 );
             }

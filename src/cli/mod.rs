@@ -18,6 +18,7 @@ pub mod list;
 pub mod out_dir;
 pub mod run;
 pub mod schema;
+pub mod show;
 pub mod sweep;
 pub mod validate;
 
@@ -36,6 +37,7 @@ EXAMPLES:
                                                      a what-if against its base, paired
   guarantee-sim validate scenarios/paris-2026.toml   check a scenario file
   guarantee-sim list scenarios/paris-2026.toml       show its countries, packages, scenarios
+  guarantee-sim show --package paris-draft           one entry with its comments (works anywhere)
   guarantee-sim init my-what-if.toml                 start a what-if file of your own
   guarantee-sim schema > scenario.schema.json        JSON Schema for editor completion
 
@@ -79,6 +81,8 @@ pub enum Command {
     Validate(validate::Args),
     /// Show the countries, packages and scenarios of a scenario file.
     List(list::Args),
+    /// Print a scenario file's entries with their comments, as each file writes them and as resolved.
+    Show(show::Args),
     /// Write a small starter file that extends the bundled scenario file.
     Init(init::Args),
     /// Print the JSON Schema of the scenario file format.
@@ -200,6 +204,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Chart(args) => chart::run(&ctx, args),
         Command::Validate(args) => validate::run(&ctx, args),
         Command::List(args) => list::run(&ctx, args),
+        Command::Show(args) => show::run(&ctx, args),
         Command::Init(args) => init::run(&ctx, args),
         Command::Schema(args) => schema::run(&ctx, args),
     };

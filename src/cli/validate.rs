@@ -38,7 +38,17 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
     let mut failed = false;
     for path in &args.files {
         let shown = path.display().to_string();
-        match scenario::load(path) {
+        // A bundled file named bare and not found here: the built-in copy,
+        // so the commands the tool suggests work outside the repository.
+        let built_in = path
+            .to_str()
+            .filter(|_| !path.exists())
+            .and_then(|name| scenario::bundled(name).map(|text| (name, text)));
+        let loaded = match built_in {
+            Some((name, text)) => scenario::load_str(name, text, None),
+            None => scenario::load(path),
+        };
+        match loaded {
             Ok(loaded) => {
                 if args.all_warnings {
                     ctx.print_all_diagnostics(&loaded.warnings);

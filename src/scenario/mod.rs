@@ -29,6 +29,7 @@ mod items;
 mod path;
 pub mod read;
 mod schema;
+pub mod show;
 mod source;
 pub(crate) mod suggest;
 mod tree;
