@@ -190,3 +190,38 @@ fn a_missing_file_is_named_before_any_run() {
     assert!(stderr.contains("also-missing.toml"), "{stderr}");
     assert!(!dir.path().join("output").exists());
 }
+
+#[test]
+fn the_outputs_are_the_same_bytes_whatever_the_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = std::fs::read_to_string("tests/fixtures/minimal.toml").unwrap();
+    std::fs::write(dir.path().join("base.toml"), fixture).unwrap();
+    std::fs::write(
+        dir.path().join("what-if.toml"),
+        "extends = \"base.toml\"\n[every_scenario.coefficients]\nrussia_intent = 0.9\n",
+    )
+    .unwrap();
+    let run = |threads: &str| {
+        let out = dir.path().join(format!("out-{threads}"));
+        Command::cargo_bin("guarantee-sim")
+            .unwrap()
+            .current_dir(dir.path())
+            .args([
+                "compare",
+                "base.toml",
+                "what-if.toml",
+                "--runs",
+                "600",
+                "-q",
+            ])
+            .args(["--threads", threads, "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        ["compare.csv", "compare.svg", "compare.html"]
+            .map(|name| std::fs::read(out.join(name)).unwrap())
+    };
+    let one = run("1");
+    assert!(String::from_utf8_lossy(&one[0]).contains(",600,"));
+    assert_eq!(one, run("3"));
+}

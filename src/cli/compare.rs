@@ -74,18 +74,19 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
         &paired,
         diff(&base.loaded, &whatif.loaded),
     );
-    if !paired.complete {
-        eprintln!(
-            "warning: interrupted: nothing written (a comparison is written whole or not at all)"
-        );
-        return Ok(ExitCode::from(130));
-    }
     let written = write_all(&out, &comparison).context("writing the comparison")?;
     if !args.quiet {
         print!("{}", comparison.text());
         for path in written {
             println!("Wrote {}", path.display());
         }
+    }
+    if !paired.complete {
+        eprintln!(
+            "warning: interrupted: the comparison covers the {} runs per package and scenario finished (marked PARTIAL)",
+            comparison.runs
+        );
+        return Ok(ExitCode::from(130));
     }
     Ok(ExitCode::SUCCESS)
 }

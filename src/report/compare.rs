@@ -187,6 +187,9 @@ impl Comparison {
             "{} against {} (seed {}, {} runs per package and scenario, common random numbers)\n\n",
             self.whatif_file, self.base_file, self.seed, self.runs
         );
+        if !self.complete {
+            out += "PARTIAL: interrupted before every run finished\n\n";
+        }
         out += "What the what-if changed:\n";
         if self.changes.is_empty() {
             out += "  nothing: the two files resolve to the same values\n";
@@ -308,8 +311,14 @@ where
     DB::ErrorType: 'static,
 {
     let subtitle = format!(
-        "{} against {}; same seed and run indices in both; whiskers: 95% Newcombe interval; {MODIFIED_MARK} package changed by the what-if",
-        c.whatif_file, c.base_file
+        "{}{} against {}; same seed and run indices in both; whiskers: 95% Newcombe interval; {MODIFIED_MARK} package changed by the what-if",
+        if c.complete {
+            ""
+        } else {
+            "PARTIAL (interrupted): "
+        },
+        c.whatif_file,
+        c.base_file
     );
     let footer = format!(
         "seed {} · {} runs per package and scenario · guarantee-sim {} · exploratory model, not a forecast",
