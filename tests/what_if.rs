@@ -397,3 +397,41 @@ fn show_reads_the_bundled_file_outside_the_repository() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_value_or_an_entry_equal_to_the_parents_warns() {
+    use guarantee_sim::scenario::format::ParamSpec;
+    let base = bundled();
+    let (name, value) = base
+        .spec
+        .coefficients
+        .as_ref()
+        .unwrap()
+        .iter()
+        .find_map(|(k, v)| match v {
+            ParamSpec::Fixed(x) => Some((k.clone(), *x)),
+            ParamSpec::Dist(_) => None,
+        })
+        .unwrap();
+    let constraint = &base.spec.constraints[0];
+    let kind = serde_json::to_string(&constraint.kind.unwrap()).unwrap();
+    let l = load(&format!(
+        "[coefficients]\n{name} = {value:?}\n[[constraints]]\nid = \"{}\"\nkind = {kind}\n",
+        constraint.id
+    ));
+    let own = own(&l);
+    let coefficient = own
+        .iter()
+        .find(|d| d.message.contains(&format!("`{name}`")))
+        .unwrap_or_else(|| panic!("{:?}", l.warnings));
+    assert!(coefficient.message.contains("already has this value"));
+    assert_eq!(coefficient.file_line().as_deref(), Some("what-if.toml:3"));
+    let entry = own
+        .iter()
+        .find(|d| {
+            d.message
+                .contains(&format!("`{}` changes nothing", constraint.id))
+        })
+        .unwrap_or_else(|| panic!("{:?}", l.warnings));
+    assert_eq!(entry.file_line().as_deref(), Some("what-if.toml:4"));
+}

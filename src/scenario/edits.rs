@@ -215,6 +215,36 @@ pub(crate) fn attribute(loaded: &mut Loaded) {
         );
     }
 
+    // Values and entries that resolve to exactly what the parent has.
+    let parent_resolved: toml::Table = parent.resolved_toml.parse().unwrap_or_default();
+    let resolved: toml::Table = loaded.resolved_toml.parse().unwrap_or_default();
+    let coefficients = |t: &toml::Table| {
+        t.get("coefficients")
+            .and_then(toml::Value::as_table)
+            .cloned()
+    };
+    if let (Some(before), Some(mine)) = (
+        coefficients(&parent_resolved),
+        tree.get("coefficients").and_then(Node::as_table),
+    ) {
+        for (name, node) in mine {
+            if before.get(name).is_some_and(|v| *v == node.to_toml()) {
+                added.push(
+                    Diagnostic::warning(format!(
+                        "`{name}` in [coefficients] changes nothing: `{}` already has this value",
+                        loaded.sources[1].path
+                    ))
+                    .with_help("`guarantee-sim show` prints the file this one extends")
+                    .at(
+                        &user.path,
+                        &user.text,
+                        node.key_span.start..node.span.end,
+                        Some("same value as the parent's".to_string()),
+                    ),
+                );
+            }
+        }
+    }
     // Entries that compile to exactly what the parent has.
     for (list, id, node) in &entries {
         let unchanged = match *list {
@@ -224,7 +254,18 @@ pub(crate) fn attribute(loaded: &mut Loaded) {
             "scenarios" => same_entry(&parent.world.scenarios, &loaded.world.scenarios, id, |s| {
                 &s.id
             }),
-            _ => false,
+            // Countries and constraints compile into shared tables: compare
+            // the resolved entries.
+            _ => {
+                let find = |t: &toml::Table| {
+                    t.get(*list)?
+                        .as_array()?
+                        .iter()
+                        .find(|e| e.get("id").and_then(toml::Value::as_str) == Some(id.as_str()))
+                        .cloned()
+                };
+                matches!((find(&parent_resolved), find(&resolved)), (Some(a), Some(b)) if a == b)
+            }
         };
         if unchanged {
             added.push(
