@@ -124,11 +124,23 @@ fn the_semantic_diff_lists_exactly_the_changed_fields_and_marks_the_package() {
     assert!(c.text().contains("paris-draft*"));
 }
 
-#[test]
-fn the_command_writes_every_output_and_marks_modified_packages() {
+/// A folder with the test fixture as `base.toml` and `what-if.toml`
+/// extending it with `change`.
+fn fixture_dir(change: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let fixture = std::fs::read_to_string("tests/fixtures/minimal.toml").unwrap();
     std::fs::write(dir.path().join("base.toml"), fixture).unwrap();
+    std::fs::write(
+        dir.path().join("what-if.toml"),
+        format!("extends = \"base.toml\"\n{change}"),
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn the_command_writes_every_output_and_marks_modified_packages() {
+    let dir = fixture_dir("");
     let package = guarantee_sim::scenario::load(&dir.path().join("base.toml"))
         .unwrap()
         .world
@@ -193,14 +205,7 @@ fn a_missing_file_is_named_before_any_run() {
 
 #[test]
 fn the_outputs_are_the_same_bytes_whatever_the_thread_count() {
-    let dir = tempfile::tempdir().unwrap();
-    let fixture = std::fs::read_to_string("tests/fixtures/minimal.toml").unwrap();
-    std::fs::write(dir.path().join("base.toml"), fixture).unwrap();
-    std::fs::write(
-        dir.path().join("what-if.toml"),
-        "extends = \"base.toml\"\n[every_scenario.coefficients]\nrussia_intent = 0.9\n",
-    )
-    .unwrap();
+    let dir = fixture_dir("[every_scenario.coefficients]\nrussia_intent = 0.9\n");
     let run = |threads: &str| {
         let out = dir.path().join(format!("out-{threads}"));
         Command::cargo_bin("guarantee-sim")

@@ -118,19 +118,9 @@ pub fn package_index(world: &World, name: &str) -> anyhow::Result<usize> {
         return Ok(i);
     }
     if let Some(p) = world.infeasible.iter().find(|p| p.id == name) {
-        let why: Vec<String> = p
-            .violations
-            .iter()
-            .map(|v| {
-                format!(
-                    "constraint `{}` ({}): {}",
-                    v.constraint, v.country, v.reason
-                )
-            })
-            .collect();
         bail!(
             "package `{name}` is infeasible and is never simulated: {}",
-            why.join("; ")
+            scenario::infeasible_reasons(p)
         );
     }
     let mut known: Vec<&str> = world.packages.iter().map(|p| p.id.as_str()).collect();

@@ -186,20 +186,10 @@ pub(crate) fn attribute(loaded: &mut Loaded) {
         if parent.world.infeasible.iter().any(|q| q.id == p.id) {
             continue;
         }
-        let why: Vec<String> = p
-            .violations
-            .iter()
-            .map(|v| {
-                format!(
-                    "constraint `{}` ({}): {}",
-                    v.constraint, v.country, v.reason
-                )
-            })
-            .collect();
         let message = format!(
             "package `{}` is infeasible after this file's changes and will not be simulated: {}",
             p.id,
-            why.join("; ")
+            super::infeasible_reasons(p)
         );
         let (span, label) = anchor(&format!(
             "{message} {}",

@@ -387,6 +387,21 @@ fn errors(ctx: Ctx) -> ScenarioErrors {
     }
 }
 
+/// Why a package is infeasible, one clause per broken constraint:
+/// "constraint `c` (country): reason; ...".
+pub fn infeasible_reasons(p: &crate::model::params::InfeasiblePackage) -> String {
+    p.violations
+        .iter()
+        .map(|v| {
+            format!(
+                "constraint `{}` ({}): {}",
+                v.constraint, v.country, v.reason
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// SHA-256 of a resolved scenario file, lower-case hex, as
 /// [`Loaded::sha256`] and a manifest's `scenario_sha256` record it.
 pub fn sha256_hex(text: &str) -> String {
