@@ -20,8 +20,19 @@ use crate::scenario::diff::Change;
 
 pub const COMPARE_CSV: &str = "compare.csv";
 pub const COMPARE_HTML: &str = "compare.html";
-/// File stem of the chart (`compare.png`, `compare.svg`).
-pub const COMPARE_CHART: &str = "compare";
+pub const COMPARE_PNG: &str = "compare.png";
+pub const COMPARE_SVG: &str = "compare.svg";
+
+/// Every file `compare` writes into its output folder.
+pub const COMPARE_FILES: [&str; 4] = [COMPARE_CSV, COMPARE_PNG, COMPARE_SVG, COMPARE_HTML];
+
+/// The chart's file name in `format`.
+fn chart_file(format: ChartFormat) -> &'static str {
+    match format {
+        ChartFormat::Png => COMPARE_PNG,
+        ChartFormat::Svg => COMPARE_SVG,
+    }
+}
 
 /// Marks a package the what-if changed, after its id, in text and charts.
 pub const MODIFIED_MARK: &str = "*";
@@ -453,7 +464,7 @@ pub fn render_png(c: &Comparison, width: u32, height: u32) -> Result<Vec<u8>, Re
 
 fn chart_error(format: ChartFormat, message: String) -> ReportError {
     ReportError::Chart {
-        path: PathBuf::from(format!("{COMPARE_CHART}.{}", format.extension())),
+        path: PathBuf::from(chart_file(format)),
         message,
     }
 }
@@ -474,7 +485,7 @@ pub fn write_all(dir: &Path, c: &Comparison) -> Result<Vec<PathBuf>, ReportError
         (ChartFormat::Png, render_png(c, w, h)?),
         (ChartFormat::Svg, svg.clone().into_bytes()),
     ] {
-        let path = dir.join(format!("{COMPARE_CHART}.{}", format.extension()));
+        let path = dir.join(chart_file(format));
         write_atomic(&path, &bytes).map_err(ReportError::io(&path))?;
         written.push(path);
     }
