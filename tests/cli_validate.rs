@@ -397,7 +397,7 @@ fn a_what_if_file_with_an_error_fits_on_a_screen() {
     assert!(stderr.contains("russia_intent"), "{stderr}");
     assert!(stderr.contains("use a number from 0 to 1"), "{stderr}");
     assert!(
-        stderr.contains("warnings in the bundled scenario file not shown"),
+        stderr.contains("that the file it extends has on its own"),
         "{stderr}"
     );
     assert!(

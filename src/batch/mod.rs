@@ -8,6 +8,7 @@
 //! same way: a block is fully named by (seed, scenario, block index).
 
 pub mod aggregate;
+pub mod paired;
 pub mod stats;
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -18,6 +19,7 @@ use crate::model::params::World;
 use crate::model::{NoTrace, Outcome, RunKey, Workspace, simulate};
 
 pub use aggregate::Cell;
+pub use paired::{MatchedCell, PairedCounts, PairedWorlds, run_paired};
 pub use stats::PairedSums;
 
 /// Runs per block. Fixed, never derived from the thread count, so the

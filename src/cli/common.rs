@@ -34,13 +34,24 @@ pub fn load_input(ctx: &Context, file: Option<&Path>) -> Option<Input> {
 /// Like [`load_input`], also returning the merged file before compiling,
 /// for commands that change its values.
 pub fn merge_input(ctx: &Context, file: Option<&Path>) -> Option<(Merged, Input)> {
-    let (merged, shown, stem) = match file {
-        Some(path) => (
+    let built_in = file
+        .filter(|p| !p.exists())
+        .and_then(|p| p.to_str())
+        .and_then(|name| scenario::bundled(name).map(|text| (name, text)));
+    let (merged, shown, stem) = match (file, built_in) {
+        // A bundled file named bare and not found here: the built-in copy
+        // (the name a starter file's `extends` uses works anywhere).
+        (_, Some((name, text))) => (
+            scenario::merge_str(name, text, None),
+            format!("{name} (built in)"),
+            stem_of(Path::new(name)),
+        ),
+        (Some(path), None) => (
             scenario::merge(path),
             path.display().to_string(),
             stem_of(path),
         ),
-        None if Path::new(DEFAULT_SCENARIO).is_file() => {
+        (None, None) if Path::new(DEFAULT_SCENARIO).is_file() => {
             let path = PathBuf::from(DEFAULT_SCENARIO);
             (
                 scenario::merge(&path),
@@ -48,7 +59,7 @@ pub fn merge_input(ctx: &Context, file: Option<&Path>) -> Option<(Merged, Input)
                 stem_of(&path),
             )
         }
-        None => {
+        (None, None) => {
             let (name, text) = scenario::BUNDLED[0];
             (
                 scenario::merge_str(name, text, None),
@@ -69,8 +80,11 @@ pub fn merge_input(ctx: &Context, file: Option<&Path>) -> Option<(Merged, Input)
                 .filter(|d| !super::in_bundled_file(d))
                 .count();
             if n > 0 {
+                // The command must work wherever it is typed: a built-in
+                // file is named by its bare name, which `validate` finds.
+                let named = shown.trim_end_matches(" (built in)");
                 eprintln!(
-                    "note: {shown} has {n} warning{} (troops above pledges, troops kept home by a constraint); `guarantee-sim validate {shown}` shows them",
+                    "note: {shown} has {n} warning{} (troops above pledges, troops kept home by a constraint); `guarantee-sim validate {named}` shows them",
                     if n == 1 { "" } else { "s" }
                 );
             }
@@ -104,19 +118,9 @@ pub fn package_index(world: &World, name: &str) -> anyhow::Result<usize> {
         return Ok(i);
     }
     if let Some(p) = world.infeasible.iter().find(|p| p.id == name) {
-        let why: Vec<String> = p
-            .violations
-            .iter()
-            .map(|v| {
-                format!(
-                    "constraint `{}` ({}): {}",
-                    v.constraint, v.country, v.reason
-                )
-            })
-            .collect();
         bail!(
             "package `{name}` is infeasible and is never simulated: {}",
-            why.join("; ")
+            scenario::infeasible_reasons(p)
         );
     }
     let mut known: Vec<&str> = world.packages.iter().map(|p| p.id.as_str()).collect();

@@ -81,6 +81,7 @@ pub fn starter(parent: &str) -> String {
 # [[constraints]] merge by `id`: the same id changes that entry, a new id adds
 # one. Check it with:   guarantee-sim validate THIS-FILE
 # See every entry with: guarantee-sim list THIS-FILE
+# Compare with the base: guarantee-sim compare {parent} THIS-FILE
 
 extends = "{parent}"
 
@@ -91,14 +92,21 @@ description = "Like the bundled Paris 2026 file, with fewer runs and a more revi
 [simulation]
 runs = 2000            # runs per package and scenario (more = narrower intervals, slower)
 
-[coefficients]
+[every_scenario.coefficients]
+# Values here apply in every scenario, replacing the scenario's own value.
+# (A value under [coefficients] is only a default: each bundled scenario sets
+# russia_intent itself, so `[coefficients] russia_intent = ...` would change
+# nothing; validate warns about such values.) To change one scenario only:
+#   [[scenarios]]
+#   id = "renewed-attack"
+#   coefficients.russia_intent = 0.8
 # Any coefficient can be a number or a distribution sampled once per run:
 #   {{ dist = "uniform", min = 0.1, max = 0.5 }}
 #   {{ dist = "normal", mean = 0.3, sd = 0.1, min = 0.0, max = 1.0 }}
 #   {{ dist = "triangular", min = 0.1, mode = 0.3, max = 0.6 }}
-#   {{ dist = "beta", alpha = 2.0, beta = 5.0 }}
+#   {{ dist = "beta", alpha = 4.0, beta = 2.0 }}
 # `guarantee-sim schema` lists every coefficient with its unit and meaning.
-russia_intent = {{ dist = "beta", alpha = 4.0, beta = 2.0 }}   # index 0-1; mean 0.67 (bundled: mean 0.5)
+russia_intent = {{ dist = "beta", alpha = 8.0, beta = 2.0 }}   # index 0-1; mean 0.8: more revisionist than any bundled scenario
 
 # To change a package, repeat its id and only the fields you change, e.g.:
 # [[packages]]

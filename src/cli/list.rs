@@ -28,7 +28,7 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
     let shown = args.file.display().to_string();
     match scenario::load(&args.file) {
         Ok(loaded) => {
-            ctx.print_diagnostics(&loaded.warnings);
+            ctx.print_diagnostics(&shown, &loaded.warnings);
             print!("{}", render(&loaded));
             Ok(ExitCode::SUCCESS)
         }

@@ -10,6 +10,7 @@ use crate::scenario::{Diagnostic, ScenarioErrors, Severity};
 
 pub mod chart;
 pub mod common;
+pub mod compare;
 pub mod explain;
 pub mod init;
 pub mod interrupt;
@@ -17,6 +18,7 @@ pub mod list;
 pub mod out_dir;
 pub mod run;
 pub mod schema;
+pub mod show;
 pub mod sweep;
 pub mod validate;
 
@@ -31,8 +33,11 @@ EXAMPLES:
   guarantee-sim chart output/paris-2026              redraw its charts (png, svg, sizes)
   guarantee-sim sweep --param countries.united-states.resolve=0.1..0.9:9
                                                      hold rates as one assumption varies
+  guarantee-sim compare scenarios/paris-2026.toml my-what-if.toml
+                                                     a what-if against its base, paired
   guarantee-sim validate scenarios/paris-2026.toml   check a scenario file
   guarantee-sim list scenarios/paris-2026.toml       show its countries, packages, scenarios
+  guarantee-sim show --package paris-draft           one entry with its comments (works anywhere)
   guarantee-sim init my-what-if.toml                 start a what-if file of your own
   guarantee-sim schema > scenario.schema.json        JSON Schema for editor completion
 
@@ -68,12 +73,16 @@ pub enum Command {
     Explain(explain::Args),
     /// Hold rates over a grid of one or two parameters of the scenario file.
     Sweep(sweep::Args),
+    /// Run a what-if file and its base on the same random numbers and show the paired differences.
+    Compare(compare::Args),
     /// Redraw the charts of an earlier run from its CSV files (no new simulation).
     Chart(chart::Args),
     /// Check scenario files and report every problem with file and line.
     Validate(validate::Args),
     /// Show the countries, packages and scenarios of a scenario file.
     List(list::Args),
+    /// Print a scenario file's entries with their comments, as each file writes them and as resolved.
+    Show(show::Args),
     /// Write a small starter file that extends the bundled scenario file.
     Init(init::Args),
     /// Print the JSON Schema of the scenario file format.
@@ -98,11 +107,12 @@ impl Context {
         Context { color }
     }
 
-    /// Prints diagnostics (errors and warnings) to stderr with miette.
-    /// Warnings that sit in a bundled file (a parent the user extends but
-    /// did not write) are counted in one line, so that the user's own
-    /// problems fit on a screen.
-    pub fn print_diagnostics(&self, diagnostics: &[Diagnostic]) {
+    /// Prints diagnostics (errors and warnings) about `file` to stderr with
+    /// miette. Warnings a parent file has on its own (whatever `file`
+    /// says; a warning `file` caused points at `file`, see
+    /// [`crate::scenario::Loaded::warnings`]) are counted in one line, so
+    /// that the user's own problems fit on a screen.
+    pub fn print_diagnostics(&self, file: &str, diagnostics: &[Diagnostic]) {
         let shown: Vec<Diagnostic> = diagnostics
             .iter()
             .filter(|d| !in_bundled_file(d))
@@ -114,16 +124,22 @@ impl Context {
         let hidden = diagnostics.len() - shown.len();
         if hidden > 0 {
             eprintln!(
-                "note: {hidden} warning{} in the bundled scenario file not shown (`guarantee-sim validate {}` shows them)",
+                "note: {hidden} warning{} that the file it extends has on its own, not caused by {file}, not shown (`guarantee-sim validate --all-warnings {file}` shows them)",
                 if hidden == 1 { "" } else { "s" },
-                crate::cli::common::DEFAULT_SCENARIO
             );
+        }
+    }
+
+    /// Prints every diagnostic, the bundled parent's own warnings too.
+    pub fn print_all_diagnostics(&self, diagnostics: &[Diagnostic]) {
+        if !diagnostics.is_empty() {
+            eprint!("{}", crate::scenario::render(diagnostics, self.color));
         }
     }
 
     /// Prints a failed load: every diagnostic, then a one-line summary.
     pub fn print_errors(&self, path: &str, errors: &ScenarioErrors) {
-        self.print_diagnostics(&errors.diagnostics);
+        self.print_diagnostics(path, &errors.diagnostics);
         let n = errors.error_count();
         eprintln!(
             "error: {path}: {n} error{} found",
@@ -184,9 +200,11 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Run(args) => run::run(&ctx, args),
         Command::Explain(args) => explain::run(&ctx, args),
         Command::Sweep(args) => sweep::run(&ctx, args),
+        Command::Compare(args) => compare::run(&ctx, args),
         Command::Chart(args) => chart::run(&ctx, args),
         Command::Validate(args) => validate::run(&ctx, args),
         Command::List(args) => list::run(&ctx, args),
+        Command::Show(args) => show::run(&ctx, args),
         Command::Init(args) => init::run(&ctx, args),
         Command::Schema(args) => schema::run(&ctx, args),
     };
@@ -199,13 +217,15 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
-/// A warning located in a scenario file built into the binary (a parent the
-/// user extends but did not write).
+/// A warning that is not the user's: one a parent file has on its own, or
+/// (when the file could not be compared with its parent) one located in a
+/// scenario file built into the binary.
 pub(crate) fn in_bundled_file(d: &Diagnostic) -> bool {
     d.severity == Severity::Warning
-        && d.location
-            .as_ref()
-            .is_some_and(|l| l.path.starts_with(crate::scenario::BUNDLED_PREFIX))
+        && (d.inherited
+            || d.location
+                .as_ref()
+                .is_some_and(|l| l.path.starts_with(crate::scenario::BUNDLED_PREFIX)))
 }
 
 /// An error and its causes as one line, "a: b: c", leaving out a cause

@@ -4,6 +4,7 @@
 
 pub mod atomic;
 pub mod charts;
+pub mod compare;
 pub mod csv;
 pub mod html;
 pub mod manifest;
@@ -136,7 +137,10 @@ pub fn is_stale_temp(name: &str) -> bool {
     };
     !pid.is_empty()
         && pid.bytes().all(|b| b.is_ascii_digit())
-        && (OUTPUT_FILES.contains(&target) || is_chart_file(target))
+        && (OUTPUT_FILES.contains(&target)
+            || is_chart_file(target)
+            || target == sweep::SWEEP_CSV
+            || compare::COMPARE_FILES.contains(&target))
 }
 
 /// Removes the outputs an earlier run left in `dir`, the manifest first, so
@@ -179,6 +183,8 @@ mod tests {
         assert!(is_stale_temp(".runs.csv.4242.tmp"));
         assert!(is_stale_temp(".manifest.json.7.tmp"));
         assert!(is_stale_temp(".heatmap-final.png.7.tmp"));
+        assert!(is_stale_temp(".compare.svg.7.tmp"));
+        assert!(is_stale_temp(".sweep.csv.7.tmp"));
         assert!(!is_stale_temp(".notes.txt.7.tmp"));
         assert!(!is_stale_temp(".runs.csv.tmp"));
         assert!(!is_stale_temp("runs.csv.7.tmp"));

@@ -221,6 +221,13 @@ pub(crate) fn compile(ctx: &mut Ctx, p: &Parsed<'_>) -> Option<World> {
             scenarios.push(s);
         }
     }
+    for (ix, dist) in compile_every_scenario(ctx, p) {
+        for s in &mut scenarios {
+            if let Some(slot) = s.coefficients.get_mut(ix) {
+                *slot = dist;
+            }
+        }
+    }
 
     if ctx.has_errors() {
         return None;
@@ -1149,6 +1156,21 @@ fn compile_coefficients(ctx: &mut Ctx, p: &Parsed<'_>) -> Vec<Option<ParamDist>>
         );
     }
     base
+}
+
+/// `[every_scenario.coefficients]`: each checked once, by index.
+fn compile_every_scenario(ctx: &mut Ctx, p: &Parsed<'_>) -> Vec<(usize, ParamDist)> {
+    let Some(specs) = p.spec.every_scenario.as_ref().map(|e| &e.coefficients) else {
+        return Vec::new();
+    };
+    let cnode = at(at(p.root, "every_scenario"), "coefficients");
+    specs
+        .iter()
+        .filter_map(|(name, spec)| {
+            let n = cnode.get(name).unwrap_or(cnode);
+            coefficient(ctx, name, spec, n, "[every_scenario.coefficients]")
+        })
+        .collect()
 }
 
 fn compile_scenario(

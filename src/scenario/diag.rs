@@ -11,8 +11,10 @@ use miette::{
 };
 
 /// Longest source line shown whole; around a longer one (a minified or
-/// hostile file) only an excerpt of the span is shown.
-const LONGEST_LINE_SHOWN: usize = 200;
+/// hostile file) only an excerpt of the span is shown. The report puts a
+/// gutter (line number and bar, up to about 12 characters) before each
+/// line, and a shown line must stay within 200 characters.
+const LONGEST_LINE_SHOWN: usize = 180;
 /// Characters of context kept on each side of a span in an excerpt.
 const EXCERPT_CONTEXT: usize = 40;
 /// Longest span shown in an excerpt.
@@ -60,6 +62,9 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// Where, if the problem has a place in a file.
     pub location: Option<Location>,
+    /// A warning that a parent file (one the named file extends) has on
+    /// its own, whatever the named file says: not the user's to fix.
+    pub inherited: bool,
     source: Option<Shown>,
     labels: Vec<(Range<usize>, Option<String>)>,
     /// A problem others follow from (a syntax error, an invalid id): shown
@@ -124,6 +129,7 @@ impl Diagnostic {
             message: shorten(&message.into(), LONGEST_TEXT),
             help: None,
             location: None,
+            inherited: false,
             source: None,
             labels: Vec::new(),
             root_cause: false,

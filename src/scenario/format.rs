@@ -162,6 +162,8 @@ pub struct ScenarioFile {
     /// Every model coefficient: a number, or a distribution sampled per run.
     /// Scenarios override these.
     pub coefficients: Option<BTreeMap<String, ParamSpec>>,
+    /// Values that apply in every scenario, replacing each scenario's own.
+    pub every_scenario: Option<EveryScenario>,
     /// Country agents.
     #[serde(default)]
     pub countries: Vec<CountrySpec>,
@@ -174,6 +176,17 @@ pub struct ScenarioFile {
     /// Scenarios: conditions and uncertain parameters.
     #[serde(default)]
     pub scenarios: Vec<ScenarioSpec>,
+}
+
+/// Settings for every scenario at once.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EveryScenario {
+    /// Coefficients set in every scenario, replacing the value a scenario
+    /// sets itself (a value in `[coefficients]` is only a default that a
+    /// scenario's own value overrides).
+    #[serde(default)]
+    pub coefficients: BTreeMap<String, ParamSpec>,
 }
 
 /// What the file is about and where its numbers come from.
@@ -398,6 +411,10 @@ pub enum SanctionsModeSpec {
 #[serde(deny_unknown_fields)]
 pub struct PackageSpec {
     pub id: String,
+    /// Id of another package to start from: every field is inherited, then
+    /// the fields written here replace or add to it (tables key by key, like
+    /// `extends`). Expanded when the file is read.
+    pub based_on: Option<String>,
     /// Display name (default: the id).
     pub name: Option<String>,
     pub description: Option<String>,
@@ -446,6 +463,9 @@ pub struct ForceSpec {
     /// More than the country's `pledge.troops_max` gives a warning.
     #[serde(default)]
     pub troops: BTreeMap<String, i64>,
+    /// Multiplies every contributor's troops (>= 0; 2.0 doubles the force),
+    /// rounded to whole persons. Expanded when the file is read.
+    pub troops_scale: Option<f64>,
 }
 
 /// Sanctions snap-back.

@@ -6,8 +6,8 @@ use serde::de::DeserializeOwned;
 
 use super::Ctx;
 use super::format::{
-    ConstraintSpec, CountrySpec, DistSpec, Meta, PackageSpec, ParamSpec, ScenarioFile,
-    ScenarioSpec, Simulation,
+    ConstraintSpec, CountrySpec, DistSpec, EveryScenario, Meta, PackageSpec, ParamSpec,
+    ScenarioFile, ScenarioSpec, Simulation,
 };
 use super::suggest::did_you_mean;
 use super::tree::{Node, PathSeg, Value};
@@ -18,6 +18,7 @@ pub(crate) const ROOT_KEYS: &[&str] = &[
     "meta",
     "simulation",
     "coefficients",
+    "every_scenario",
     "countries",
     "constraints",
     "packages",
@@ -61,6 +62,7 @@ pub(crate) fn read<'a>(ctx: &mut Ctx, root: &'a Node) -> Parsed<'a> {
             "meta" => p.spec.meta = deser::<Meta>(ctx, node, "[meta]"),
             "simulation" => p.spec.simulation = deser::<Simulation>(ctx, node, "[simulation]"),
             "coefficients" => p.spec.coefficients = Some(coefficients(ctx, node)),
+            "every_scenario" => p.spec.every_scenario = Some(every_scenario(ctx, node)),
             "countries" => {
                 for n in array_of_tables(ctx, node, key) {
                     if let Some(id) = n.id() {
@@ -162,6 +164,37 @@ fn array_of_tables<'a>(ctx: &mut Ctx, node: &'a Node, key: &str) -> Vec<&'a Node
             Vec::new()
         }
     }
+}
+
+/// `[every_scenario]`: its coefficients, each parsed separately.
+fn every_scenario(ctx: &mut Ctx, node: &Node) -> EveryScenario {
+    let mut out = EveryScenario::default();
+    let Some(entries) = node.as_table() else {
+        ctx.error_at_node(
+            node,
+            format!(
+                "`every_scenario` must be a table, found {}",
+                node.type_name()
+            ),
+            "expected a table",
+            "write `[every_scenario.coefficients]` followed by `name = value` lines",
+        );
+        return out;
+    };
+    for (key, n) in entries {
+        if key == "coefficients" {
+            out.coefficients = coefficients(ctx, n);
+        } else {
+            ctx.error_at(
+                n.file,
+                n.key_span.clone(),
+                format!("unknown key `{key}` in [every_scenario]"),
+                "not a known key",
+                "[every_scenario] holds only `coefficients`: write [every_scenario.coefficients]",
+            );
+        }
+    }
+    out
 }
 
 /// Every file-level coefficient, each parsed separately.

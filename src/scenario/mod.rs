@@ -22,10 +22,14 @@ pub mod format;
 mod check;
 mod constraints;
 mod diag;
+pub mod diff;
+mod edits;
+mod expand;
 mod items;
 mod path;
 pub mod read;
 mod schema;
+pub mod show;
 mod source;
 pub(crate) mod suggest;
 mod tree;
@@ -72,7 +76,9 @@ pub struct Loaded {
     /// SHA-256 of `resolved_toml`, lower-case hex.
     pub sha256: String,
     /// Warnings (e.g. troops above a pledge, troops kept home by a
-    /// constraint). Errors never reach here.
+    /// constraint). A warning that the named file caused in an entry of a
+    /// file it extends points at the named file; warnings that sit in a
+    /// parent file are the parent's own. Errors never reach here.
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -358,11 +364,24 @@ fn merge_file(first: SourceFile) -> Result<Merged, ScenarioErrors> {
 
 impl Merged {
     /// Checks and compiles the merged file, reporting every problem found
-    /// since it was read.
+    /// since it was read; warnings the user's file caused in the file it
+    /// extends are moved to the user's file (see [`Loaded::warnings`]).
     pub fn compile(self) -> Result<Loaded, ScenarioErrors> {
-        let Merged { mut ctx, tree } = self;
+        let mut loaded = self.compile_plain()?;
+        edits::attribute(&mut loaded);
+        Ok(loaded)
+    }
+
+    /// [`Merged::compile`] without comparing the file with its parent (for
+    /// values set by path, compiled many times).
+    pub(crate) fn compile_plain(self) -> Result<Loaded, ScenarioErrors> {
+        let Merged { mut ctx, mut tree } = self;
+        expand::expand(&mut ctx, &mut tree);
         let parsed = items::read(&mut ctx, &tree);
         let world = check::compile(&mut ctx, &parsed);
+        if world.is_some() && !ctx.has_errors() {
+            edits::warn_shadowed(&mut ctx, &tree);
+        }
         let spec = parsed.spec;
         match world {
             Some(world) if !ctx.has_errors() => {
@@ -407,6 +426,21 @@ fn errors(ctx: Ctx) -> ScenarioErrors {
         diagnostics,
         hidden_errors: ctx.suppressed,
     }
+}
+
+/// Why a package is infeasible, one clause per broken constraint:
+/// "constraint `c` (country): reason; ...".
+pub fn infeasible_reasons(p: &crate::model::params::InfeasiblePackage) -> String {
+    p.violations
+        .iter()
+        .map(|v| {
+            format!(
+                "constraint `{}` ({}): {}",
+                v.constraint, v.country, v.reason
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// SHA-256 of a resolved scenario file, lower-case hex, as

@@ -103,7 +103,7 @@ impl Merged {
             used.push(changed.set(path, value)?);
             setting.push(format!("`{path}` = {}", used[used.len() - 1]));
         }
-        let loaded = changed.compile().map_err(|found| {
+        let loaded = changed.compile_plain().map_err(|found| {
             // The file's warnings hold at every value; only the errors
             // concern the values set.
             let errors: Vec<_> = found

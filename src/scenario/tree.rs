@@ -295,6 +295,12 @@ fn merge_entries(entries: &mut Vec<(String, Node)>, child: Vec<(String, Node)>) 
     }
 }
 
+/// Merges `child` onto `parent` as `extends` merges an entry: tables key by
+/// key, everything else replaced.
+pub(crate) fn merge_onto(parent: &mut Node, child: Node) {
+    merge_value(parent, child);
+}
+
 fn merge_value(pnode: &mut Node, cnode: Node) {
     let is_dist = cnode.get("dist").is_some();
     match (&mut pnode.value, cnode.value) {

@@ -8,14 +8,14 @@
 //! draws it as their glyph outlines (see `svg_text`), so no viewer
 //! substitutes a font of its own.
 
-mod bars;
+pub(crate) mod bars;
 mod guarantors;
 mod heatmap;
 mod hold_rate;
 mod measure;
 mod outcomes;
 mod robustness;
-mod style;
+pub(crate) mod style;
 mod survival;
 mod svg_text;
 

@@ -230,11 +230,34 @@ pub fn frame<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
+    frame_with_footer(
+        root,
+        st,
+        title,
+        subtitle,
+        &footer_text(manifest),
+        manifest.status == RunStatus::Partial,
+    )
+}
+
+/// [`frame`] with a footer of the caller's (a chart not drawn from one
+/// run's manifest, such as the comparison of two files), marked as partial
+/// when `partial`.
+pub fn frame_with_footer<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    st: &Style,
+    title: &str,
+    subtitle: &str,
+    footer: &str,
+    partial: bool,
+) -> Drawn<DrawingArea<DB, Shift>>
+where
+    DB::ErrorType: 'static,
+{
     root.fill(&WHITE)?;
     let (width, height) = root.dim_in_pixel();
     let m = st.px(MARGIN);
     let text_width_available = width as i32 - 2 * m;
-    let partial = manifest.status == RunStatus::Partial;
     let marker = "PARTIAL RUN (interrupted)";
     let marker_style = st.bold(SUBTITLE_SIZE).color(&WARNING);
     // The marker sits at the top right; the title wraps before reaching it.
@@ -263,12 +286,7 @@ where
         y,
         SUBTITLE_SIZE + 5.0,
     )?;
-    let footer = wrap(
-        root,
-        &footer_text(manifest),
-        &st.footer(),
-        text_width_available,
-    );
+    let footer = wrap(root, footer, &st.footer(), text_width_available);
     let footer_line = FOOTER_SIZE + 4.0;
     for (i, line) in footer.iter().rev().enumerate() {
         root.draw(&Text::new(

@@ -1,0 +1,170 @@
+//! docs/OUTPUTS.md documents every column the program writes: the commands
+//! are run on the small fixture and every header they write must have a
+//! row in the section of its file, so the two cannot drift apart.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use assert_cmd::Command;
+
+/// The rows (first cell, backticks removed) of each `## \`file\`` section.
+fn documented() -> BTreeMap<String, Vec<String>> {
+    let doc = std::fs::read_to_string("docs/OUTPUTS.md").unwrap();
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut section = String::new();
+    for line in doc.lines() {
+        if let Some(name) = line.strip_prefix("## `").and_then(|l| l.strip_suffix('`')) {
+            section = name.to_string();
+            out.entry(section.clone()).or_default();
+        } else if let Some(row) = line.strip_prefix("| `") {
+            if let Some((cell, _)) = row.split_once("` |") {
+                out.entry(section.clone())
+                    .or_default()
+                    .push(cell.to_string());
+            }
+        }
+    }
+    out
+}
+
+fn run(dir: &Path, args: &[&str]) {
+    Command::cargo_bin("guarantee-sim")
+        .unwrap()
+        .current_dir(dir)
+        .args(args)
+        .assert()
+        .success();
+}
+
+fn header(path: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    text.lines()
+        .next()
+        .unwrap()
+        .split(',')
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn every_column_of_every_output_is_documented() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::copy("tests/fixtures/minimal.toml", d.join("base.toml")).unwrap();
+    let package = guarantee_sim::scenario::load(&d.join("base.toml"))
+        .unwrap()
+        .world
+        .packages[0]
+        .id
+        .clone();
+    std::fs::write(
+        d.join("what-if.toml"),
+        format!(
+            "extends = \"base.toml\"\n[[packages]]\nid = \"{package}\"\nlegal_form = \"none\"\n"
+        ),
+    )
+    .unwrap();
+    run(
+        d,
+        &[
+            "run",
+            "base.toml",
+            "--runs",
+            "20",
+            "--per-run",
+            "--no-charts",
+            "--quiet",
+            "--precision",
+            "0.5",
+            "--max-runs",
+            "250",
+            "--out",
+            "run",
+        ],
+    );
+    run(
+        d,
+        &[
+            "sweep",
+            "base.toml",
+            "--runs",
+            "10",
+            "--quiet",
+            "--out",
+            "sweep",
+            "--param",
+            "simulation.horizon_months=12..24:2",
+        ],
+    );
+    run(
+        d,
+        &[
+            "compare",
+            "base.toml",
+            "what-if.toml",
+            "--runs",
+            "10",
+            "--quiet",
+            "--out",
+            "compare",
+        ],
+    );
+
+    let mut written: Vec<(String, Vec<String>)> = Vec::new();
+    for name in guarantee_sim::report::OUTPUT_FILES {
+        if name.ends_with(".csv") {
+            written.push((name.to_string(), header(&d.join("run").join(name))));
+        }
+    }
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("run/manifest.json")).unwrap())
+            .unwrap();
+    let mut fields: Vec<String> = manifest.as_object().unwrap().keys().cloned().collect();
+    let precision = manifest["precision"]
+        .as_object()
+        .expect("a precision record");
+    let doc = documented();
+    let text = std::fs::read_to_string("docs/OUTPUTS.md").unwrap();
+    for key in precision.keys() {
+        assert!(
+            text.contains(&format!("`{key}`")),
+            "precision.{key} undocumented"
+        );
+    }
+    fields.sort();
+    written.push(("manifest.json".to_string(), fields));
+    // Columns before `package` in sweep.csv are the swept parameters,
+    // documented as one kind of column.
+    let sweep = header(&d.join("sweep/sweep.csv"));
+    let first_fixed = sweep.iter().position(|c| c == "package").unwrap();
+    assert_eq!(first_fixed, 1, "{sweep:?}");
+    written.push(("sweep.csv".to_string(), sweep[first_fixed..].to_vec()));
+    written.push((
+        "compare.csv".to_string(),
+        header(&d.join("compare/compare.csv")),
+    ));
+
+    let mut missing = Vec::new();
+    for (file, columns) in &written {
+        let Some(rows) = doc.get(file) else {
+            missing.push(format!("{file}: no section"));
+            continue;
+        };
+        for c in columns {
+            if !rows.contains(c) {
+                missing.push(format!("{file}: `{c}`"));
+            }
+        }
+        // And nothing documented that the program no longer writes.
+        for r in rows {
+            if !columns.contains(r) {
+                missing.push(format!("{file}: `{r}` documented but not written"));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "docs/OUTPUTS.md and the outputs differ:\n{}",
+        missing.join("\n")
+    );
+}
