@@ -535,3 +535,33 @@ fn each_paris_draft_component_has_the_sign_the_scenario_file_claims() {
     let (_, rej, _) = stats(&variant(&|p| p.diplomacy = false), &renewed);
     assert!(rej > rejected + 0.01, "diplomacy: {rej} vs {rejected}");
 }
+
+#[test]
+fn who_stopped_an_offensive_and_its_cost_are_counted_for_every_run() {
+    use guarantee_sim::batch::Cell;
+    let s = tempted(vec![]);
+    let p = guarantee_package("p", Posture::Rear, 10_000.0);
+    let w = world(vec![p.clone()], vec![s.clone()]);
+    let os = outcomes(&w, &p, &s, RUNS);
+    let mut cell = Cell::new(w.horizon_months, w.countries.len());
+    let none = vec![0u32; w.countries.len()];
+    for o in &os {
+        cell.add(o, &none, &none);
+        match o.kind {
+            OutcomeKind::Defended => {
+                assert_ne!(o.defence, Defence::NotTested);
+                assert!(o.territory_lost_pct > 0.0 && o.war_months >= 1);
+            }
+            OutcomeKind::Failed => assert!(o.territory_lost_pct > 0.0),
+            _ => {
+                assert_eq!(o.defence, Defence::NotTested);
+                assert_eq!((o.territory_lost_pct, o.war_months), (0.0, 0));
+            }
+        }
+    }
+    let stopped: u64 = cell.stopped_by.iter().sum();
+    assert_eq!(stopped, cell.count(OutcomeKind::Defended));
+    assert!(cell.stopped_by[Defence::WithGuarantors.index()] > 0);
+    let total: f64 = os.iter().map(|o| o.territory_lost_pct).sum();
+    assert!((cell.territory_lost_pct - total).abs() < 1e-9);
+}

@@ -4,7 +4,7 @@
 //! block in run-index order, so memory does not grow with the number of
 //! runs and the result never depends on which thread ran which block.
 
-use crate::model::{FailureMode, Outcome, OutcomeKind};
+use crate::model::{Defence, FailureMode, Outcome, OutcomeKind};
 
 /// Aggregates of one package under one scenario.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,6 +22,11 @@ pub struct Cell {
     pub incidents: u64,
     pub sanctions_applied: u64,
     pub troop_months: f64,
+    /// Stopped offensives by who stopped them (by [`Defence`] index).
+    pub stopped_by: [u64; Defence::ALL.len()],
+    /// Sum over runs of the territory lost (percent) and of the months of war.
+    pub territory_lost_pct: f64,
+    pub war_months: u64,
     /// Times each country was called and honoured.
     pub called: Vec<u64>,
     pub honoured: Vec<u64>,
@@ -41,6 +46,9 @@ impl Cell {
             incidents: 0,
             sanctions_applied: 0,
             troop_months: 0.0,
+            stopped_by: [0; Defence::ALL.len()],
+            territory_lost_pct: 0.0,
+            war_months: 0,
             called: vec![0; countries],
             honoured: vec![0; countries],
         }
@@ -61,6 +69,11 @@ impl Cell {
         self.incidents += u64::from(o.incidents);
         self.sanctions_applied += u64::from(o.sanctions_applied);
         self.troop_months += o.troop_months;
+        if o.kind == OutcomeKind::Defended {
+            self.stopped_by[o.defence.index()] += 1;
+        }
+        self.territory_lost_pct += o.territory_lost_pct;
+        self.war_months += u64::from(o.war_months);
         for (total, &c) in self.called.iter_mut().zip(called) {
             *total += u64::from(c);
         }
@@ -90,6 +103,11 @@ impl Cell {
         self.incidents += other.incidents;
         self.sanctions_applied += other.sanctions_applied;
         self.troop_months += other.troop_months;
+        for (a, b) in self.stopped_by.iter_mut().zip(&other.stopped_by) {
+            *a += b;
+        }
+        self.territory_lost_pct += other.territory_lost_pct;
+        self.war_months += other.war_months;
         for (a, b) in self.called.iter_mut().zip(&other.called) {
             *a += b;
         }

@@ -63,6 +63,11 @@ pub struct SummaryRow {
     pub share_defended: Option<f64>,
     pub share_eroded: Option<f64>,
     pub share_failed: Option<f64>,
+    /// Share of runs in which a major offensive was stopped by Ukraine
+    /// alone, and with guarantors who honoured (they add up to
+    /// `share_defended`).
+    pub stopped_by_ukraine_alone: Option<f64>,
+    pub stopped_with_guarantors: Option<f64>,
     pub failure_breakthrough: Option<f64>,
     pub failure_guarantors_defected: Option<f64>,
     pub failure_erosion: Option<f64>,
@@ -74,6 +79,10 @@ pub struct SummaryRow {
     pub mean_incidents: Option<f64>,
     pub mean_sanctions_applied: Option<f64>,
     pub mean_troop_months: Option<f64>,
+    /// Mean over runs of the Ukrainian territory lost to a major offensive (percent).
+    pub mean_territory_lost_pct: Option<f64>,
+    /// Mean over runs of the months of open war.
+    pub mean_war_months: Option<f64>,
     pub reference: String,
     /// Paired difference in hold rate from the reference package.
     pub hold_diff_vs_reference: Option<f64>,
@@ -332,6 +341,8 @@ impl CheckedRow for SummaryRow {
             ("share_defended", self.share_defended),
             ("share_eroded", self.share_eroded),
             ("share_failed", self.share_failed),
+            ("stopped_by_ukraine_alone", self.stopped_by_ukraine_alone),
+            ("stopped_with_guarantors", self.stopped_with_guarantors),
             ("failure_breakthrough", self.failure_breakthrough),
             (
                 "failure_guarantors_defected",
@@ -358,6 +369,8 @@ impl CheckedRow for SummaryRow {
             ("mean_incidents", self.mean_incidents),
             ("mean_sanctions_applied", self.mean_sanctions_applied),
             ("mean_troop_months", self.mean_troop_months),
+            ("mean_territory_lost_pct", self.mean_territory_lost_pct),
+            ("mean_war_months", self.mean_war_months),
         ] {
             mean(name, v)?;
         }
@@ -502,6 +515,12 @@ impl Tables {
                     share_defended: share(cell.count(OutcomeKind::Defended)),
                     share_eroded: share(cell.count(OutcomeKind::Eroded)),
                     share_failed: share(cell.count(OutcomeKind::Failed)),
+                    stopped_by_ukraine_alone: share(
+                        cell.stopped_by[crate::model::Defence::UkraineAlone.index()],
+                    ),
+                    stopped_with_guarantors: share(
+                        cell.stopped_by[crate::model::Defence::WithGuarantors.index()],
+                    ),
                     failure_breakthrough: mode(FailureMode::Breakthrough),
                     failure_guarantors_defected: mode(FailureMode::GuarantorsDefected),
                     failure_erosion: mode(FailureMode::Erosion),
@@ -512,6 +531,8 @@ impl Tables {
                     mean_incidents: mean(cell.incidents as f64),
                     mean_sanctions_applied: mean(cell.sanctions_applied as f64),
                     mean_troop_months: mean(cell.troop_months),
+                    mean_territory_lost_pct: mean(cell.territory_lost_pct),
+                    mean_war_months: mean(cell.war_months as f64),
                     reference: reference.clone(),
                     hold_diff_vs_reference: diff,
                     hold_diff_lower: diff_lower,
