@@ -3,6 +3,7 @@
 //! output folder.
 
 pub mod atomic;
+pub mod attribution;
 pub mod charts;
 pub mod csv;
 pub mod html;
@@ -66,7 +67,7 @@ impl ReportError {
 /// first. Clearing a folder, refusing to clear one and the documentation of
 /// the outputs all read this list, so they cannot drift apart. Charts live
 /// in [`charts::CHARTS_DIR`] and are recognised by [`is_chart_file`].
-pub const OUTPUT_FILES: [&str; 10] = [
+pub const OUTPUT_FILES: [&str; 13] = [
     manifest::MANIFEST_JSON,
     tables::SUMMARY_CSV,
     tables::SURVIVAL_CSV,
@@ -77,13 +78,17 @@ pub const OUTPUT_FILES: [&str; 10] = [
     csv::RUNS_CSV,
     html::REPORT_HTML,
     markdown::REPORT_MD,
+    attribution::EVENTS_CSV,
+    attribution::PATTERNS_CSV,
+    attribution::COMPONENTS_CSV,
 ];
 
 /// Is `name` (a file in [`charts::CHARTS_DIR`]) a chart this tool draws?
 pub fn is_chart_file(name: &str) -> bool {
-    charts::ChartKind::ALL
+    (charts::ChartKind::ALL
         .iter()
         .any(|k| name.starts_with(k.name()))
+        || name.starts_with(attribution::WATERFALL_PREFIX))
         && (name.ends_with(".png") || name.ends_with(".svg"))
 }
 

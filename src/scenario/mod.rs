@@ -24,6 +24,7 @@ mod constraints;
 mod diag;
 mod items;
 mod path;
+mod patterns;
 pub mod read;
 mod schema;
 mod source;
@@ -40,6 +41,7 @@ use toml::de::DeTable;
 
 pub use diag::{Diagnostic, Location, ScenarioErrors, Severity, render};
 pub use path::PathError;
+pub use patterns::DEFAULT_BASELINE;
 pub use schema::{json_schema, units_table_markdown};
 pub use source::{BUNDLED, MAX_FILE_BYTES, SourceFile, bundled};
 
@@ -73,6 +75,9 @@ pub struct Loaded {
     /// Warnings (e.g. troops above a pledge, troops kept home by a
     /// constraint). Errors never reach here.
     pub warnings: Vec<Diagnostic>,
+    /// The file's `[[patterns]]`, compiled (checked by `guarantee-sim
+    /// patterns`; the simulation itself never reads them).
+    pub patterns: Vec<crate::model::patterns::Pattern>,
 }
 
 /// Reads, checks and compiles a scenario file and the files it extends.
@@ -322,6 +327,10 @@ impl Merged {
         let Merged { mut ctx, tree } = self;
         let parsed = items::read(&mut ctx, &tree);
         let world = check::compile(&mut ctx, &parsed);
+        let compiled_patterns = match &world {
+            Some(w) => patterns::compile(&mut ctx, &parsed, w),
+            None => Vec::new(),
+        };
         let spec = parsed.spec;
         match world {
             Some(world) if !ctx.has_errors() => {
@@ -334,6 +343,7 @@ impl Merged {
                     resolved_toml,
                     sha256,
                     warnings: ctx.diags,
+                    patterns: compiled_patterns,
                 })
             }
             _ => Err(errors(ctx)),

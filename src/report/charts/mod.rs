@@ -12,7 +12,7 @@ mod heatmap;
 mod hold_rate;
 mod outcomes;
 mod robustness;
-mod style;
+pub(crate) mod style;
 mod survival;
 
 use std::fmt;
