@@ -30,9 +30,13 @@ fn package(ctx: &mut Ctx, world: &World, id: &str, node: &Node, what: &str) -> O
         return Some(i);
     }
     if world.infeasible.iter().any(|p| p.id == id) {
-        ctx.error_at_node(
+        // A what-if may make a package infeasible on purpose; its
+        // patterns are skipped, not an error.
+        ctx.warn_at_node(
             node,
-            format!("{what}: package `{id}` is infeasible (it breaks a hard constraint), so it is never run"),
+            format!(
+                "{what} is skipped: package `{id}` is infeasible (it breaks a hard constraint), so it is never run"
+            ),
             "infeasible package",
             "name a feasible package (`guarantee-sim list` shows them)",
         );
