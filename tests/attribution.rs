@@ -91,8 +91,14 @@ fn the_waterfall_adds_up_to_the_whole() {
     let whole = d.whole[0].1;
     let sum_d: f64 = steps.iter().map(|e| e.deterrence.value).sum();
     let sum_h: f64 = steps.iter().map(|e| e.hold.value).sum();
-    assert!((sum_d - whole.deterrence.value).abs() < 1e-9, "{sum_d} vs {whole:?}");
-    assert!((sum_h - whole.hold.value).abs() < 1e-9, "{sum_h} vs {whole:?}");
+    assert!(
+        (sum_d - whole.deterrence.value).abs() < 1e-9,
+        "{sum_d} vs {whole:?}"
+    );
+    assert!(
+        (sum_h - whole.hold.value).abs() < 1e-9,
+        "{sum_h} vs {whole:?}"
+    );
 }
 
 #[test]
@@ -162,7 +168,11 @@ fn removing_a_component_never_changes_a_run_whose_draws_never_touch_it() {
         rejected += 1;
         for (c, v) in &variants {
             let k = RunKey { package: v, ..key };
-            assert_eq!(simulate(k, &mut ws, &mut NoTrace), o, "{c:?}, run {run_index}");
+            assert_eq!(
+                simulate(k, &mut ws, &mut NoTrace),
+                o,
+                "{c:?}, run {run_index}"
+            );
         }
     }
     assert!(rejected > 10, "only {rejected} rejected runs to check");

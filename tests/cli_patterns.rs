@@ -77,7 +77,10 @@ fn an_undecided_pattern_says_so_and_asks_for_more_runs() {
     // A target whose lower edge is the measured value: the interval
     // straddles it.
     let m = measured(dir.path(), "rejections");
-    let f = what_if(dir.path(), &REJECTED.replace("TARGET", &format!("{m}, 1.0")));
+    let f = what_if(
+        dir.path(),
+        &REJECTED.replace("TARGET", &format!("{m}, 1.0")),
+    );
     cmd()
         .args(["patterns", "--runs", "500", "--quiet", "--out"])
         .arg(&out)
@@ -130,8 +133,12 @@ source = "x"
         .arg(&f)
         .assert()
         .failure()
-        .stderr(contains("pattern `unknown-package`: unknown package `no-such-package`"))
-        .stderr(contains("pattern `unknown-scenario`: unknown scenario `no-such-scenario`"))
+        .stderr(contains(
+            "pattern `unknown-package`: unknown package `no-such-package`",
+        ))
+        .stderr(contains(
+            "pattern `unknown-scenario`: unknown scenario `no-such-scenario`",
+        ))
         .stderr(contains("lower bound 0.9 is above its upper bound 0.1"))
         .stderr(contains("unknown component `jet-packs`"))
         .stderr(contains("what-if.toml:"));
@@ -162,7 +169,12 @@ fn decompose_writes_components_and_waterfalls_and_rejects_bad_names() {
     assert!(out.join("charts/waterfall-euro-force-holds.png").exists());
     assert!(out.join("charts/waterfall-euro-force-holds.svg").exists());
     cmd()
-        .args(["decompose", "tests/fixtures/minimal.toml", "--package", "nope"])
+        .args([
+            "decompose",
+            "tests/fixtures/minimal.toml",
+            "--package",
+            "nope",
+        ])
         .assert()
         .failure()
         .stderr(contains("--package"))
@@ -205,7 +217,10 @@ fn run_writes_events_csv_that_does_not_depend_on_threads() {
     let three = run("3", "b");
     assert_eq!(one, three);
     let text = String::from_utf8(one).unwrap();
-    assert!(text.contains("us-leaves,1,us-disengagement,euro-force,"), "{text}");
+    assert!(
+        text.contains("us-leaves,1,us-disengagement,euro-force,"),
+        "{text}"
+    );
     let html = std::fs::read_to_string(dir.path().join("a/report.html")).unwrap();
     assert!(html.contains("What each scripted event does"));
 }

@@ -106,7 +106,7 @@ impl Component {
     pub fn label(self, countries: &Countries) -> String {
         match self {
             Component::Force => "the force".to_string(),
-            Component::Contributor(i) => format!("{}'s troops", countries.name[i]),
+            Component::Contributor(i) => format!("troops of {}", countries.name[i]),
             Component::AirPolicing => "air policing".to_string(),
             Component::Maritime => "maritime security".to_string(),
             Component::Backstop => "the US backstop".to_string(),

@@ -259,7 +259,13 @@ fn read_rows<T: for<'de> Deserialize<'de>>(path: &Path) -> Option<Vec<T>> {
 }
 
 fn points(x: f64) -> String {
-    format!("{:+.1}", 100.0 * x)
+    let p = 100.0 * x;
+    // No "-0.0" for an effect that rounds to nothing.
+    if (p * 10.0).round() == 0.0 {
+        "0.0".to_string()
+    } else {
+        format!("{p:+.1}")
+    }
 }
 
 fn interval_points(v: f64, lo: f64, hi: f64) -> String {
@@ -374,6 +380,20 @@ pub fn html_sections(dir: &Path, manifest: &Manifest) -> String {
         scenarios.dedup();
         for s in scenarios {
             let _ = writeln!(h, "<h3>Scenario: {}</h3>", escape(s));
+            let stem = format!("{WATERFALL_PREFIX}-{}-{s}", rows[0].package);
+            let svg_path = dir
+                .join(super::charts::CHARTS_DIR)
+                .join(format!("{stem}.svg"));
+            if let Ok(svg) = std::fs::read_to_string(&svg_path) {
+                if svg.starts_with("<svg") {
+                    let _ = writeln!(
+                        h,
+                        "<figure id=\"chart-{}\">\n{svg}\n<figcaption>Waterfall: the deterrence rate built up from <code>{}</code> one component at a time.</figcaption>\n</figure>",
+                        escape(&stem),
+                        escape(&rows[0].baseline)
+                    );
+                }
+            }
             let cells: Vec<Vec<String>> = rows
                 .iter()
                 .filter(|r| r.scenario == s && r.effect == EffectKind::Removal.name())
@@ -444,9 +464,10 @@ pub fn event_readings(rows: &[EventRow]) -> Vec<String> {
                 format!(
                     "{} {:.1} points [{:.1}, {:.1}]",
                     r.package,
-                    -100.0 * r.hold_diff,
-                    -100.0 * r.hold_upper,
-                    -100.0 * r.hold_lower
+                    // `+ 0.0` turns -0.0 into 0.0.
+                    -100.0 * r.hold_diff + 0.0,
+                    -100.0 * r.hold_upper + 0.0,
+                    -100.0 * r.hold_lower + 0.0
                 )
             })
             .collect();

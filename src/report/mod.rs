@@ -67,7 +67,7 @@ impl ReportError {
 /// first. Clearing a folder, refusing to clear one and the documentation of
 /// the outputs all read this list, so they cannot drift apart. Charts live
 /// in [`charts::CHARTS_DIR`] and are recognised by [`is_chart_file`].
-pub const OUTPUT_FILES: [&str; 13] = [
+pub const OUTPUT_FILES: [&str; 11] = [
     manifest::MANIFEST_JSON,
     tables::SUMMARY_CSV,
     tables::SURVIVAL_CSV,
@@ -79,16 +79,26 @@ pub const OUTPUT_FILES: [&str; 13] = [
     html::REPORT_HTML,
     markdown::REPORT_MD,
     attribution::EVENTS_CSV,
-    attribution::PATTERNS_CSV,
-    attribution::COMPONENTS_CSV,
 ];
+
+/// Files that `guarantee-sim patterns` and `decompose` write into a run's
+/// folder. A new run keeps them (the report shows them only when they were
+/// computed from the same scenario file), and a folder that holds only
+/// them counts as empty for `run`.
+pub const SIDE_OUTPUTS: [&str; 2] = [attribution::PATTERNS_CSV, attribution::COMPONENTS_CSV];
+
+/// Is `name` (a file in [`charts::CHARTS_DIR`]) a waterfall chart of
+/// `decompose`, one of the [`SIDE_OUTPUTS`]?
+pub fn is_side_chart(name: &str) -> bool {
+    name.starts_with(attribution::WATERFALL_PREFIX)
+        && (name.ends_with(".png") || name.ends_with(".svg"))
+}
 
 /// Is `name` (a file in [`charts::CHARTS_DIR`]) a chart this tool draws?
 pub fn is_chart_file(name: &str) -> bool {
-    (charts::ChartKind::ALL
+    charts::ChartKind::ALL
         .iter()
         .any(|k| name.starts_with(k.name()))
-        || name.starts_with(attribution::WATERFALL_PREFIX))
         && (name.ends_with(".png") || name.ends_with(".svg"))
 }
 
