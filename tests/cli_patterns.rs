@@ -224,3 +224,47 @@ fn run_writes_events_csv_that_does_not_depend_on_threads() {
     let html = std::fs::read_to_string(dir.path().join("a/report.html")).unwrap();
     assert!(html.contains("What each scripted event does"));
 }
+
+#[test]
+fn patterns_csv_does_not_depend_on_threads() {
+    let dir = TempDir::new().unwrap();
+    let f = what_if(
+        dir.path(),
+        r#"
+[[patterns]]
+id = "force-hazard"
+measure = "hazard-ratio"
+package = "euro-force"
+versus = { package = "euro-force", without = ["force"] }
+target = [0.0, 10.0]
+source = "test"
+
+[[patterns]]
+id = "trend"
+measure = "hazard-trend"
+package = "aid-only"
+early = [1, 6]
+late = [25, 36]
+target = [0.0, 10.0]
+source = "test"
+"#,
+    );
+    let run = |threads: &str, out: &str| {
+        cmd()
+            .args([
+                "patterns",
+                "--runs",
+                "600",
+                "--quiet",
+                "--threads",
+                threads,
+                "--out",
+            ])
+            .arg(dir.path().join(out))
+            .arg(&f)
+            .assert()
+            .success();
+        std::fs::read(dir.path().join(out).join("patterns.csv")).unwrap()
+    };
+    assert_eq!(run("1", "a"), run("3", "b"));
+}
