@@ -8,7 +8,9 @@
 //! same way: a block is fully named by (seed, scenario, block index).
 
 pub mod aggregate;
+pub mod attribution;
 pub mod paired;
+pub mod patterns;
 pub mod stats;
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -92,6 +94,8 @@ pub struct BatchResult {
     /// `(scenario position * packages + a) * packages + b` for `a < b`
     /// (entries with `a >= b` stay empty).
     pub pairs: Vec<PairedSums>,
+    /// The same paired comparisons for deterrence (held), same indexing.
+    pub deterrence_pairs: Vec<PairedSums>,
     pub completion: Completion,
     /// With a precision target: whether it was met.
     pub precision_met: Option<bool>,
@@ -115,6 +119,23 @@ impl BatchResult {
             std::cmp::Ordering::Equal => {
                 let cell = self.cell(scenario_pos, a);
                 PairedSums::concordant(cell.runs, cell.holds())
+            }
+        }
+    }
+
+    /// Paired comparison of deterrence (runs that ended held) of package
+    /// `a` against package `b` under a scenario, as [`BatchResult::pair`]
+    /// does for holding.
+    pub fn pair_deterrence(&self, scenario_pos: usize, a: usize, b: usize) -> PairedSums {
+        let stored = |x: usize, y: usize| {
+            self.deterrence_pairs[(scenario_pos * self.packages + x) * self.packages + y]
+        };
+        match a.cmp(&b) {
+            std::cmp::Ordering::Less => stored(a, b),
+            std::cmp::Ordering::Greater => stored(b, a).swapped(),
+            std::cmp::Ordering::Equal => {
+                let cell = self.cell(scenario_pos, a);
+                PairedSums::concordant(cell.runs, cell.count(crate::model::OutcomeKind::Held))
             }
         }
     }
@@ -150,6 +171,7 @@ struct BlockOutput {
     cells: Vec<Cell>,
     /// Packages x packages paired comparisons (a < b filled).
     pairs: Vec<PairedSums>,
+    deterrence_pairs: Vec<PairedSums>,
     records: Vec<RunRecord>,
 }
 
@@ -168,6 +190,10 @@ pub fn run_batch<E>(
         cells: vec![empty; plan.scenarios.len() * n_packages],
         packages: n_packages,
         pairs: vec![PairedSums::default(); plan.scenarios.len() * n_packages * n_packages],
+        deterrence_pairs: vec![
+            PairedSums::default();
+            plan.scenarios.len() * n_packages * n_packages
+        ],
         completion: Completion::Complete,
         precision_met: None,
     };
@@ -205,6 +231,9 @@ pub fn run_batch<E>(
                 let pair_base = base * n_packages;
                 for (i, pair) in output.pairs.iter().enumerate() {
                     result.pairs[pair_base + i].merge(pair);
+                }
+                for (i, pair) in output.deterrence_pairs.iter().enumerate() {
+                    result.deterrence_pairs[pair_base + i].merge(pair);
                 }
             }
             if control.per_run {
@@ -282,7 +311,9 @@ fn run_block(
         .collect();
     let n = plan.packages.len();
     let mut holds = vec![false; n];
+    let mut deters = vec![false; n];
     let mut pairs = vec![PairedSums::default(); n * n];
+    let mut deterrence_pairs = vec![PairedSums::default(); n * n];
     let mut records = Vec::new();
     for run_index in block.first_run..block.end_run {
         for (pos, &p) in plan.packages.iter().enumerate() {
@@ -296,6 +327,7 @@ fn run_block(
             let outcome = simulate(key, ws, &mut NoTrace);
             cells[pos].add(&outcome, ws.called(), ws.honoured());
             holds[pos] = outcome.kind.holds();
+            deters[pos] = outcome.kind.deters();
             if keep_records {
                 records.push(RunRecord {
                     scenario: block.scenario_pos,
@@ -308,12 +340,14 @@ fn run_block(
         for a in 0..n {
             for b in a + 1..n {
                 pairs[a * n + b].add(holds[a], holds[b]);
+                deterrence_pairs[a * n + b].add(deters[a], deters[b]);
             }
         }
     }
     BlockOutput {
         cells,
         pairs,
+        deterrence_pairs,
         records,
     }
 }

@@ -11,11 +11,13 @@ use crate::scenario::{Diagnostic, ScenarioErrors, Severity};
 pub mod chart;
 pub mod common;
 pub mod compare;
+pub mod decompose;
 pub mod explain;
 pub mod init;
 pub mod interrupt;
 pub mod list;
 pub mod out_dir;
+pub mod patterns;
 pub mod run;
 pub mod schema;
 pub mod show;
@@ -77,6 +79,10 @@ pub enum Command {
     Compare(compare::Args),
     /// Redraw the charts of an earlier run from its CSV files (no new simulation).
     Chart(chart::Args),
+    /// Check the scenario file's patterns from the literature against the model.
+    Patterns(patterns::Args),
+    /// What each component of a package is worth: removed one at a time, added one at a time.
+    Decompose(decompose::Args),
     /// Check scenario files and report every problem with file and line.
     Validate(validate::Args),
     /// Show the countries, packages and scenarios of a scenario file.
@@ -202,6 +208,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Sweep(args) => sweep::run(&ctx, args),
         Command::Compare(args) => compare::run(&ctx, args),
         Command::Chart(args) => chart::run(&ctx, args),
+        Command::Patterns(args) => patterns::run(&ctx, args),
+        Command::Decompose(args) => decompose::run(&ctx, args),
         Command::Validate(args) => validate::run(&ctx, args),
         Command::List(args) => list::run(&ctx, args),
         Command::Show(args) => show::run(&ctx, args),

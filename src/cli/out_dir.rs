@@ -14,7 +14,7 @@ use anyhow::{Context as _, bail};
 
 use crate::report::charts::CHARTS_DIR;
 use crate::report::manifest::MANIFEST_JSON;
-use crate::report::{OUTPUT_FILES, clear_outputs, is_chart_file, is_stale_temp};
+use crate::report::{OUTPUT_FILES, SIDE_OUTPUTS, clear_outputs, is_chart_file, is_stale_temp};
 use crate::scenario::read::{MAX_MANIFEST_BYTES, read_regular_text};
 
 /// The lock file inside an output folder; it holds the pid of the run that
@@ -175,7 +175,10 @@ fn check_clearable(dir: &Path) -> anyhow::Result<()> {
         .with_context(|| format!("--out {}: cannot list the folder", dir.display()))?;
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if name == LOCK_FILE || is_stale_temp(&name) {
+        if name == LOCK_FILE || is_stale_temp(&name) || SIDE_OUTPUTS.contains(&name.as_str()) {
+            continue;
+        }
+        if name == CHARTS_DIR && only_side_charts(&entry.path()) {
             continue;
         }
         if OUTPUT_FILES.contains(&name.as_str()) {
@@ -215,6 +218,16 @@ fn check_clearable(dir: &Path) -> anyhow::Result<()> {
         dir.display(),
         shortened_list(&theirs)
     )
+}
+
+/// Does the charts folder hold only `decompose`'s waterfall charts (or
+/// nothing)?
+fn only_side_charts(charts: &Path) -> bool {
+    fs::read_dir(charts).is_ok_and(|entries| {
+        entries
+            .flatten()
+            .all(|c| crate::report::is_side_chart(&c.file_name().to_string_lossy()))
+    })
 }
 
 /// Does `dir` hold a manifest written by this tool?

@@ -294,6 +294,13 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
         Completion::Complete => RunStatus::Complete,
         Completion::Interrupted => RunStatus::Partial,
     };
+    // What each scripted event does: events.csv, read by the report.
+    let event_runs = match status {
+        RunStatus::Complete => pool.install(|| {
+            crate::report::attribution::event_study(world, &plan, &control, &out_dir)
+        })?,
+        RunStatus::Partial => 0,
+    };
     let mut tables = Tables::from_batch(world, &plan, &result);
     tables.rank_by(rank_by);
     let runs_completed = result.cells.iter().map(|c| c.runs).min().unwrap_or(0);
@@ -394,6 +401,11 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
             }
         );
         print!("{}", ranking_text(&tables));
+        if event_runs > 0 && event_runs < runs_completed {
+            println!(
+                "\nevents.csv: each scripted event's effect on {event_runs} paired runs (fewer than the main run, to keep it fast)"
+            );
+        }
         println!("\nOutputs in {}/", out_dir.display());
         if !args.no_charts {
             println!(

@@ -6,10 +6,11 @@ pub mod agents;
 pub mod math;
 pub mod outcome;
 pub mod params;
+pub mod patterns;
 pub mod rng;
 pub mod run;
 pub mod trace;
 
 pub use outcome::{Defence, FailureMode, Outcome, OutcomeKind};
-pub use run::{RunKey, Workspace, simulate};
+pub use run::{RunKey, Workspace, simulate, simulate_without_events};
 pub use trace::{NoTrace, Recorder, Trace, TraceEvent};

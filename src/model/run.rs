@@ -75,6 +75,20 @@ struct MonthDraws {
 /// [`super::params::InfeasiblePackage`]), so an infeasible package cannot be
 /// run.
 pub fn simulate<R: Recorder>(key: RunKey<'_>, ws: &mut Workspace, rec: &mut R) -> Outcome {
+    simulate_without_events(key, &[], ws, rec)
+}
+
+/// [`simulate`] with the scenario's events whose flag in `removed` is true
+/// taken out (missing flags count as false). A removed event still takes
+/// its set-up draws and is then treated as falling past the horizon, so
+/// every other draw of the run is the same as with the event: the paired
+/// difference is the event's effect, nothing else.
+pub fn simulate_without_events<R: Recorder>(
+    key: RunKey<'_>,
+    removed: &[bool],
+    ws: &mut Workspace,
+    rec: &mut R,
+) -> Outcome {
     let RunKey {
         world,
         package,
@@ -94,6 +108,11 @@ pub fn simulate<R: Recorder>(key: RunKey<'_>, ws: &mut Workspace, rec: &mut R) -
     rng.start_month(0);
     let u_accept = rng.uniform();
     draw_set_up(scenario, horizon, &mut rng, ws);
+    for (month, &gone) in ws.event_month.iter_mut().zip(removed) {
+        if gone {
+            *month = NEVER;
+        }
+    }
     let k = ws.coefficients;
     let terms = PackageTerms::new(&k, world, package);
     ws.guarantors.reset(&k, world, package, &terms);

@@ -345,6 +345,14 @@ impl Output for HtmlReport {
     fn write(&self, ctx: &ReportContext<'_>, dir: &Path) -> Result<Vec<PathBuf>, ReportError> {
         let path = dir.join(REPORT_HTML);
         let page = self.render(ctx)?;
+        // Sections from `guarantee-sim patterns`, `decompose` and the
+        // events study, when their files sit in this folder.
+        let sections = super::attribution::html_sections(dir, ctx.manifest);
+        let page = page.replacen(
+            "<h2 id=\"assumptions\">",
+            &format!("{sections}<h2 id=\"assumptions\">"),
+            1,
+        );
         write_atomic(&path, page.as_bytes()).map_err(ReportError::io(&path))?;
         Ok(vec![path])
     }

@@ -3,6 +3,7 @@
 //! output folder.
 
 pub mod atomic;
+pub mod attribution;
 pub mod charts;
 pub mod compare;
 pub mod csv;
@@ -67,7 +68,7 @@ impl ReportError {
 /// first. Clearing a folder, refusing to clear one and the documentation of
 /// the outputs all read this list, so they cannot drift apart. Charts live
 /// in [`charts::CHARTS_DIR`] and are recognised by [`is_chart_file`].
-pub const OUTPUT_FILES: [&str; 10] = [
+pub const OUTPUT_FILES: [&str; 11] = [
     manifest::MANIFEST_JSON,
     tables::SUMMARY_CSV,
     tables::SURVIVAL_CSV,
@@ -78,6 +79,7 @@ pub const OUTPUT_FILES: [&str; 10] = [
     csv::RUNS_CSV,
     html::REPORT_HTML,
     markdown::REPORT_MD,
+    attribution::EVENTS_CSV,
 ];
 
 /// What decides the size of a run's outputs.
@@ -116,6 +118,19 @@ impl OutputShape {
         }
         bytes
     }
+}
+
+/// Files that `guarantee-sim patterns` and `decompose` write into a run's
+/// folder. A new run keeps them (the report shows them only when they were
+/// computed from the same scenario file), and a folder that holds only
+/// them counts as empty for `run`.
+pub const SIDE_OUTPUTS: [&str; 2] = [attribution::PATTERNS_CSV, attribution::COMPONENTS_CSV];
+
+/// Is `name` (a file in [`charts::CHARTS_DIR`]) a waterfall chart of
+/// `decompose`, one of the [`SIDE_OUTPUTS`]?
+pub fn is_side_chart(name: &str) -> bool {
+    name.starts_with(attribution::WATERFALL_PREFIX)
+        && (name.ends_with(".png") || name.ends_with(".svg"))
 }
 
 /// Is `name` (a file in [`charts::CHARTS_DIR`]) a chart this tool draws?

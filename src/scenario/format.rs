@@ -176,6 +176,10 @@ pub struct ScenarioFile {
     /// Scenarios: conditions and uncertain parameters.
     #[serde(default)]
     pub scenarios: Vec<ScenarioSpec>,
+    /// Patterns from the literature the model should reproduce, each with
+    /// a target range and its source (`guarantee-sim patterns` checks them).
+    #[serde(default)]
+    pub patterns: Vec<PatternSpec>,
 }
 
 /// Settings for every scenario at once.
@@ -537,4 +541,99 @@ pub struct EventSpec {
     #[serde(default)]
     pub targets: Vec<String>,
     pub description: Option<String>,
+}
+
+/// What a pattern measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum MeasureSpec {
+    /// Share of runs with an outcome (`of`), among all runs or those Russia accepted (`among`).
+    Rate,
+    /// Share of calls on the package's guarantors that were honoured.
+    HonourRate,
+    /// Hazard of a first major offensive under `package` over that under `versus`, among runs accepted under both.
+    HazardRatio,
+    /// Hazard of a first major offensive in months `late` over months `early` (below 1: it falls with time).
+    HazardTrend,
+    /// Paired difference of a rate (`of`): `package` minus `versus`.
+    Difference,
+}
+
+/// An outcome whose rate a pattern measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum RateOfSpec {
+    /// Held or defended.
+    Hold,
+    /// Held: no major offensive and no erosion.
+    Deterrence,
+    /// A major offensive came (stopped or not).
+    MajorOffensive,
+    /// The line eroded.
+    Erosion,
+    /// Russia rejected the terms.
+    Rejected,
+}
+
+/// Which runs a rate is a share of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum AmongSpec {
+    /// Every run (default).
+    All,
+    /// Runs in which Russia accepted the terms.
+    Accepted,
+}
+
+/// A package a pattern compares with: a package of the file, optionally
+/// without some of its components or with its force scaled.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VariantSpec {
+    /// Id of a package of the file.
+    pub package: String,
+    /// Components removed (set to the baseline's): force, force:<country>, air-policing,
+    /// maritime, backstop, intelligence-logistics, sanctions, sanctions-relief, monitoring,
+    /// legal-form, reconstruction, army-target, diplomacy.
+    #[serde(default)]
+    pub without: Vec<String>,
+    /// Scale every troop contribution so the force totals this many troops (persons).
+    pub force_troops: Option<f64>,
+}
+
+/// A pattern from the literature that the model should reproduce.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PatternSpec {
+    pub id: String,
+    /// What the pattern says, in a sentence.
+    pub name: Option<String>,
+    pub measure: MeasureSpec,
+    /// For `rate` and `difference`: the outcome counted.
+    pub of: Option<RateOfSpec>,
+    /// For `rate`: all runs (default) or accepted runs only.
+    pub among: Option<AmongSpec>,
+    /// Id of the package measured.
+    pub package: String,
+    /// Components removed from the package (see `versus.without`).
+    #[serde(default)]
+    pub without: Vec<String>,
+    /// Scale the package's force to this many troops (persons).
+    pub force_troops: Option<f64>,
+    /// For `hazard-ratio` and `difference`: what the package is compared with.
+    pub versus: Option<VariantSpec>,
+    /// Package that removed components take their values from (default: `no-guarantee`
+    /// if the file has it, else nothing at all).
+    pub baseline: Option<String>,
+    /// Scenarios pooled (default: every scenario).
+    #[serde(default)]
+    pub scenarios: Vec<String>,
+    /// For `hazard-trend`: first and last month of the early window (default [1, 12]).
+    pub early: Option<[i64; 2]>,
+    /// For `hazard-trend`: first and last month of the late window (default: the last 12 months).
+    pub late: Option<[i64; 2]>,
+    /// Target range [lower, upper], inclusive: a share (0-1), a ratio or a difference.
+    pub target: [f64; 2],
+    /// Where the target comes from (author, year).
+    pub source: String,
 }

@@ -7,7 +7,7 @@ use serde::de::DeserializeOwned;
 use super::Ctx;
 use super::format::{
     ConstraintSpec, CountrySpec, DistSpec, EveryScenario, Meta, PackageSpec, ParamSpec,
-    ScenarioFile, ScenarioSpec, Simulation,
+    PatternSpec, ScenarioFile, ScenarioSpec, Simulation,
 };
 use super::suggest::did_you_mean;
 use super::tree::{Node, PathSeg, Value};
@@ -23,6 +23,7 @@ pub(crate) const ROOT_KEYS: &[&str] = &[
     "constraints",
     "packages",
     "scenarios",
+    "patterns",
 ];
 
 /// The typed file, with the tree node of every item that deserialized.
@@ -34,6 +35,7 @@ pub(crate) struct Parsed<'a> {
     pub constraints: Vec<&'a Node>,
     pub packages: Vec<&'a Node>,
     pub scenarios: Vec<&'a Node>,
+    pub patterns: Vec<&'a Node>,
     /// Ids of every `[[countries]]` entry, also those with errors (so that
     /// references to them do not cause a second, confusing error).
     pub all_country_ids: Vec<String>,
@@ -47,6 +49,7 @@ pub(crate) fn read<'a>(ctx: &mut Ctx, root: &'a Node) -> Parsed<'a> {
         constraints: Vec::new(),
         packages: Vec::new(),
         scenarios: Vec::new(),
+        patterns: Vec::new(),
         all_country_ids: Vec::new(),
     };
     let Some(entries) = root.as_table() else {
@@ -98,6 +101,7 @@ pub(crate) fn read<'a>(ctx: &mut Ctx, root: &'a Node) -> Parsed<'a> {
                     }
                 }
             }
+            "patterns" => patterns(ctx, node, &mut p),
             other => {
                 let suggestion = ctx.wants_detail().then(|| did_you_mean(other, ROOT_KEYS));
                 let help = match suggestion.flatten() {
@@ -118,6 +122,16 @@ pub(crate) fn read<'a>(ctx: &mut Ctx, root: &'a Node) -> Parsed<'a> {
         }
     }
     p
+}
+
+/// Each `[[patterns]]` entry, parsed on its own.
+fn patterns<'a>(ctx: &mut Ctx, node: &'a Node, p: &mut Parsed<'a>) {
+    for n in array_of_tables(ctx, node, "patterns") {
+        if let Some(c) = deser::<PatternSpec>(ctx, n, "[[patterns]]") {
+            p.spec.patterns.push(c);
+            p.patterns.push(n);
+        }
+    }
 }
 
 fn list(names: &[&str]) -> String {

@@ -27,6 +27,7 @@ mod edits;
 mod expand;
 mod items;
 mod path;
+mod patterns;
 pub mod read;
 mod schema;
 pub mod show;
@@ -44,6 +45,7 @@ use toml::de::DeTable;
 
 pub use diag::{Diagnostic, Location, ScenarioErrors, Severity, render};
 pub use path::PathError;
+pub use patterns::DEFAULT_BASELINE;
 pub use schema::{json_schema, units_table_markdown};
 pub use source::{BUNDLED, MAX_FILE_BYTES, SourceFile, bundled};
 
@@ -80,6 +82,9 @@ pub struct Loaded {
     /// file it extends points at the named file; warnings that sit in a
     /// parent file are the parent's own. Errors never reach here.
     pub warnings: Vec<Diagnostic>,
+    /// The file's `[[patterns]]`, compiled (checked by `guarantee-sim
+    /// patterns`; the simulation itself never reads them).
+    pub patterns: Vec<crate::model::patterns::Pattern>,
 }
 
 /// Reads, checks and compiles a scenario file and the files it extends.
@@ -382,6 +387,10 @@ impl Merged {
         if world.is_some() && !ctx.has_errors() {
             edits::warn_shadowed(&mut ctx, &tree);
         }
+        let compiled_patterns = match &world {
+            Some(w) => patterns::compile(&mut ctx, &parsed, w),
+            None => Vec::new(),
+        };
         let spec = parsed.spec;
         match world {
             Some(world) if !ctx.has_errors() => {
@@ -394,6 +403,7 @@ impl Merged {
                     resolved_toml,
                     sha256,
                     warnings: ctx.diags,
+                    patterns: compiled_patterns,
                 })
             }
             _ => Err(errors(ctx)),

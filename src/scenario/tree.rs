@@ -10,7 +10,13 @@ use toml::de::{DeTable, DeValue};
 pub(crate) type FileId = usize;
 
 /// Arrays of tables that merge by `id` across `extends`.
-pub(crate) const MERGE_BY_ID: &[&str] = &["countries", "packages", "scenarios", "constraints"];
+pub(crate) const MERGE_BY_ID: &[&str] = &[
+    "countries",
+    "packages",
+    "scenarios",
+    "constraints",
+    "patterns",
+];
 
 #[derive(Debug, Clone)]
 pub(crate) struct Node {
