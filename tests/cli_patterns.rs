@@ -63,6 +63,29 @@ fn a_missed_pattern_fails_naming_the_pattern_and_its_source() {
 }
 
 #[test]
+fn a_declared_known_miss_is_shown_as_not_met_without_failing() {
+    let dir = TempDir::new().unwrap();
+    let known = REJECTED.replace("TARGET", "0.99, 1.0")
+        + "known_miss = \"this test's model cannot reach it\"\n";
+    let f = what_if(dir.path(), &known);
+    cmd()
+        .args(["patterns", "--runs", "500", "--quiet", "--out"])
+        .arg(dir.path().join("out"))
+        .arg(&f)
+        .assert()
+        .success()
+        .stdout(contains("not met (known miss)"))
+        .stderr(contains("a known miss of this model version"))
+        .stderr(contains("this test's model cannot reach it"));
+    let mut r = csv::Reader::from_path(dir.path().join("out/patterns.csv")).unwrap();
+    let headers = r.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let row = r.records().next().unwrap().unwrap();
+    assert_eq!(&row[col("verdict")], "not met");
+    assert_eq!(&row[col("known_miss")], "this test's model cannot reach it");
+}
+
+#[test]
 fn an_undecided_pattern_says_so_and_asks_for_more_runs() {
     let dir = TempDir::new().unwrap();
     let f = what_if(dir.path(), &REJECTED.replace("TARGET", "0.0, 1.0"));

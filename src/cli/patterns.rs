@@ -108,6 +108,13 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
     for (res, row) in result.results.iter().zip(&rows) {
         let p = &patterns[res.pattern];
         match res.verdict {
+            Verdict::NotMet if p.known_miss.is_some() => eprintln!(
+                "note: pattern `{}` is not met, a known miss of this model version ({}): {} [{}]",
+                p.id,
+                p.source,
+                p.known_miss.as_deref().unwrap_or_default(),
+                p.location
+            ),
             Verdict::NotMet => {
                 missed += 1;
                 eprintln!(

@@ -372,6 +372,9 @@ pub struct Pattern {
     pub source: String,
     /// `file:line` of the pattern in the scenario file.
     pub location: String,
+    /// Why this model version does not reproduce the pattern, when the
+    /// file says it does not (see [`crate::scenario::format::PatternSpec`]).
+    pub known_miss: Option<String>,
 }
 
 #[cfg(test)]

@@ -50,6 +50,8 @@ pub struct PatternRow {
     pub seed: u64,
     pub source: String,
     pub location: String,
+    /// Why the model is known not to reproduce the pattern (empty if it should).
+    pub known_miss: String,
     pub scenario_sha256: String,
 }
 
@@ -98,6 +100,7 @@ pub fn pattern_rows(
                 seed,
                 source: p.source.clone(),
                 location: p.location.clone(),
+                known_miss: p.known_miss.clone().unwrap_or_default(),
                 scenario_sha256: sha256.to_string(),
             }
         })
@@ -301,7 +304,11 @@ pub fn pattern_cells(rows: &[PatternRow]) -> Vec<Vec<String>> {
                     value_text(&p.measure, p.target_upper)
                 ),
                 measured,
-                p.verdict.clone(),
+                if p.known_miss.is_empty() {
+                    p.verdict.clone()
+                } else {
+                    format!("{} (known miss)", p.verdict)
+                },
             ]
         })
         .collect()

@@ -286,6 +286,7 @@ fn compile_one(ctx: &mut Ctx, spec: &PatternSpec, node: &Node, world: &World) ->
         target: (lo, hi),
         source: spec.source.clone(),
         location: ctx.file_line(node.file, &node.span),
+        known_miss: spec.known_miss.clone(),
     })
 }
 
