@@ -215,7 +215,7 @@ impl HtmlReport {
         );
         let _ = writeln!(
             h,
-            "<p>A package holds when a run ends with no major offensive, or with one that the guarantees helped to stop. Each package is simulated many times under each scenario; the rates below are shares of those runs.</p>"
+            "<p>A package <em>deters</em> in a run when no major offensive comes and the line is not eroded; it <em>holds</em> when the ceasefire line survives: no major offensive, or one that was stopped (by Ukraine alone or with the guarantors who honoured). Each package is simulated many times under each scenario; both rates are shares of all those runs, so a run in which Russia rejected the terms counts as neither.</p>"
         );
 
         let _ = writeln!(h, "<h2 id=\"ranking\">Ranking</h2>");
