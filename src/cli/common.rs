@@ -3,25 +3,14 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::bail;
-
 use super::Context;
 use super::run::{parse_count, parse_threads};
-use crate::model::params::World;
-use crate::scenario::suggest::did_you_mean;
-use crate::scenario::{self, Loaded, Merged};
+use crate::scenario::{self, Merged};
+pub use crate::study::Input;
+pub use crate::study::plan::{dedup, package_index, scenario_index};
 
 /// The bundled scenario file, relative to the working directory.
 pub const DEFAULT_SCENARIO: &str = "scenarios/paris-2026.toml";
-
-/// A scenario file read for a command, with the name to show for it.
-pub struct Input {
-    pub loaded: Loaded,
-    /// As given, or the default.
-    pub shown: String,
-    /// File stem, for the default output folder.
-    pub stem: String,
-}
 
 /// Loads FILE, or the bundled scenario when none is given (the copy in
 /// `scenarios/` if the working directory has one, else the copy built into
@@ -95,65 +84,6 @@ fn stem_of(path: &Path) -> String {
         .map(|s| s.to_string_lossy().into_owned())
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| "scenario".to_string())
-}
-
-/// Index of a feasible package, or an error that says why not: infeasible
-/// (with the constraint), or unknown (with the closest name).
-pub fn package_index(world: &World, name: &str) -> anyhow::Result<usize> {
-    if let Some(i) = world.package_index(name) {
-        return Ok(i);
-    }
-    if let Some(p) = world.infeasible.iter().find(|p| p.id == name) {
-        let why: Vec<String> = p
-            .violations
-            .iter()
-            .map(|v| {
-                format!(
-                    "constraint `{}` ({}): {}",
-                    v.constraint, v.country, v.reason
-                )
-            })
-            .collect();
-        bail!(
-            "package `{name}` is infeasible and is never simulated: {}",
-            why.join("; ")
-        );
-    }
-    let mut known: Vec<&str> = world.packages.iter().map(|p| p.id.as_str()).collect();
-    known.extend(world.infeasible.iter().map(|p| p.id.as_str()));
-    bail!("{}", unknown("package", name, &known));
-}
-
-/// Index of a scenario, or an error with the closest name.
-pub fn scenario_index(world: &World, name: &str) -> anyhow::Result<usize> {
-    if let Some(i) = world.scenario_index(name) {
-        return Ok(i);
-    }
-    let known: Vec<&str> = world.scenarios.iter().map(|s| s.id.as_str()).collect();
-    bail!("{}", unknown("scenario", name, &known));
-}
-
-fn unknown(what: &str, name: &str, known: &[&str]) -> String {
-    let hint = match did_you_mean(name, known) {
-        Some(s) => format!("did you mean `{s}`? "),
-        None => String::new(),
-    };
-    format!(
-        "unknown {what} `{name}`; {hint}the file has: {}",
-        known.join(", ")
-    )
-}
-
-/// The items in their first order, each once (a name given twice on the
-/// command line is run once).
-pub fn dedup<T: PartialEq + Copy>(items: &[T]) -> Vec<T> {
-    let mut out = Vec::with_capacity(items.len());
-    for &item in items {
-        if !out.contains(&item) {
-            out.push(item);
-        }
-    }
-    out
 }
 
 /// `--seed`: any 64-bit seed, with a message that names the range.

@@ -14,7 +14,7 @@ pub mod explain;
 pub mod init;
 pub mod interrupt;
 pub mod list;
-pub mod out_dir;
+pub use crate::study::out_dir;
 pub mod run;
 pub mod schema;
 pub mod sweep;

@@ -7,13 +7,15 @@ use std::process::ExitCode;
 use anyhow::{Context as _, bail};
 
 use super::Context;
-use super::common::{BatchArgs, dedup, merge_input, package_index, scenario_index};
+use super::common::{BatchArgs, merge_input, package_index, scenario_index};
 use super::interrupt::Interrupt;
 use super::run::progress_bar;
-use crate::batch::{Completion, Control, Plan, run_batch, stats};
+use crate::batch::stats;
 use crate::explore::{ParameterRange, Space, grid};
 use crate::model::params::World;
 use crate::report::sweep::{SWEEP_CSV, SweepRow, write_sweep_csv};
+use crate::study::plan::selected_ids;
+use crate::study::points::PointPlan;
 
 const EXAMPLES: &str = "\
 EXAMPLES:
@@ -91,22 +93,26 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
     let names: Vec<String> = space.names().map(str::to_string).collect();
 
     let base = &input.loaded.world;
-    let packages = selected(
+    let packages = selected_ids(
         &args.batch.packages,
         || base.packages.iter().map(|p| p.id.clone()).collect(),
         |id| package_index(base, id),
     )?;
-    let scenarios = selected(
+    let scenarios = selected_ids(
         &args.batch.scenarios,
         || base.scenarios.iter().map(|s| s.id.clone()).collect(),
         |id| scenario_index(base, id),
     )?;
-    let runs = args.batch.runs.unwrap_or(base.default_runs);
-    let seed = args.batch.seed.unwrap_or(base.default_seed);
+    let point_plan = PointPlan {
+        seed: args.batch.seed.unwrap_or(base.default_seed),
+        runs: args.batch.runs.unwrap_or(base.default_runs),
+        packages,
+        scenarios,
+    };
 
     // Compile every point first, so that a combination the file rejects
     // stops the sweep before any run.
-    let points: Vec<(World, Vec<f64>)> = design
+    let (worlds, values): (Vec<World>, Vec<Vec<f64>>) = design
         .points()
         .map(|values| {
             let settings: Vec<(&str, f64)> = names.iter().map(String::as_str).zip(values).collect();
@@ -114,8 +120,10 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
                 .compile_with(&settings)
                 .map(|(loaded, used)| (loaded.world, used))
         })
-        .collect::<Result<_, _>>()
-        .context("--param")?;
+        .collect::<Result<Vec<_>, _>>()
+        .context("--param")?
+        .into_iter()
+        .unzip();
 
     let out_dir = args
         .out
@@ -126,75 +134,49 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
     let (pool, _) = args.batch.pool()?;
     let cancel = Interrupt::install(out_dir.clone()).cancel;
     let bar = progress_bar(args.quiet);
-    let per_point = runs * (packages.len() * scenarios.len()) as u64;
-    bar.set_length(per_point * points.len() as u64);
-
-    let mut rows = Vec::with_capacity(points.len() * packages.len() * scenarios.len());
-    let mut infeasible_at = vec![0usize; packages.len()];
-    for (done_points, (world, values)) in points.iter().enumerate() {
-        // A value can make a package infeasible: it keeps its rows, without runs.
-        let feasible: Vec<Option<usize>> =
-            packages.iter().map(|id| world.package_index(id)).collect();
-        for (count, index) in infeasible_at.iter_mut().zip(&feasible) {
-            *count += usize::from(index.is_none());
-        }
-        let plan = Plan {
-            seed,
-            runs,
-            packages: feasible.iter().flatten().copied().collect(),
-            scenarios: scenarios
-                .iter()
-                .map(|id| scenario_index(world, id))
-                .collect::<anyhow::Result<_>>()?,
-            reference: None,
-            precision: None,
-        };
-        let offset = done_points as u64 * per_point;
-        let progress = |done: u64, _planned: u64| bar.set_position(offset + done);
-        let control = Control {
-            cancel: &cancel,
-            progress: &progress,
-            per_run: false,
-        };
-        let result = pool.install(|| {
-            run_batch(world, &plan, &control, |_| {
-                Ok::<(), std::convert::Infallible>(())
-            })
-        })?;
-        if result.completion == Completion::Interrupted {
-            bar.finish_and_clear();
-            eprintln!(
-                "warning: interrupted: no sweep.csv written (a sweep is written whole or not at all)"
-            );
-            return Ok(ExitCode::from(130));
-        }
-        for (s, scenario) in scenarios.iter().enumerate() {
-            let mut position = 0;
-            for (package, index) in packages.iter().zip(&feasible) {
-                let (runs, holds) = match index {
-                    Some(_) => {
-                        let cell = result.cell(s, position);
-                        position += 1;
-                        (cell.runs, cell.holds())
-                    }
-                    None => (0, 0),
-                };
+    let progress = |done: u64, planned: u64| {
+        bar.set_length(planned);
+        bar.set_position(done);
+    };
+    let results = point_plan.run(&worlds, &pool, &cancel, &progress)?;
+    bar.finish_and_clear();
+    let Some(results) = results else {
+        eprintln!(
+            "warning: interrupted: no sweep.csv written (a sweep is written whole or not at all)"
+        );
+        return Ok(ExitCode::from(130));
+    };
+    let PointPlan {
+        seed,
+        runs,
+        packages,
+        scenarios,
+    } = &point_plan;
+    let mut rows = Vec::with_capacity(values.len() * packages.len() * scenarios.len());
+    for (values, cells) in values.iter().zip(&results.cells) {
+        let mut cells = cells.iter();
+        for scenario in scenarios {
+            for package in packages {
+                let cell = cells.next().copied().unwrap_or_default();
                 rows.push(SweepRow {
                     values: values.clone(),
                     package: package.clone(),
                     scenario: scenario.clone(),
-                    runs,
-                    holds,
-                    hold_rate: stats::wilson(holds, runs),
+                    runs: cell.runs,
+                    holds: cell.holds,
+                    hold_rate: stats::wilson(cell.holds, cell.runs),
                 });
             }
         }
     }
-    bar.finish_and_clear();
-    for (package, &count) in packages.iter().zip(&infeasible_at).filter(|(_, c)| **c > 0) {
+    for (package, &count) in packages
+        .iter()
+        .zip(&results.infeasible_at)
+        .filter(|(_, c)| **c > 0)
+    {
         eprintln!(
             "note: package `{package}` breaks a hard constraint at {count} of {} points and is not run there (runs = 0 in sweep.csv)",
-            points.len()
+            worlds.len()
         );
     }
     write_sweep_csv(&out_dir, &names, &rows).context("writing sweep.csv")?;
@@ -204,32 +186,11 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
             "{}: swept {} over {} point(s); {} package(s) x {} scenario(s), {runs} runs each, seed {seed}",
             base.title,
             names.join(" and "),
-            points.len(),
+            worlds.len(),
             packages.len(),
             scenarios.len(),
         );
         println!("Wrote {}", out_dir.join(SWEEP_CSV).display());
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// The ids named on the command line (checked against the file, each
-/// once), or all of them.
-fn selected(
-    named: &[String],
-    all: impl FnOnce() -> Vec<String>,
-    check: impl Fn(&str) -> anyhow::Result<usize>,
-) -> anyhow::Result<Vec<String>> {
-    if named.is_empty() {
-        return Ok(all());
-    }
-    let mut ids = Vec::with_capacity(named.len());
-    for id in named {
-        check(id.trim())?;
-        ids.push(id.trim().to_string());
-    }
-    Ok(dedup(&ids.iter().map(String::as_str).collect::<Vec<_>>())
-        .into_iter()
-        .map(str::to_string)
-        .collect())
 }
