@@ -10,5 +10,5 @@ pub mod run;
 pub mod trace;
 
 pub use outcome::{Defence, FailureMode, Outcome, OutcomeKind};
-pub use run::{RunKey, Workspace, simulate};
+pub use run::{NEVER, RunKey, Workspace, simulate};
 pub use trace::{NoTrace, Recorder, Trace, TraceEvent};

@@ -60,7 +60,7 @@ pub fn run(
         per_run: options.per_run,
     };
     let mut runs_csv = if options.per_run {
-        Some(RunsCsv::create(out_dir)?)
+        Some(RunsCsv::create(out_dir, world, &plan.scenarios)?)
     } else {
         None
     };
