@@ -17,6 +17,7 @@ pub mod list;
 pub use crate::study::out_dir;
 pub mod run;
 pub mod schema;
+pub mod sensitivity;
 pub mod sweep;
 pub mod validate;
 
@@ -31,6 +32,8 @@ EXAMPLES:
   guarantee-sim chart output/paris-2026              redraw its charts (png, svg, sizes)
   guarantee-sim sweep --param countries.united-states.resolve=0.1..0.9:9
                                                      hold rates as one assumption varies
+  guarantee-sim sensitivity --param countries.united-states.resolve=0.1..0.9 --param ...
+                                                     which assumptions drive which rates
   guarantee-sim validate scenarios/paris-2026.toml   check a scenario file
   guarantee-sim list scenarios/paris-2026.toml       show its countries, packages, scenarios
   guarantee-sim init my-what-if.toml                 start a what-if file of your own
@@ -68,6 +71,8 @@ pub enum Command {
     Explain(explain::Args),
     /// Hold rates over a grid of one or two parameters of the scenario file.
     Sweep(sweep::Args),
+    /// Which parameters drive each package's rates (Morris or Sobol).
+    Sensitivity(sensitivity::Args),
     /// Redraw the charts of an earlier run from its CSV files (no new simulation).
     Chart(chart::Args),
     /// Check scenario files and report every problem with file and line.
@@ -184,6 +189,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Run(args) => run::run(&ctx, args),
         Command::Explain(args) => explain::run(&ctx, args),
         Command::Sweep(args) => sweep::run(&ctx, args),
+        Command::Sensitivity(args) => sensitivity::run(&ctx, args),
         Command::Chart(args) => chart::run(&ctx, args),
         Command::Validate(args) => validate::run(&ctx, args),
         Command::List(args) => list::run(&ctx, args),

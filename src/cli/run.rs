@@ -166,22 +166,9 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
     let out = super::out_dir::prepare(&args.out.clone().unwrap_or(default_out), args.force)?;
     let out_dir = out.path.clone();
     let (pool, _) = args.batch.pool()?;
-    let interrupt = Interrupt::install(out_dir.clone());
-    let bar = progress_bar(args.quiet);
-    let progress = |done: u64, planned: u64| {
-        bar.set_length(planned);
-        bar.set_position(done);
-    };
-    let writing = || {
-        bar.finish_and_clear();
-        interrupt.set_stage(Stage::Writing);
-    };
-    let hooks = Hooks {
-        cancel: &interrupt.cancel,
-        progress: &progress,
-        writing: &writing,
-    };
-    let finished = study::run::run(&input, &plan, options, &pool, &out_dir, &hooks)?;
+    let watch = Watch::start(&out_dir, args.quiet);
+    let finished =
+        watch.run(|hooks| study::run::run(&input, &plan, options, &pool, &out_dir, hooks))?;
     let runs_completed = finished.manifest.runs_completed;
 
     if !args.quiet {
@@ -219,6 +206,42 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(130));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The terminal's side of a study: a progress bar with the time left, and
+/// Ctrl-C, which stops the study cleanly.
+pub(super) struct Watch {
+    bar: ProgressBar,
+    interrupt: Interrupt,
+}
+
+impl Watch {
+    pub fn start(out_dir: &Path, quiet: bool) -> Watch {
+        Watch {
+            bar: progress_bar(quiet),
+            interrupt: Interrupt::install(out_dir.to_path_buf()),
+        }
+    }
+
+    /// Calls `f` with hooks that move the bar, hear Ctrl-C, and clear the
+    /// bar when writing starts.
+    pub fn run<R>(&self, f: impl FnOnce(&Hooks<'_>) -> R) -> R {
+        let progress = |done: u64, planned: u64| {
+            self.bar.set_length(planned);
+            self.bar.set_position(done);
+        };
+        let writing = || {
+            self.bar.finish_and_clear();
+            self.interrupt.set_stage(Stage::Writing);
+        };
+        let result = f(&Hooks {
+            cancel: &self.interrupt.cancel,
+            progress: &progress,
+            writing: &writing,
+        });
+        self.bar.finish_and_clear();
+        result
+    }
 }
 
 pub(super) fn progress_bar(quiet: bool) -> ProgressBar {

@@ -7,14 +7,12 @@ use std::process::ExitCode;
 use anyhow::{Context as _, bail};
 
 use super::Context;
-use super::common::{BatchArgs, merge_input, package_index, scenario_index};
-use super::interrupt::Interrupt;
-use super::run::progress_bar;
+use super::common::{BatchArgs, merge_input};
+use super::run::Watch;
 use crate::batch::stats;
-use crate::explore::{ParameterRange, Space, grid};
-use crate::model::params::World;
+use crate::explore::{ParameterRange, grid};
 use crate::report::sweep::{SWEEP_CSV, SweepRow, write_sweep_csv};
-use crate::study::plan::selected_ids;
+use crate::study::explore::{Exploration, Selection};
 use crate::study::points::PointPlan;
 
 const EXAMPLES: &str = "\
@@ -61,7 +59,7 @@ pub struct Args {
     pub quiet: bool,
 }
 
-fn parse_param(s: &str) -> Result<ParameterRange, String> {
+pub(super) fn parse_param(s: &str) -> Result<ParameterRange, String> {
     s.parse()
         .map_err(|e: crate::explore::ExploreError| e.to_string())
 }
@@ -76,54 +74,28 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
     let Some((merged, input)) = merge_input(ctx, args.file.as_deref()) else {
         return Ok(ExitCode::FAILURE);
     };
-    // Every range is checked against the file before any run.
-    for range in &args.params {
-        let p = &range.parameter;
-        merged
-            .check_range(p.name(), p.lo(), p.hi())
-            .context("--param")?;
-    }
-    let space = Space::new(args.params.iter().map(|r| r.parameter.clone()).collect())?;
+    // Every range and id is checked, and every point compiled, before any run.
+    let exploration = Exploration::new(
+        merged,
+        input,
+        args.params.iter().map(|r| r.parameter.clone()).collect(),
+        &Selection {
+            runs: args.batch.runs,
+            seed: args.batch.seed,
+            packages: args.batch.packages.clone(),
+            scenarios: args.batch.scenarios.clone(),
+        },
+    )?;
     let steps: Vec<usize> = args
         .params
         .iter()
         .map(|r| r.steps.unwrap_or(DEFAULT_STEPS))
         .collect();
-    let design = grid(&space, &steps)?;
-    let names: Vec<String> = space.names().map(str::to_string).collect();
-
+    let design = grid(&exploration.space, &steps)?;
+    let names = exploration.names();
+    let (worlds, values) = exploration.compile(&design)?;
+    let (input, point_plan) = (&exploration.input, &exploration.points);
     let base = &input.loaded.world;
-    let packages = selected_ids(
-        &args.batch.packages,
-        || base.packages.iter().map(|p| p.id.clone()).collect(),
-        |id| package_index(base, id),
-    )?;
-    let scenarios = selected_ids(
-        &args.batch.scenarios,
-        || base.scenarios.iter().map(|s| s.id.clone()).collect(),
-        |id| scenario_index(base, id),
-    )?;
-    let point_plan = PointPlan {
-        seed: args.batch.seed.unwrap_or(base.default_seed),
-        runs: args.batch.runs.unwrap_or(base.default_runs),
-        packages,
-        scenarios,
-    };
-
-    // Compile every point first, so that a combination the file rejects
-    // stops the sweep before any run.
-    let (worlds, values): (Vec<World>, Vec<Vec<f64>>) = design
-        .points()
-        .map(|values| {
-            let settings: Vec<(&str, f64)> = names.iter().map(String::as_str).zip(values).collect();
-            merged
-                .compile_with(&settings)
-                .map(|(loaded, used)| (loaded.world, used))
-        })
-        .collect::<Result<Vec<_>, _>>()
-        .context("--param")?
-        .into_iter()
-        .unzip();
 
     let out_dir = args
         .out
@@ -132,14 +104,8 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
     std::fs::create_dir_all(&out_dir)
         .with_context(|| format!("cannot create the output folder {}", out_dir.display()))?;
     let (pool, _) = args.batch.pool()?;
-    let cancel = Interrupt::install(out_dir.clone()).cancel;
-    let bar = progress_bar(args.quiet);
-    let progress = |done: u64, planned: u64| {
-        bar.set_length(planned);
-        bar.set_position(done);
-    };
-    let results = point_plan.run(&worlds, &pool, &cancel, &progress)?;
-    bar.finish_and_clear();
+    let results = Watch::start(&out_dir, args.quiet)
+        .run(|hooks| point_plan.run(&worlds, &pool, hooks.cancel, hooks.progress))?;
     let Some(results) = results else {
         eprintln!(
             "warning: interrupted: no sweep.csv written (a sweep is written whole or not at all)"
@@ -151,7 +117,7 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
         runs,
         packages,
         scenarios,
-    } = &point_plan;
+    } = point_plan;
     let mut rows = Vec::with_capacity(values.len() * packages.len() * scenarios.len());
     for (values, cells) in values.iter().zip(&results.cells) {
         let mut cells = cells.iter();

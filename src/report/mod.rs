@@ -11,6 +11,7 @@ pub mod markdown;
 pub mod narrative;
 pub mod ranking;
 pub mod readings;
+pub mod sensitivity;
 pub mod sweep;
 pub mod tables;
 pub mod views;
@@ -66,7 +67,7 @@ impl ReportError {
 /// first. Clearing a folder, refusing to clear one and the documentation of
 /// the outputs all read this list, so they cannot drift apart. Charts live
 /// in [`charts::CHARTS_DIR`] and are recognised by [`is_chart_file`].
-pub const OUTPUT_FILES: [&str; 10] = [
+pub const OUTPUT_FILES: [&str; 12] = [
     manifest::MANIFEST_JSON,
     tables::SUMMARY_CSV,
     tables::SURVIVAL_CSV,
@@ -77,13 +78,18 @@ pub const OUTPUT_FILES: [&str; 10] = [
     csv::RUNS_CSV,
     html::REPORT_HTML,
     markdown::REPORT_MD,
+    sweep::SWEEP_CSV,
+    sensitivity::SENSITIVITY_CSV,
 ];
 
 /// Is `name` (a file in [`charts::CHARTS_DIR`]) a chart this tool draws?
 pub fn is_chart_file(name: &str) -> bool {
-    charts::ChartKind::ALL
+    (charts::ChartKind::ALL
         .iter()
         .any(|k| name.starts_with(k.name()))
+        || charts::EXPLORATION_CHART_PREFIXES
+            .iter()
+            .any(|p| name.starts_with(p)))
         && (name.ends_with(".png") || name.ends_with(".svg"))
 }
 

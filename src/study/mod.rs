@@ -4,12 +4,14 @@
 //! this layer; the command line only parses arguments and talks to the
 //! terminal.
 
+pub mod explore;
 pub mod out_dir;
 pub mod outputs;
 pub mod plan;
 pub mod points;
 pub mod replay;
 pub mod run;
+pub mod sensitivity;
 
 pub use plan::{Input, Request, build_plan};
 pub use run::{Finished, Hooks, Options};

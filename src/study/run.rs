@@ -51,8 +51,7 @@ pub fn run(
     out_dir: &Path,
     hooks: &Hooks<'_>,
 ) -> anyhow::Result<Finished> {
-    let started = Instant::now();
-    let started_at = SystemTime::now();
+    let started = Started::now();
     let world = &input.loaded.world;
     let control = Control {
         cancel: hooks.cancel,
@@ -80,27 +79,6 @@ pub fn run(
     tables.rank_by(options.rank_by);
     let runs_completed = result.cells.iter().map(|c| c.runs).min().unwrap_or(0);
     let manifest = Manifest {
-        tool: env!("CARGO_PKG_NAME").to_string(),
-        version: env!("CARGO_PKG_VERSION").to_string(),
-        git_commit: build_commit(),
-        status,
-        scenario_file: input.shown.clone(),
-        title: world.title.clone(),
-        sources: input
-            .loaded
-            .spec
-            .meta
-            .as_ref()
-            .map(|m| m.sources.clone())
-            .unwrap_or_default(),
-        scenario_sha256: input.loaded.sha256.clone(),
-        source_files: input
-            .loaded
-            .sources
-            .iter()
-            .map(|s| s.path.clone())
-            .collect(),
-        scenario_resolved: input.loaded.resolved_toml.clone(),
         seed: plan.seed,
         runs_requested: plan.runs,
         runs_completed,
@@ -124,10 +102,7 @@ pub fn run(
             .map(|r| world.packages[plan.packages[r]].id.clone()),
         per_run: options.per_run,
         rank_by: options.rank_by,
-        threads: pool.current_num_threads(),
-        started_at: humantime::format_rfc3339_seconds(started_at).to_string(),
-        finished_at: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
-        wall_seconds: (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
+        ..provenance(input, status, &started, pool.current_num_threads())
     };
     let report = ReportContext {
         tables: &tables,
@@ -139,4 +114,61 @@ pub fn run(
         manifest,
         precision_met: result.precision_met,
     })
+}
+
+/// When a study started, for its manifest.
+pub struct Started {
+    instant: Instant,
+    at: SystemTime,
+}
+
+impl Started {
+    pub fn now() -> Started {
+        Started {
+            instant: Instant::now(),
+            at: SystemTime::now(),
+        }
+    }
+}
+
+/// The manifest fields that say what produced a study (tool, scenario,
+/// times); the caller fills in what was run.
+pub fn provenance(input: &Input, status: RunStatus, started: &Started, threads: usize) -> Manifest {
+    let world = &input.loaded.world;
+    Manifest {
+        tool: env!("CARGO_PKG_NAME").to_string(),
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        git_commit: build_commit(),
+        status,
+        scenario_file: input.shown.clone(),
+        title: world.title.clone(),
+        sources: input
+            .loaded
+            .spec
+            .meta
+            .as_ref()
+            .map(|m| m.sources.clone())
+            .unwrap_or_default(),
+        scenario_sha256: input.loaded.sha256.clone(),
+        source_files: input
+            .loaded
+            .sources
+            .iter()
+            .map(|s| s.path.clone())
+            .collect(),
+        scenario_resolved: input.loaded.resolved_toml.clone(),
+        seed: 0,
+        runs_requested: 0,
+        runs_completed: 0,
+        precision: None,
+        packages: Vec::new(),
+        scenarios: Vec::new(),
+        reference: None,
+        per_run: false,
+        rank_by: RankBy::default(),
+        threads,
+        started_at: humantime::format_rfc3339_seconds(started.at).to_string(),
+        finished_at: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
+        wall_seconds: (started.instant.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
+    }
 }
