@@ -127,13 +127,17 @@ pub struct BatchArgs {
 impl BatchArgs {
     /// The worker pool and its size.
     pub fn pool(&self) -> anyhow::Result<(rayon::ThreadPool, usize)> {
-        let threads = self
-            .threads
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .map_err(|e| anyhow::anyhow!("cannot start worker threads: {e}"))?;
-        Ok((pool, threads))
+        worker_pool(self.threads)
     }
+}
+
+/// A pool of `threads` workers (default: all cores) and its size.
+pub fn worker_pool(threads: Option<usize>) -> anyhow::Result<(rayon::ThreadPool, usize)> {
+    let threads =
+        threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| anyhow::anyhow!("cannot start worker threads: {e}"))?;
+    Ok((pool, threads))
 }

@@ -10,6 +10,7 @@ use crate::scenario::{Diagnostic, ScenarioErrors, Severity};
 
 pub mod chart;
 pub mod common;
+pub mod discover;
 pub mod explain;
 pub mod init;
 pub mod interrupt;
@@ -34,6 +35,8 @@ EXAMPLES:
                                                      hold rates as one assumption varies
   guarantee-sim sensitivity --param countries.united-states.resolve=0.1..0.9 --param ...
                                                      which assumptions drive which rates
+  guarantee-sim discover --package paris-draft --param countries.united-states.resolve=0.1..0.9
+                                                     the conditions under which a package fails
   guarantee-sim validate scenarios/paris-2026.toml   check a scenario file
   guarantee-sim list scenarios/paris-2026.toml       show its countries, packages, scenarios
   guarantee-sim init my-what-if.toml                 start a what-if file of your own
@@ -73,6 +76,8 @@ pub enum Command {
     Sweep(sweep::Args),
     /// Which parameters drive each package's rates (Morris or Sobol).
     Sensitivity(sensitivity::Args),
+    /// The conditions under which a package fails (scenario discovery with PRIM).
+    Discover(discover::Args),
     /// Redraw the charts of an earlier run from its CSV files (no new simulation).
     Chart(chart::Args),
     /// Check scenario files and report every problem with file and line.
@@ -190,6 +195,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Explain(args) => explain::run(&ctx, args),
         Command::Sweep(args) => sweep::run(&ctx, args),
         Command::Sensitivity(args) => sensitivity::run(&ctx, args),
+        Command::Discover(args) => discover::run(&ctx, args),
         Command::Chart(args) => chart::run(&ctx, args),
         Command::Validate(args) => validate::run(&ctx, args),
         Command::List(args) => list::run(&ctx, args),

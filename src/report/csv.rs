@@ -163,6 +163,12 @@ impl DrawnColumns {
         }
     }
 
+    /// Columns that every run has, whatever its scenario: the
+    /// coefficients (the event columns come after them).
+    pub fn shared(&self) -> usize {
+        self.coefficients.len()
+    }
+
     /// Column names, in order.
     pub fn names(&self, world: &World, scenarios: &[usize]) -> Vec<String> {
         let coefficients = self

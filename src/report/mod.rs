@@ -5,6 +5,7 @@
 pub mod atomic;
 pub mod charts;
 pub mod csv;
+pub mod discovery;
 pub mod html;
 pub mod manifest;
 pub mod markdown;
@@ -67,7 +68,7 @@ impl ReportError {
 /// first. Clearing a folder, refusing to clear one and the documentation of
 /// the outputs all read this list, so they cannot drift apart. Charts live
 /// in [`charts::CHARTS_DIR`] and are recognised by [`is_chart_file`].
-pub const OUTPUT_FILES: [&str; 12] = [
+pub const OUTPUT_FILES: [&str; 13] = [
     manifest::MANIFEST_JSON,
     tables::SUMMARY_CSV,
     tables::SURVIVAL_CSV,
@@ -80,6 +81,7 @@ pub const OUTPUT_FILES: [&str; 12] = [
     markdown::REPORT_MD,
     sweep::SWEEP_CSV,
     sensitivity::SENSITIVITY_CSV,
+    discovery::DISCOVERY_CSV,
 ];
 
 /// Is `name` (a file in [`charts::CHARTS_DIR`]) a chart this tool draws?

@@ -4,6 +4,7 @@
 //! this layer; the command line only parses arguments and talks to the
 //! terminal.
 
+pub mod discover;
 pub mod explore;
 pub mod out_dir;
 pub mod outputs;

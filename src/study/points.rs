@@ -4,11 +4,14 @@
 
 use std::sync::atomic::AtomicBool;
 
-use crate::batch::{Completion, Control, Plan, run_batch};
+use crate::batch::{Completion, Control, Plan, RunRecord, run_batch};
 use crate::model::OutcomeKind;
 use crate::model::params::World;
 
 use super::plan::scenario_index;
+
+/// Receives each point's run records with the point's position.
+pub type RecordSink<'a> = dyn FnMut(usize, &[RunRecord]) + Send + 'a;
 
 /// What every point runs: the same seed, runs and selection (by id, since
 /// each point is compiled anew).
@@ -49,6 +52,21 @@ impl PointPlan {
         cancel: &AtomicBool,
         progress: &(dyn Fn(u64, u64) + Sync),
     ) -> anyhow::Result<Option<PointResults>> {
+        self.run_with_records(points, pool, cancel, progress, None)
+    }
+
+    /// Like [`PointPlan::run`], also handing every run's record to
+    /// `records` with the position of its point, in run-index order.
+    /// Record positions are those of the point's plan: the packages
+    /// feasible there, in this plan's order.
+    pub fn run_with_records(
+        &self,
+        points: &[World],
+        pool: &rayon::ThreadPool,
+        cancel: &AtomicBool,
+        progress: &(dyn Fn(u64, u64) + Sync),
+        mut records: Option<&mut RecordSink<'_>>,
+    ) -> anyhow::Result<Option<PointResults>> {
         let per_point = self.runs * (self.packages.len() * self.scenarios.len()) as u64;
         let planned = per_point * points.len() as u64;
         let mut cells = Vec::with_capacity(points.len());
@@ -80,10 +98,13 @@ impl PointPlan {
             let control = Control {
                 cancel,
                 progress: &point_progress,
-                per_run: false,
+                per_run: records.is_some(),
             };
             let result = pool.install(|| {
-                run_batch(world, &plan, &control, |_| {
+                run_batch(world, &plan, &control, |batch| {
+                    if let Some(records) = records.as_mut() {
+                        records(done_points, batch);
+                    }
                     Ok::<(), std::convert::Infallible>(())
                 })
             })?;

@@ -11,6 +11,7 @@ mod guarantors;
 mod heatmap;
 mod hold_rate;
 mod outcomes;
+pub mod peeling;
 mod robustness;
 mod style;
 mod survival;
@@ -44,7 +45,7 @@ pub mod axis {
 
 /// File-name prefixes of the charts the exploration commands draw (the
 /// run's charts are named by [`ChartKind`]).
-pub const EXPLORATION_CHART_PREFIXES: [&str; 1] = [tornado::PREFIX];
+pub const EXPLORATION_CHART_PREFIXES: [&str; 2] = [tornado::PREFIX, peeling::PREFIX];
 
 /// Folder of the charts inside a run's output folder.
 pub const CHARTS_DIR: &str = "charts";
