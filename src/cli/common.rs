@@ -5,9 +5,11 @@ use std::path::{Path, PathBuf};
 
 use super::Context;
 use super::run::{parse_count, parse_threads};
+use crate::report::manifest::ExplorationManifest;
 use crate::scenario::{self, Merged};
 pub use crate::study::Input;
 pub use crate::study::plan::{dedup, package_index, scenario_index};
+use crate::study::replay;
 
 /// The bundled scenario file, relative to the working directory.
 pub const DEFAULT_SCENARIO: &str = "scenarios/paris-2026.toml";
@@ -140,4 +142,49 @@ pub fn worker_pool(threads: Option<usize>) -> anyhow::Result<(rayon::ThreadPool,
         .build()
         .map_err(|e| anyhow::anyhow!("cannot start worker threads: {e}"))?;
     Ok((pool, threads))
+}
+
+/// Where an exploration command starts: the scenario file, or the scenario
+/// of the manifest it replays (with that manifest), and its default
+/// output folder (`output/<stem>-<command>/`, or `replay/` beside the
+/// manifest). `None` when the scenario has errors (printed).
+pub struct ExplorationSource {
+    pub merged: Merged,
+    pub input: Input,
+    pub replayed: Option<ExplorationManifest>,
+    pub default_out: PathBuf,
+}
+
+pub fn exploration_source(
+    ctx: &Context,
+    file: Option<&Path>,
+    replay: Option<&Path>,
+    command: &str,
+) -> anyhow::Result<Option<ExplorationSource>> {
+    let Some(path) = replay else {
+        return Ok(
+            merge_input(ctx, file).map(|(merged, input)| ExplorationSource {
+                default_out: Path::new("output").join(format!("{}-{command}", input.stem)),
+                merged,
+                input,
+                replayed: None,
+            }),
+        );
+    };
+    let manifest = replay::read_exploration(path, command)?;
+    if let Some(warning) = replay::version_warning(&manifest.run) {
+        eprintln!("warning: {warning}");
+    }
+    match replay::merged_input(&manifest.run) {
+        Ok((merged, input)) => Ok(Some(ExplorationSource {
+            merged,
+            input,
+            replayed: Some(manifest),
+            default_out: replay::default_out(path),
+        })),
+        Err(errors) => {
+            ctx.print_errors(&manifest.run.scenario_file, &errors);
+            Ok(None)
+        }
+    }
 }

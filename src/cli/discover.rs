@@ -1,18 +1,17 @@
 //! `guarantee-sim discover`: the conditions under which a package fails,
 //! found by PRIM over the sampled parameters and every value each run drew.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::Context;
-use super::common::{merge_input, worker_pool};
+use super::common::{exploration_source, worker_pool};
 use super::run::Watch;
 use super::sweep::parse_param;
 use crate::explore::ParameterRange;
 use crate::report::discovery::DISCOVERY_CSV;
 use crate::study::discover::{DiscoverRequest, DiscoverStudy, request_of};
 use crate::study::explore::Selection;
-use crate::study::replay;
 
 const EXAMPLES: &str = "\
 EXAMPLES:
@@ -79,41 +78,31 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
-    let (merged, input, request, default_out) = match &args.replay {
-        Some(path) => {
-            let manifest = replay::read_exploration(path, "discover")?;
-            if let Some(warning) = replay::version_warning(&manifest.run) {
-                eprintln!("warning: {warning}");
-            }
-            let (merged, input) = match replay::merged_input(&manifest.run) {
-                Ok(x) => x,
-                Err(errors) => {
-                    ctx.print_errors(&manifest.run.scenario_file, &errors);
-                    return Ok(ExitCode::FAILURE);
-                }
-            };
-            let request = request_of(&manifest)
-                .map_err(|e| e.context(format!("--replay {}", path.display())))?;
-            (merged, input, request, replay::default_out(path))
-        }
-        None => {
-            let Some((merged, input)) = merge_input(ctx, args.file.as_deref()) else {
-                return Ok(ExitCode::FAILURE);
-            };
-            let out = Path::new("output").join(format!("{}-discover", input.stem));
-            let request = DiscoverRequest {
-                parameters: args.params.iter().map(|r| r.parameter.clone()).collect(),
-                selection: Selection {
-                    runs: args.runs,
-                    seed: args.seed,
-                    packages: args.package.iter().cloned().collect(),
-                    scenarios: args.scenario.iter().cloned().collect(),
-                },
-                samples: args.samples.map(|n| n as usize),
-            };
-            (merged, input, request, out)
-        }
+    let Some(source) = exploration_source(
+        ctx,
+        args.file.as_deref(),
+        args.replay.as_deref(),
+        "discover",
+    )?
+    else {
+        return Ok(ExitCode::FAILURE);
     };
+    let request = match (&source.replayed, &args.replay) {
+        (Some(manifest), Some(path)) => {
+            request_of(manifest).map_err(|e| e.context(format!("--replay {}", path.display())))?
+        }
+        _ => DiscoverRequest {
+            parameters: args.params.iter().map(|r| r.parameter.clone()).collect(),
+            selection: Selection {
+                runs: args.runs,
+                seed: args.seed,
+                packages: args.package.iter().cloned().collect(),
+                scenarios: args.scenario.iter().cloned().collect(),
+            },
+            samples: args.samples.map(|n| n as usize),
+        },
+    };
+    let (merged, input, default_out) = (source.merged, source.input, source.default_out);
     let study = DiscoverStudy::plan(merged, input, &request)?;
     let out = super::out_dir::prepare(&args.out.clone().unwrap_or(default_out), args.force)?;
     let out_dir = out.path.clone();

@@ -2,17 +2,16 @@
 //! rates (Morris or Sobol), each sampled point a batch on common random
 //! numbers.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::Context;
-use super::common::{BatchArgs, merge_input};
+use super::common::{BatchArgs, exploration_source};
 use super::run::Watch;
 use super::sweep::parse_param;
 use crate::explore::ParameterRange;
 use crate::report::sensitivity::SENSITIVITY_CSV;
 use crate::study::explore::Selection;
-use crate::study::replay;
 use crate::study::sensitivity::{
     Method, SensitivityRequest, SensitivityStudy, request_of, top_drivers,
 };
@@ -76,42 +75,32 @@ pub struct Args {
 const TOP_DRIVERS: usize = 3;
 
 pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
-    let (merged, input, request, default_out) = match &args.replay {
-        Some(path) => {
-            let manifest = replay::read_exploration(path, "sensitivity")?;
-            if let Some(warning) = replay::version_warning(&manifest.run) {
-                eprintln!("warning: {warning}");
-            }
-            let (merged, input) = match replay::merged_input(&manifest.run) {
-                Ok(x) => x,
-                Err(errors) => {
-                    ctx.print_errors(&manifest.run.scenario_file, &errors);
-                    return Ok(ExitCode::FAILURE);
-                }
-            };
-            let request = request_of(&manifest)
-                .map_err(|e| e.context(format!("--replay {}", path.display())))?;
-            (merged, input, request, replay::default_out(path))
-        }
-        None => {
-            let Some((merged, input)) = merge_input(ctx, args.file.as_deref()) else {
-                return Ok(ExitCode::FAILURE);
-            };
-            let out = Path::new("output").join(format!("{}-sensitivity", input.stem));
-            let request = SensitivityRequest {
-                parameters: args.params.iter().map(|r| r.parameter.clone()).collect(),
-                selection: Selection {
-                    runs: args.batch.runs,
-                    seed: args.batch.seed,
-                    packages: args.batch.packages.clone(),
-                    scenarios: args.batch.scenarios.clone(),
-                },
-                method: args.method,
-                samples: args.samples.map(|n| n as usize),
-            };
-            (merged, input, request, out)
-        }
+    let Some(source) = exploration_source(
+        ctx,
+        args.file.as_deref(),
+        args.replay.as_deref(),
+        "sensitivity",
+    )?
+    else {
+        return Ok(ExitCode::FAILURE);
     };
+    let request = match (&source.replayed, &args.replay) {
+        (Some(manifest), Some(path)) => {
+            request_of(manifest).map_err(|e| e.context(format!("--replay {}", path.display())))?
+        }
+        _ => SensitivityRequest {
+            parameters: args.params.iter().map(|r| r.parameter.clone()).collect(),
+            selection: Selection {
+                runs: args.batch.runs,
+                seed: args.batch.seed,
+                packages: args.batch.packages.clone(),
+                scenarios: args.batch.scenarios.clone(),
+            },
+            method: args.method,
+            samples: args.samples.map(|n| n as usize),
+        },
+    };
+    let (merged, input, default_out) = (source.merged, source.input, source.default_out);
     let study = SensitivityStudy::plan(merged, input, &request)?;
     let out = super::out_dir::prepare(&args.out.clone().unwrap_or(default_out), args.force)?;
     let out_dir = out.path.clone();

@@ -7,10 +7,10 @@
 use std::path::Path;
 use std::sync::Mutex;
 
-use super::explore::{Exploration, Selection};
+use super::explore::{Exploration, Selection, recorded};
 use super::outputs;
 use super::plan::Input;
-use super::run::{Hooks, Started, provenance};
+use super::run::{Hooks, Started};
 use crate::explore::prim::{self, Samples, Settings};
 use crate::explore::{ExploreError, Parameter, latin_hypercube};
 use crate::model::params::World;
@@ -18,9 +18,8 @@ use crate::report::charts::ChartOptions;
 use crate::report::charts::peeling::{self, TradeOff};
 use crate::report::csv::DrawnColumns;
 use crate::report::discovery::{DiscoveryRow, write_discovery_csv};
-use crate::report::manifest::{ExplorationManifest, ExplorationRecord, ParameterRecord};
+use crate::report::manifest::{ExplorationManifest, ExplorationRecord};
 use crate::report::tables::round_for_output;
-use crate::report::{Manifest, RunStatus};
 use crate::scenario::Merged;
 
 /// Latin hypercube points when none are asked for.
@@ -167,40 +166,18 @@ impl DiscoverStudy {
             "all".to_string()
         };
         let found = find_boxes(names, rows, fails, self.package(), &scenario, plan.seed)?;
-        let manifest = ExplorationManifest {
-            run: Manifest {
-                seed: plan.seed,
-                runs_requested: plan.runs,
-                runs_completed: plan.runs,
-                packages: plan.packages.clone(),
-                scenarios: plan.scenarios.clone(),
-                ..provenance(
-                    &self.exploration.input,
-                    RunStatus::Complete,
-                    &started,
-                    pool.current_num_threads(),
-                )
-            },
-            exploration: ExplorationRecord {
+        let manifest = self.exploration.manifest(
+            ExplorationRecord {
                 command: "discover".to_string(),
-                parameters: self
-                    .exploration
-                    .space
-                    .parameters()
-                    .iter()
-                    .map(|p| ParameterRecord {
-                        path: p.name().to_string(),
-                        lo: p.lo(),
-                        hi: p.hi(),
-                        steps: None,
-                    })
-                    .collect(),
+                parameters: self.exploration.parameter_records(),
                 method: None,
                 samples: Some(self.samples),
                 package: Some(self.package().to_string()),
                 points: self.points(),
             },
-        };
+            &started,
+            pool.current_num_threads(),
+        );
         write_discovery_csv(out_dir, &found.rows)?;
         if charts && !found.trajectory.is_empty() {
             peeling::write(
@@ -352,20 +329,10 @@ fn find_boxes(
 
 /// The request a discovery manifest recorded.
 pub fn request_of(manifest: &ExplorationManifest) -> anyhow::Result<DiscoverRequest> {
-    let record = &manifest.exploration;
-    let parameters = record
-        .parameters
-        .iter()
-        .map(|p| Parameter::new(p.path.clone(), p.lo, p.hi))
-        .collect::<Result<_, _>>()?;
+    let (parameters, selection) = recorded(manifest)?;
     Ok(DiscoverRequest {
         parameters,
-        selection: Selection {
-            runs: Some(manifest.run.runs_requested),
-            seed: Some(manifest.run.seed),
-            packages: manifest.run.packages.clone(),
-            scenarios: manifest.run.scenarios.clone(),
-        },
-        samples: record.samples,
+        selection,
+        samples: manifest.exploration.samples,
     })
 }

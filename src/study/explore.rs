@@ -8,8 +8,11 @@ use anyhow::Context as _;
 
 use super::plan::{Input, package_index, scenario_index, selected_ids};
 use super::points::{PointCell, PointPlan, PointResults};
+use super::run::{Started, provenance};
 use crate::explore::{Design, Parameter, Space};
 use crate::model::params::World;
+use crate::report::manifest::{ExplorationManifest, ExplorationRecord, ParameterRecord};
+use crate::report::{Manifest, RunStatus};
 use crate::scenario::Merged;
 
 /// The parameters of an exploration and what every point runs.
@@ -93,6 +96,42 @@ impl Exploration {
         Ok(compiled.into_iter().unzip())
     }
 
+    /// The manifest of a finished exploration: what every point ran (the
+    /// run manifest's fields) and what was explored.
+    pub fn manifest(
+        &self,
+        record: ExplorationRecord,
+        started: &Started,
+        threads: usize,
+    ) -> ExplorationManifest {
+        let plan = &self.points;
+        ExplorationManifest {
+            run: Manifest {
+                seed: plan.seed,
+                runs_requested: plan.runs,
+                runs_completed: plan.runs,
+                packages: plan.packages.clone(),
+                scenarios: plan.scenarios.clone(),
+                ..provenance(&self.input, RunStatus::Complete, started, threads)
+            },
+            exploration: record,
+        }
+    }
+
+    /// The explored parameters as a manifest records them.
+    pub fn parameter_records(&self) -> Vec<ParameterRecord> {
+        self.space
+            .parameters()
+            .iter()
+            .map(|p| ParameterRecord {
+                path: p.name().to_string(),
+                lo: p.lo(),
+                hi: p.hi(),
+                steps: None,
+            })
+            .collect()
+    }
+
     /// Runs every world; `None` when interrupted.
     pub fn run(
         &self,
@@ -132,4 +171,21 @@ impl Rate {
         };
         (cell.runs > 0).then(|| count as f64 / cell.runs as f64)
     }
+}
+
+/// The parameters and selection an exploration manifest recorded.
+pub fn recorded(manifest: &ExplorationManifest) -> anyhow::Result<(Vec<Parameter>, Selection)> {
+    let parameters = manifest
+        .exploration
+        .parameters
+        .iter()
+        .map(|p| Parameter::new(p.path.clone(), p.lo, p.hi))
+        .collect::<Result<_, _>>()?;
+    let selection = Selection {
+        runs: Some(manifest.run.runs_requested),
+        seed: Some(manifest.run.seed),
+        packages: manifest.run.packages.clone(),
+        scenarios: manifest.run.scenarios.clone(),
+    };
+    Ok((parameters, selection))
 }

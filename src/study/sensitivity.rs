@@ -8,11 +8,11 @@ pub use crate::report::sensitivity::SensitivityRow;
 
 use std::path::Path;
 
-use super::explore::{Exploration, Rate, Selection};
+use super::explore::{Exploration, Rate, Selection, recorded};
 use super::outputs;
 use super::plan::Input;
 use super::points::PointResults;
-use super::run::{Hooks, Started, provenance};
+use super::run::{Hooks, Started};
 use crate::explore::{
     Design, ExploreError, Interval, MorrisDesign, Parameter, SaltelliDesign, elementary_effects,
     morris, saltelli, sobol_indices,
@@ -20,9 +20,8 @@ use crate::explore::{
 use crate::model::params::World;
 use crate::report::charts::ChartOptions;
 use crate::report::charts::tornado::{self, TornadoBar};
-use crate::report::manifest::{ExplorationManifest, ExplorationRecord, ParameterRecord};
+use crate::report::manifest::{ExplorationManifest, ExplorationRecord};
 use crate::report::sensitivity::write_sensitivity_csv;
-use crate::report::{Manifest, RunStatus};
 use crate::scenario::Merged;
 
 /// How the parameters are sampled and read.
@@ -278,40 +277,18 @@ impl SensitivityStudy {
         let seed = self.exploration.points.seed;
         let (rows, left_out) = analyse(&self.exploration, &self.design, &results, seed)?;
         let plan = &self.exploration.points;
-        let manifest = ExplorationManifest {
-            run: Manifest {
-                seed,
-                runs_requested: plan.runs,
-                runs_completed: plan.runs,
-                packages: plan.packages.clone(),
-                scenarios: plan.scenarios.clone(),
-                ..provenance(
-                    &self.exploration.input,
-                    RunStatus::Complete,
-                    &started,
-                    pool.current_num_threads(),
-                )
-            },
-            exploration: ExplorationRecord {
+        let manifest = self.exploration.manifest(
+            ExplorationRecord {
                 command: "sensitivity".to_string(),
-                parameters: self
-                    .exploration
-                    .space
-                    .parameters()
-                    .iter()
-                    .map(|p| ParameterRecord {
-                        path: p.name().to_string(),
-                        lo: p.lo(),
-                        hi: p.hi(),
-                        steps: None,
-                    })
-                    .collect(),
+                parameters: self.exploration.parameter_records(),
                 method: Some(self.design.method().label().to_string()),
                 samples: Some(self.samples),
                 package: None,
                 points: self.points(),
             },
-        };
+            &started,
+            pool.current_num_threads(),
+        );
         write_sensitivity_csv(out_dir, &rows)?;
         if charts {
             let measure = match self.design.method() {
@@ -354,13 +331,8 @@ impl SensitivityStudy {
 
 /// The request a sensitivity manifest recorded.
 pub fn request_of(manifest: &ExplorationManifest) -> anyhow::Result<SensitivityRequest> {
-    let record = &manifest.exploration;
-    let parameters = record
-        .parameters
-        .iter()
-        .map(|p| Parameter::new(p.path.clone(), p.lo, p.hi))
-        .collect::<Result<_, _>>()?;
-    let method = match record.method.as_deref() {
+    let (parameters, selection) = recorded(manifest)?;
+    let method = match manifest.exploration.method.as_deref() {
         Some("morris") => Method::Morris,
         Some("sobol") => Method::Sobol,
         other => anyhow::bail!(
@@ -369,14 +341,9 @@ pub fn request_of(manifest: &ExplorationManifest) -> anyhow::Result<SensitivityR
     };
     Ok(SensitivityRequest {
         parameters,
-        selection: Selection {
-            runs: Some(manifest.run.runs_requested),
-            seed: Some(manifest.run.seed),
-            packages: manifest.run.packages.clone(),
-            scenarios: manifest.run.scenarios.clone(),
-        },
+        selection,
         method,
-        samples: record.samples,
+        samples: manifest.exploration.samples,
     })
 }
 
