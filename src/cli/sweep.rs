@@ -1,23 +1,21 @@
 //! `guarantee-sim sweep`: hold rates over a grid of one or two parameters,
 //! each point a batch on common random numbers.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context as _, bail};
-
 use super::Context;
-use super::common::{BatchArgs, merge_input};
+use super::common::{BatchArgs, exploration_source};
 use super::run::Watch;
-use crate::batch::stats;
-use crate::explore::{ParameterRange, grid};
-use crate::report::sweep::{SWEEP_CSV, SweepRow, write_sweep_csv};
-use crate::study::explore::{Exploration, Selection};
-use crate::study::points::PointPlan;
+use crate::explore::ParameterRange;
+use crate::report::sweep::SWEEP_CSV;
+use crate::study::explore::Selection;
+use crate::study::sweep::{SweepRequest, SweepStudy, request_of};
 
 const EXAMPLES: &str = "\
 EXAMPLES:
   guarantee-sim sweep --param countries.united-states.resolve=0.1..0.9:9
+  guarantee-sim sweep --replay output/paris-2026-sweep/manifest.json --out /tmp/check
   guarantee-sim sweep my-what-if.toml --runs 2000 --scenarios renewed-attack \\
       --param scenarios.renewed-attack.coefficients.russia_intent=0.2..1:5 \\
       --param packages.paris-draft.force.troops.france=0..20000:5
@@ -29,14 +27,10 @@ integer field takes the nearest integer. Every point runs the same seed, so
 differences between points are paired (common random numbers).
 
 Writes sweep.csv to output/<file name>-sweep/: one row per point, package and
-scenario, one column per parameter. The same file, seed and version give the
-same bytes with any --threads. docs/EXPLORING.md lists the paths.";
-
-/// Steps per parameter when a range gives none.
-const DEFAULT_STEPS: usize = 5;
-/// Parameters a grid sweep accepts; beyond two a grid grows too fast to
-/// read or to run.
-const MAX_PARAMETERS: usize = 2;
+scenario, one column per parameter, hold and deterrence rates with their 95%
+intervals; and a manifest that --replay accepts. The terminal names the points
+where the package with the highest hold rate changes. The same file, seed and
+version give the same bytes with any --threads. docs/EXPLORING.md lists the paths.";
 
 /// Arguments of `sweep`.
 #[derive(Debug, clap::Args)]
@@ -46,7 +40,7 @@ pub struct Args {
     #[arg(value_name = "FILE")]
     pub file: Option<PathBuf>,
     /// A parameter to sweep, from LO to HI in STEPS values (default 5); once or twice.
-    #[arg(long = "param", value_name = "PATH=LO..HI[:STEPS]", required = true, value_parser = parse_param, allow_hyphen_values = true)]
+    #[arg(long = "param", value_name = "PATH=LO..HI[:STEPS]", required_unless_present = "replay", value_parser = parse_param, allow_hyphen_values = true)]
     pub params: Vec<ParameterRange>,
     /// Runs, seed and selection, the same at every point.
     #[command(flatten)]
@@ -54,6 +48,12 @@ pub struct Args {
     /// Output folder (default: output/<file name>-sweep/).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Let the sweep replace its own output files in a folder that holds no earlier run.
+    #[arg(long)]
+    pub force: bool,
+    /// Re-run exactly what a sweep manifest.json records.
+    #[arg(long, value_name = "MANIFEST", conflicts_with_all = ["file", "params", "runs", "seed", "packages", "scenarios"])]
+    pub replay: Option<PathBuf>,
     /// No progress bar and no summary; errors still print.
     #[arg(long, short)]
     pub quiet: bool,
@@ -65,97 +65,85 @@ pub(super) fn parse_param(s: &str) -> Result<ParameterRange, String> {
 }
 
 pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
-    if args.params.len() > MAX_PARAMETERS {
-        bail!(
-            "a sweep takes one or two --param, got {}; a grid over more grows too fast to run or read",
-            args.params.len()
-        );
-    }
-    let Some((merged, input)) = merge_input(ctx, args.file.as_deref()) else {
+    let Some(source) =
+        exploration_source(ctx, args.file.as_deref(), args.replay.as_deref(), "sweep")?
+    else {
         return Ok(ExitCode::FAILURE);
     };
-    // Every range and id is checked, and every point compiled, before any run.
-    let exploration = Exploration::new(
-        merged,
-        input,
-        args.params.iter().map(|r| r.parameter.clone()).collect(),
-        &Selection {
-            runs: args.batch.runs,
-            seed: args.batch.seed,
-            packages: args.batch.packages.clone(),
-            scenarios: args.batch.scenarios.clone(),
+    let request = match (&source.replayed, &args.replay) {
+        (Some(manifest), Some(path)) => {
+            request_of(manifest).map_err(|e| e.context(format!("--replay {}", path.display())))?
+        }
+        _ => SweepRequest {
+            parameters: args
+                .params
+                .iter()
+                .map(|r| (r.parameter.clone(), r.steps))
+                .collect(),
+            selection: Selection {
+                runs: args.batch.runs,
+                seed: args.batch.seed,
+                packages: args.batch.packages.clone(),
+                scenarios: args.batch.scenarios.clone(),
+            },
         },
-    )?;
-    let steps: Vec<usize> = args
-        .params
-        .iter()
-        .map(|r| r.steps.unwrap_or(DEFAULT_STEPS))
-        .collect();
-    let design = grid(&exploration.space, &steps)?;
-    let names = exploration.names();
-    let (worlds, values) = exploration.compile(&design)?;
-    let (input, point_plan) = (&exploration.input, &exploration.points);
-    let base = &input.loaded.world;
-
-    let out_dir = args
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("output").join(format!("{}-sweep", input.stem)));
-    std::fs::create_dir_all(&out_dir)
-        .with_context(|| format!("cannot create the output folder {}", out_dir.display()))?;
+    };
+    // Every range, step count and id is checked, and every point compiled,
+    // before any run or any folder is made.
+    let study = SweepStudy::plan(source.merged, source.input, &request)?;
+    let out = super::out_dir::prepare(&args.out.clone().unwrap_or(source.default_out), args.force)?;
+    let out_dir = out.path.clone();
     let (pool, _) = args.batch.pool()?;
-    let results = Watch::start(&out_dir, args.quiet)
-        .run(|hooks| point_plan.run(&worlds, &pool, hooks.cancel, hooks.progress))?;
-    let Some(results) = results else {
+    let watch = Watch::start(&out_dir, args.quiet);
+    let Some(outcome) = watch.run(|hooks| study.run(&pool, &out_dir, hooks))? else {
         eprintln!(
             "warning: interrupted: no sweep.csv written (a sweep is written whole or not at all)"
         );
         return Ok(ExitCode::from(130));
     };
-    let PointPlan {
-        seed,
-        runs,
-        packages,
-        scenarios,
-    } = point_plan;
-    let mut rows = Vec::with_capacity(values.len() * packages.len() * scenarios.len());
-    for (values, cells) in values.iter().zip(&results.cells) {
-        let mut cells = cells.iter();
-        for scenario in scenarios {
-            for package in packages {
-                let cell = cells.next().copied().unwrap_or_default();
-                rows.push(SweepRow {
-                    values: values.clone(),
-                    package: package.clone(),
-                    scenario: scenario.clone(),
-                    runs: cell.runs,
-                    holds: cell.holds,
-                    hold_rate: stats::wilson(cell.holds, cell.runs),
-                });
-            }
-        }
-    }
-    for (package, &count) in packages
+    let plan = &study.exploration.points;
+    for (package, &count) in plan
+        .packages
         .iter()
-        .zip(&results.infeasible_at)
+        .zip(&outcome.infeasible_at)
         .filter(|(_, c)| **c > 0)
     {
         eprintln!(
             "note: package `{package}` breaks a hard constraint at {count} of {} points and is not run there (runs = 0 in sweep.csv)",
-            worlds.len()
+            study.points()
         );
     }
-    write_sweep_csv(&out_dir, &names, &rows).context("writing sweep.csv")?;
-
     if !args.quiet {
+        let names = study.exploration.names();
         println!(
-            "{}: swept {} over {} point(s); {} package(s) x {} scenario(s), {runs} runs each, seed {seed}",
-            base.title,
+            "{}: swept {} over {} point(s); {} package(s) x {} scenario(s), {} runs each, seed {}",
+            study.exploration.input.loaded.world.title,
             names.join(" and "),
-            worlds.len(),
-            packages.len(),
-            scenarios.len(),
+            study.points(),
+            plan.packages.len(),
+            plan.scenarios.len(),
+            plan.runs,
+            plan.seed,
         );
+        if outcome.crossovers.is_empty() {
+            println!(
+                "The package with the highest hold rate is the same at every point of each scenario."
+            );
+        } else {
+            println!(
+                "Where the package with the highest hold rate changes (point estimates; see the intervals in sweep.csv):"
+            );
+            for c in &outcome.crossovers {
+                let other = match (c.other, names.get(1)) {
+                    (Some(v), Some(name)) => format!(" at {name} = {v}"),
+                    _ => String::new(),
+                };
+                println!(
+                    "  {}: between {} = {} and {}{other}: {} -> {}",
+                    c.scenario, names[0], c.from_value, c.to_value, c.from_package, c.to_package
+                );
+            }
+        }
         println!("Wrote {}", out_dir.join(SWEEP_CSV).display());
     }
     Ok(ExitCode::SUCCESS)

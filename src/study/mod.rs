@@ -13,6 +13,7 @@ pub mod points;
 pub mod replay;
 pub mod run;
 pub mod sensitivity;
+pub mod sweep;
 
 pub use plan::{Input, Request, build_plan};
 pub use run::{Finished, Hooks, Options};
