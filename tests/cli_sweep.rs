@@ -165,8 +165,14 @@ fn two_parameters_make_a_grid_and_bytes_do_not_depend_on_threads() {
             params[1].split('=').next().unwrap()
         ]
     );
-    let bytes = |d: &TempDir| std::fs::read(d.path().join("out/sweep.csv")).unwrap();
-    assert_eq!(bytes(&one), bytes(&two));
+    for file in [
+        "sweep.csv",
+        "charts/sweep-paris-draft-renewed-attack.svg",
+        "charts/sweep-no-guarantee-renewed-attack.png",
+    ] {
+        let bytes = |d: &TempDir| std::fs::read(d.path().join("out").join(file)).unwrap();
+        assert_eq!(bytes(&one), bytes(&two), "{file}");
+    }
 }
 
 #[test]
@@ -282,6 +288,17 @@ fn a_manifest_replays_the_sweep_and_crossovers_are_named() {
     );
     let read = |p: &str| std::fs::read(dir.path().join(p)).unwrap();
     assert_eq!(read("out/sweep.csv"), read("again/sweep.csv"));
+    // One parameter: a line chart per scenario.
+    assert!(
+        dir.path()
+            .join("out/charts/sweep-renewed-attack.svg")
+            .is_file()
+    );
+    assert!(
+        dir.path()
+            .join("out/charts/sweep-renewed-attack.png")
+            .is_file()
+    );
 
     // Without --quiet the terminal says where the best package changes, or
     // that it never does; the rows decide which.

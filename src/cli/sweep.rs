@@ -28,7 +28,9 @@ differences between points are paired (common random numbers).
 
 Writes sweep.csv to output/<file name>-sweep/: one row per point, package and
 scenario, one column per parameter, hold and deterrence rates with their 95%
-intervals; and a manifest that --replay accepts. The terminal names the points
+intervals; charts/sweep-<scenario> (one parameter: the hold rate against it,
+one line per package with its 95% band) or sweep-<package>-<scenario> (two: a
+heatmap), as PNG and SVG; and a manifest that --replay accepts. The terminal names the points
 where the package with the highest hold rate changes. The same file, seed and
 version give the same bytes with any --threads. docs/EXPLORING.md lists the paths.";
 
@@ -48,6 +50,9 @@ pub struct Args {
     /// Output folder (default: output/<file name>-sweep/).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Write only sweep.csv and the manifest, no charts.
+    #[arg(long)]
+    pub no_charts: bool,
     /// Let the sweep replace its own output files in a folder that holds no earlier run.
     #[arg(long)]
     pub force: bool,
@@ -95,7 +100,8 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
     let out_dir = out.path.clone();
     let (pool, _) = args.batch.pool()?;
     let watch = Watch::start(&out_dir, args.quiet);
-    let Some(outcome) = watch.run(|hooks| study.run(&pool, &out_dir, hooks))? else {
+    let Some(outcome) = watch.run(|hooks| study.run(&pool, &out_dir, !args.no_charts, hooks))?
+    else {
         eprintln!(
             "warning: interrupted: no sweep.csv written (a sweep is written whole or not at all)"
         );

@@ -12,6 +12,8 @@ use super::run::{Hooks, Started};
 use crate::batch::stats;
 use crate::explore::{Parameter, grid};
 use crate::model::params::World;
+use crate::report::charts::ChartOptions;
+use crate::report::charts::sweep as sweep_charts;
 use crate::report::manifest::{ExplorationManifest, ExplorationRecord};
 use crate::report::sweep::{SweepRow, write_sweep_csv};
 use crate::scenario::Merged;
@@ -101,12 +103,14 @@ impl SweepStudy {
         self.worlds.len()
     }
 
-    /// Runs every point and writes sweep.csv and the manifest, last.
-    /// `None` when interrupted: a sweep is written whole or not at all.
+    /// Runs every point and writes sweep.csv, its charts (unless `charts`
+    /// is off) and the manifest, last. `None` when interrupted: a sweep is
+    /// written whole or not at all.
     pub fn run(
         &self,
         pool: &rayon::ThreadPool,
         out_dir: &Path,
+        charts: bool,
         hooks: &Hooks<'_>,
     ) -> anyhow::Result<Option<SweepOutcome>> {
         let started = Started::now();
@@ -154,7 +158,17 @@ impl SweepStudy {
             &started,
             pool.current_num_threads(),
         );
-        write_sweep_csv(out_dir, &self.exploration.names(), &rows)?;
+        let names = self.exploration.names();
+        write_sweep_csv(out_dir, &names, &rows)?;
+        if charts {
+            sweep_charts::write(
+                out_dir,
+                &ChartOptions::default(),
+                &manifest.run,
+                &names,
+                &rows,
+            )?;
+        }
         outputs::write_manifest(out_dir, &manifest)?;
         Ok(Some(SweepOutcome {
             crossovers: crossovers(&rows, plan.packages.len() * plan.scenarios.len()),

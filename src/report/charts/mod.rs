@@ -15,6 +15,7 @@ pub mod peeling;
 mod robustness;
 mod style;
 mod survival;
+pub mod sweep;
 pub mod tornado;
 
 use std::fmt;
@@ -45,7 +46,7 @@ pub mod axis {
 
 /// File-name prefixes of the charts the exploration commands draw (the
 /// run's charts are named by [`ChartKind`]).
-pub const EXPLORATION_CHART_PREFIXES: [&str; 2] = [tornado::PREFIX, peeling::PREFIX];
+pub const EXPLORATION_CHART_PREFIXES: [&str; 3] = [tornado::PREFIX, peeling::PREFIX, sweep::PREFIX];
 
 /// Folder of the charts inside a run's output folder.
 pub const CHARTS_DIR: &str = "charts";
