@@ -5,7 +5,6 @@
 //! PRIM finds boxes of inputs where failures concentrate.
 
 use std::path::Path;
-use std::sync::Mutex;
 
 use super::explore::{Exploration, Selection, recorded};
 use super::outputs;
@@ -128,9 +127,8 @@ impl DiscoverStudy {
             drawn.shared()
         };
         let never = f64::from(base.horizon_months + 1);
-        let samples = Mutex::new((Vec::<Vec<f64>>::new(), Vec::<bool>::new()));
+        let (mut rows, mut fails) = (Vec::<Vec<f64>>::new(), Vec::<bool>::new());
         let mut collect = |point: usize, records: &[crate::batch::RunRecord]| {
-            let mut samples = samples.lock().unwrap_or_else(|e| e.into_inner());
             for r in records {
                 let mut row = self.values[point].clone();
                 row.extend(
@@ -138,8 +136,8 @@ impl DiscoverStudy {
                         .iter()
                         .map(|v| v.unwrap_or(never)),
                 );
-                samples.0.push(row);
-                samples.1.push(!r.outcome.kind.holds());
+                rows.push(row);
+                fails.push(!r.outcome.kind.holds());
             }
         };
         let Some(_) = self.exploration.points.run_with_records(
@@ -153,7 +151,6 @@ impl DiscoverStudy {
             return Ok(None);
         };
         (hooks.writing)();
-        let (rows, fails) = samples.into_inner().unwrap_or_else(|e| e.into_inner());
         let names: Vec<String> = self
             .exploration
             .names()
