@@ -10,6 +10,8 @@
 //! - [`explore`]: designs over uncertain parameters and the sensitivity and
 //!   scenario-discovery analyses of their outputs (model-agnostic);
 //! - [`report`]: CSV, charts, HTML and Markdown outputs;
+//! - [`study`]: a request turned into a plan, run and written with its
+//!   manifest last, or a manifest replayed (what every command calls);
 //! - [`cli`]: the command line, the only layer that knows the terminal.
 
 pub mod batch;
@@ -18,3 +20,4 @@ pub mod explore;
 pub mod model;
 pub mod report;
 pub mod scenario;
+pub mod study;

@@ -68,7 +68,11 @@ fn one_parameter_gives_one_tidy_row_per_point_package_and_scenario() {
             "holds",
             "hold_rate",
             "hold_lower",
-            "hold_upper"
+            "hold_upper",
+            "deterred",
+            "deterrence_rate",
+            "deterrence_lower",
+            "deterrence_upper"
         ]
     );
     let points: Vec<(&str, &str)> = table[1..]
@@ -93,6 +97,15 @@ fn one_parameter_gives_one_tidy_row_per_point_package_and_scenario() {
             r[7].parse().unwrap(),
         );
         assert_eq!(r[3], "250");
+        assert!(lo <= rate && rate <= hi, "{r:?}");
+        // Deterred runs are held runs without a major offensive or erosion.
+        let (deterred, holds): (u64, u64) = (r[8].parse().unwrap(), r[4].parse().unwrap());
+        assert!(deterred <= holds, "{r:?}");
+        let (rate, lo, hi): (f64, f64, f64) = (
+            r[9].parse().unwrap(),
+            r[10].parse().unwrap(),
+            r[11].parse().unwrap(),
+        );
         assert!(lo <= rate && rate <= hi, "{r:?}");
     }
     // A more resolute United States makes the package it backs hold more.
@@ -152,8 +165,14 @@ fn two_parameters_make_a_grid_and_bytes_do_not_depend_on_threads() {
             params[1].split('=').next().unwrap()
         ]
     );
-    let bytes = |d: &TempDir| std::fs::read(d.path().join("out/sweep.csv")).unwrap();
-    assert_eq!(bytes(&one), bytes(&two));
+    for file in [
+        "sweep.csv",
+        "charts/sweep-paris-draft-renewed-attack.svg",
+        "charts/sweep-no-guarantee-renewed-attack.png",
+    ] {
+        let bytes = |d: &TempDir| std::fs::read(d.path().join("out").join(file)).unwrap();
+        assert_eq!(bytes(&one), bytes(&two), "{file}");
+    }
 }
 
 #[test]
@@ -232,5 +251,92 @@ fn a_package_a_value_makes_infeasible_keeps_its_rows_without_runs() {
         lines[1].starts_with("0,paris-draft,renewed-attack,250,"),
         "{text}"
     );
-    assert_eq!(lines[2], "1000,paris-draft,renewed-attack,0,0,,,");
+    assert_eq!(lines[2], "1000,paris-draft,renewed-attack,0,0,,,,0,,,");
+}
+
+#[test]
+fn a_manifest_replays_the_sweep_and_crossovers_are_named() {
+    let dir = TempDir::new().unwrap();
+    let out = sweep(
+        dir.path(),
+        &[US_RESOLVE],
+        &[&PACKAGES[..], &["--out", "out"]].concat(),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let manifest = dir.path().join("out/manifest.json");
+    let replay = Command::cargo_bin("guarantee-sim")
+        .unwrap()
+        .current_dir(dir.path())
+        .args([
+            "sweep",
+            "--replay",
+            manifest.to_str().unwrap(),
+            "--out",
+            "again",
+            "--quiet",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        replay.status.success(),
+        "{}",
+        String::from_utf8_lossy(&replay.stderr)
+    );
+    let read = |p: &str| std::fs::read(dir.path().join(p)).unwrap();
+    assert_eq!(read("out/sweep.csv"), read("again/sweep.csv"));
+    // One parameter: a line chart per scenario.
+    assert!(
+        dir.path()
+            .join("out/charts/sweep-renewed-attack.svg")
+            .is_file()
+    );
+    assert!(
+        dir.path()
+            .join("out/charts/sweep-renewed-attack.png")
+            .is_file()
+    );
+
+    // Without --quiet the terminal says where the best package changes, or
+    // that it never does; the rows decide which.
+    let talk = Command::cargo_bin("guarantee-sim")
+        .unwrap()
+        .current_dir(dir.path())
+        .args([
+            "sweep",
+            "--param",
+            US_RESOLVE,
+            "--runs",
+            "250",
+            "--scenarios",
+            "renewed-attack",
+        ])
+        .args(PACKAGES)
+        .args(["--out", "talk"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&talk.stdout);
+    let mut reader = csv::Reader::from_path(dir.path().join("talk/sweep.csv")).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    let best = |value: &str| {
+        rows.iter()
+            .filter(|r| &r[0] == value)
+            .max_by(|a, b| {
+                a[5].parse::<f64>()
+                    .unwrap()
+                    .total_cmp(&b[5].parse::<f64>().unwrap())
+            })
+            .map(|r| r[1].to_string())
+            .unwrap()
+    };
+    let bests: Vec<String> = ["0.1", "0.5", "0.9"].iter().map(|v| best(v)).collect();
+    if bests.windows(2).any(|w| w[0] != w[1]) {
+        assert!(stdout.contains("highest hold rate changes"), "{stdout}");
+        assert!(stdout.contains(" -> "), "{stdout}");
+    } else {
+        assert!(stdout.contains("is the same at every point"), "{stdout}");
+    }
 }

@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 
-use crate::model::params::World;
+use crate::model::params::{Coefficients, World};
 use crate::model::{NoTrace, Outcome, RunKey, Workspace, simulate};
 
 pub use aggregate::Cell;
@@ -66,13 +66,27 @@ pub struct Plan {
 }
 
 /// One run's record, for the optional per-run output.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RunRecord {
     /// Positions in the plan's `scenarios` and `packages`.
     pub scenario: usize,
     pub package: usize,
     pub run_index: u64,
     pub outcome: Outcome,
+    pub drawn: Drawn,
+}
+
+/// The values a run drew before its first month. They do not depend on the
+/// package, so every package of a run index sees the same ones.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Drawn {
+    /// Every coefficient, in [`crate::model::params::COEFFICIENTS`] order
+    /// (a fixed one keeps its value).
+    pub coefficients: Coefficients,
+    /// Per event of the scenario: its month ([`crate::model::NEVER`] when
+    /// outside the horizon) and its size.
+    pub event_months: Vec<u32>,
+    pub event_magnitudes: Vec<f64>,
 }
 
 /// How a batch ended.
@@ -334,6 +348,11 @@ fn run_block(
                     package: pos,
                     run_index,
                     outcome,
+                    drawn: Drawn {
+                        coefficients: ws.coefficients,
+                        event_months: ws.event_months().to_vec(),
+                        event_magnitudes: ws.event_magnitudes().to_vec(),
+                    },
                 });
             }
         }

@@ -3,25 +3,16 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::bail;
-
 use super::Context;
 use super::run::{parse_count, parse_threads};
-use crate::model::params::World;
-use crate::scenario::suggest::did_you_mean;
-use crate::scenario::{self, Loaded, Merged};
+use crate::report::manifest::ExplorationManifest;
+use crate::scenario::{self, Merged};
+pub use crate::study::Input;
+pub use crate::study::plan::{dedup, package_index, scenario_index};
+use crate::study::replay;
 
 /// The bundled scenario file, relative to the working directory.
 pub const DEFAULT_SCENARIO: &str = "scenarios/paris-2026.toml";
-
-/// A scenario file read for a command, with the name to show for it.
-pub struct Input {
-    pub loaded: Loaded,
-    /// As given, or the default.
-    pub shown: String,
-    /// File stem, for the default output folder.
-    pub stem: String,
-}
 
 /// Loads FILE, or the bundled scenario when none is given (the copy in
 /// `scenarios/` if the working directory has one, else the copy built into
@@ -111,55 +102,6 @@ fn stem_of(path: &Path) -> String {
         .unwrap_or_else(|| "scenario".to_string())
 }
 
-/// Index of a feasible package, or an error that says why not: infeasible
-/// (with the constraint), or unknown (with the closest name).
-pub fn package_index(world: &World, name: &str) -> anyhow::Result<usize> {
-    if let Some(i) = world.package_index(name) {
-        return Ok(i);
-    }
-    if let Some(p) = world.infeasible.iter().find(|p| p.id == name) {
-        bail!(
-            "package `{name}` is infeasible and is never simulated: {}",
-            scenario::infeasible_reasons(p)
-        );
-    }
-    let mut known: Vec<&str> = world.packages.iter().map(|p| p.id.as_str()).collect();
-    known.extend(world.infeasible.iter().map(|p| p.id.as_str()));
-    bail!("{}", unknown("package", name, &known));
-}
-
-/// Index of a scenario, or an error with the closest name.
-pub fn scenario_index(world: &World, name: &str) -> anyhow::Result<usize> {
-    if let Some(i) = world.scenario_index(name) {
-        return Ok(i);
-    }
-    let known: Vec<&str> = world.scenarios.iter().map(|s| s.id.as_str()).collect();
-    bail!("{}", unknown("scenario", name, &known));
-}
-
-fn unknown(what: &str, name: &str, known: &[&str]) -> String {
-    let hint = match did_you_mean(name, known) {
-        Some(s) => format!("did you mean `{s}`? "),
-        None => String::new(),
-    };
-    format!(
-        "unknown {what} `{name}`; {hint}the file has: {}",
-        crate::scenario::suggest::name_list(known)
-    )
-}
-
-/// The items in their first order, each once (a name given twice on the
-/// command line is run once).
-pub fn dedup<T: PartialEq + Copy>(items: &[T]) -> Vec<T> {
-    let mut out = Vec::with_capacity(items.len());
-    for &item in items {
-        if !out.contains(&item) {
-            out.push(item);
-        }
-    }
-    out
-}
-
 /// `--seed`: any 64-bit seed, with a message that names the range.
 pub fn parse_seed(s: &str) -> Result<u64, String> {
     s.trim()
@@ -201,13 +143,62 @@ pub struct BatchArgs {
 impl BatchArgs {
     /// The worker pool and its size.
     pub fn pool(&self) -> anyhow::Result<(rayon::ThreadPool, usize)> {
-        let threads = self
-            .threads
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .map_err(|e| anyhow::anyhow!("cannot start worker threads: {e}"))?;
-        Ok((pool, threads))
+        worker_pool(self.threads)
+    }
+}
+
+/// A pool of `threads` workers (default: all cores) and its size.
+pub fn worker_pool(threads: Option<usize>) -> anyhow::Result<(rayon::ThreadPool, usize)> {
+    let threads =
+        threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| anyhow::anyhow!("cannot start worker threads: {e}"))?;
+    Ok((pool, threads))
+}
+
+/// Where an exploration command starts: the scenario file, or the scenario
+/// of the manifest it replays (with that manifest), and its default
+/// output folder (`output/<stem>-<command>/`, or `replay/` beside the
+/// manifest). `None` when the scenario has errors (printed).
+pub struct ExplorationSource {
+    pub merged: Merged,
+    pub input: Input,
+    pub replayed: Option<ExplorationManifest>,
+    pub default_out: PathBuf,
+}
+
+pub fn exploration_source(
+    ctx: &Context,
+    file: Option<&Path>,
+    replay: Option<&Path>,
+    command: &str,
+) -> anyhow::Result<Option<ExplorationSource>> {
+    let Some(path) = replay else {
+        return Ok(
+            merge_input(ctx, file).map(|(merged, input)| ExplorationSource {
+                default_out: Path::new("output").join(format!("{}-{command}", input.stem)),
+                merged,
+                input,
+                replayed: None,
+            }),
+        );
+    };
+    let manifest = replay::read_exploration(path, command)?;
+    if let Some(warning) = replay::version_warning(&manifest.run) {
+        eprintln!("warning: {warning}");
+    }
+    match replay::merged_input(&manifest.run) {
+        Ok((merged, input)) => Ok(Some(ExplorationSource {
+            merged,
+            input,
+            replayed: Some(manifest),
+            default_out: replay::default_out(path),
+        })),
+        Err(errors) => {
+            ctx.print_errors(&manifest.run.scenario_file, &errors);
+            Ok(None)
+        }
     }
 }

@@ -12,14 +12,16 @@ pub mod chart;
 pub mod common;
 pub mod compare;
 pub mod decompose;
+pub mod discover;
 pub mod explain;
 pub mod init;
 pub mod interrupt;
 pub mod list;
-pub mod out_dir;
+pub use crate::study::out_dir;
 pub mod patterns;
 pub mod run;
 pub mod schema;
+pub mod sensitivity;
 pub mod show;
 pub mod sweep;
 pub mod validate;
@@ -37,6 +39,10 @@ EXAMPLES:
                                                      hold rates as one assumption varies
   guarantee-sim compare scenarios/paris-2026.toml my-what-if.toml
                                                      a what-if against its base, paired
+  guarantee-sim sensitivity --param countries.united-states.resolve=0.1..0.9 --param ...
+                                                     which assumptions drive which rates
+  guarantee-sim discover --package paris-draft --param countries.united-states.resolve=0.1..0.9
+                                                     the conditions under which a package fails
   guarantee-sim validate scenarios/paris-2026.toml   check a scenario file
   guarantee-sim list scenarios/paris-2026.toml       show its countries, packages, scenarios
   guarantee-sim show --package paris-draft           one entry with its comments (works anywhere)
@@ -77,6 +83,10 @@ pub enum Command {
     Sweep(sweep::Args),
     /// Run a what-if file and its base on the same random numbers and show the paired differences.
     Compare(compare::Args),
+    /// Which parameters drive each package's rates (Morris or Sobol).
+    Sensitivity(sensitivity::Args),
+    /// The conditions under which a package fails (scenario discovery with PRIM).
+    Discover(discover::Args),
     /// Redraw the charts of an earlier run from its CSV files (no new simulation).
     Chart(chart::Args),
     /// Check the scenario file's patterns from the literature against the model.
@@ -207,6 +217,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Explain(args) => explain::run(&ctx, args),
         Command::Sweep(args) => sweep::run(&ctx, args),
         Command::Compare(args) => compare::run(&ctx, args),
+        Command::Sensitivity(args) => sensitivity::run(&ctx, args),
+        Command::Discover(args) => discover::run(&ctx, args),
         Command::Chart(args) => chart::run(&ctx, args),
         Command::Patterns(args) => patterns::run(&ctx, args),
         Command::Decompose(args) => decompose::run(&ctx, args),

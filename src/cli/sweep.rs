@@ -1,23 +1,21 @@
 //! `guarantee-sim sweep`: hold rates over a grid of one or two parameters,
 //! each point a batch on common random numbers.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context as _, bail};
-
 use super::Context;
-use super::common::{BatchArgs, dedup, merge_input, package_index, scenario_index};
-use super::interrupt::Interrupt;
-use super::run::progress_bar;
-use crate::batch::{Completion, Control, Plan, run_batch, stats};
-use crate::explore::{ParameterRange, Space, grid};
-use crate::model::params::World;
-use crate::report::sweep::{SWEEP_CSV, SweepRow, write_sweep_csv};
+use super::common::{BatchArgs, exploration_source};
+use super::run::Watch;
+use crate::explore::ParameterRange;
+use crate::report::sweep::SWEEP_CSV;
+use crate::study::explore::Selection;
+use crate::study::sweep::{SweepRequest, SweepStudy, request_of};
 
 const EXAMPLES: &str = "\
 EXAMPLES:
   guarantee-sim sweep --param countries.united-states.resolve=0.1..0.9:9
+  guarantee-sim sweep --replay output/paris-2026-sweep/manifest.json --out /tmp/check
   guarantee-sim sweep my-what-if.toml --runs 2000 --scenarios renewed-attack \\
       --param scenarios.renewed-attack.coefficients.russia_intent=0.2..1:5 \\
       --param packages.paris-draft.force.troops.france=0..20000:5
@@ -29,14 +27,12 @@ integer field takes the nearest integer. Every point runs the same seed, so
 differences between points are paired (common random numbers).
 
 Writes sweep.csv to output/<file name>-sweep/: one row per point, package and
-scenario, one column per parameter. The same file, seed and version give the
-same bytes with any --threads. docs/EXPLORING.md lists the paths.";
-
-/// Steps per parameter when a range gives none.
-const DEFAULT_STEPS: usize = 5;
-/// Parameters a grid sweep accepts; beyond two a grid grows too fast to
-/// read or to run.
-const MAX_PARAMETERS: usize = 2;
+scenario, one column per parameter, hold and deterrence rates with their 95%
+intervals; charts/sweep-<scenario> (one parameter: the hold rate against it,
+one line per package with its 95% band) or sweep-<package>-<scenario> (two: a
+heatmap), as PNG and SVG; and a manifest that --replay accepts. The terminal names the points
+where the package with the highest hold rate changes. The same file, seed and
+version give the same bytes with any --threads. docs/EXPLORING.md lists the paths.";
 
 /// Arguments of `sweep`.
 #[derive(Debug, clap::Args)]
@@ -46,7 +42,7 @@ pub struct Args {
     #[arg(value_name = "FILE")]
     pub file: Option<PathBuf>,
     /// A parameter to sweep, from LO to HI in STEPS values (default 5); once or twice.
-    #[arg(long = "param", value_name = "PATH=LO..HI[:STEPS]", required = true, value_parser = parse_param, allow_hyphen_values = true)]
+    #[arg(long = "param", value_name = "PATH=LO..HI[:STEPS]", required_unless_present = "replay", value_parser = parse_param, allow_hyphen_values = true)]
     pub params: Vec<ParameterRange>,
     /// Runs, seed and selection, the same at every point.
     #[command(flatten)]
@@ -54,182 +50,107 @@ pub struct Args {
     /// Output folder (default: output/<file name>-sweep/).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Write only sweep.csv and the manifest, no charts.
+    #[arg(long)]
+    pub no_charts: bool,
+    /// Let the sweep replace its own output files in a folder that holds no earlier run.
+    #[arg(long)]
+    pub force: bool,
+    /// Re-run exactly what a sweep manifest.json records.
+    #[arg(long, value_name = "MANIFEST", conflicts_with_all = ["file", "params", "runs", "seed", "packages", "scenarios"])]
+    pub replay: Option<PathBuf>,
     /// No progress bar and no summary; errors still print.
     #[arg(long, short)]
     pub quiet: bool,
 }
 
-fn parse_param(s: &str) -> Result<ParameterRange, String> {
+pub(super) fn parse_param(s: &str) -> Result<ParameterRange, String> {
     s.parse()
         .map_err(|e: crate::explore::ExploreError| e.to_string())
 }
 
 pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
-    if args.params.len() > MAX_PARAMETERS {
-        bail!(
-            "a sweep takes one or two --param, got {}; a grid over more grows too fast to run or read",
-            args.params.len()
-        );
-    }
-    let Some((merged, input)) = merge_input(ctx, args.file.as_deref()) else {
+    let Some(source) =
+        exploration_source(ctx, args.file.as_deref(), args.replay.as_deref(), "sweep")?
+    else {
         return Ok(ExitCode::FAILURE);
     };
-    // Every range is checked against the file before any run.
-    for range in &args.params {
-        let p = &range.parameter;
-        merged
-            .check_range(p.name(), p.lo(), p.hi())
-            .context("--param")?;
-    }
-    let space = Space::new(args.params.iter().map(|r| r.parameter.clone()).collect())?;
-    let steps: Vec<usize> = args
-        .params
-        .iter()
-        .map(|r| r.steps.unwrap_or(DEFAULT_STEPS))
-        .collect();
-    let design = grid(&space, &steps)?;
-    let names: Vec<String> = space.names().map(str::to_string).collect();
-
-    let base = &input.loaded.world;
-    let packages = selected(
-        &args.batch.packages,
-        || base.packages.iter().map(|p| p.id.clone()).collect(),
-        |id| package_index(base, id),
-    )?;
-    let scenarios = selected(
-        &args.batch.scenarios,
-        || base.scenarios.iter().map(|s| s.id.clone()).collect(),
-        |id| scenario_index(base, id),
-    )?;
-    let runs = args.batch.runs.unwrap_or(base.default_runs);
-    let seed = args.batch.seed.unwrap_or(base.default_seed);
-
-    // Compile every point first, so that a combination the file rejects
-    // stops the sweep before any run.
-    let points: Vec<(World, Vec<f64>)> = design
-        .points()
-        .map(|values| {
-            let settings: Vec<(&str, f64)> = names.iter().map(String::as_str).zip(values).collect();
-            merged
-                .compile_with(&settings)
-                .map(|(loaded, used)| (loaded.world, used))
-        })
-        .collect::<Result<_, _>>()
-        .context("--param")?;
-
-    let out_dir = args
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("output").join(format!("{}-sweep", input.stem)));
-    std::fs::create_dir_all(&out_dir)
-        .with_context(|| format!("cannot create the output folder {}", out_dir.display()))?;
-    let (pool, _) = args.batch.pool()?;
-    let cancel = Interrupt::install(out_dir.clone()).cancel;
-    let bar = progress_bar(args.quiet);
-    let per_point = runs * (packages.len() * scenarios.len()) as u64;
-    bar.set_length(per_point * points.len() as u64);
-
-    let mut rows = Vec::with_capacity(points.len() * packages.len() * scenarios.len());
-    let mut infeasible_at = vec![0usize; packages.len()];
-    for (done_points, (world, values)) in points.iter().enumerate() {
-        // A value can make a package infeasible: it keeps its rows, without runs.
-        let feasible: Vec<Option<usize>> =
-            packages.iter().map(|id| world.package_index(id)).collect();
-        for (count, index) in infeasible_at.iter_mut().zip(&feasible) {
-            *count += usize::from(index.is_none());
+    let request = match (&source.replayed, &args.replay) {
+        (Some(manifest), Some(path)) => {
+            request_of(manifest).map_err(|e| e.context(format!("--replay {}", path.display())))?
         }
-        let plan = Plan {
-            seed,
-            runs,
-            packages: feasible.iter().flatten().copied().collect(),
-            scenarios: scenarios
+        _ => SweepRequest {
+            parameters: args
+                .params
                 .iter()
-                .map(|id| scenario_index(world, id))
-                .collect::<anyhow::Result<_>>()?,
-            reference: None,
-            precision: None,
-        };
-        let offset = done_points as u64 * per_point;
-        let progress = |done: u64, _planned: u64| bar.set_position(offset + done);
-        let control = Control {
-            cancel: &cancel,
-            progress: &progress,
-            per_run: false,
-        };
-        let result = pool.install(|| {
-            run_batch(world, &plan, &control, |_| {
-                Ok::<(), std::convert::Infallible>(())
-            })
-        })?;
-        if result.completion == Completion::Interrupted {
-            bar.finish_and_clear();
-            eprintln!(
-                "warning: interrupted: no sweep.csv written (a sweep is written whole or not at all)"
-            );
-            return Ok(ExitCode::from(130));
-        }
-        for (s, scenario) in scenarios.iter().enumerate() {
-            let mut position = 0;
-            for (package, index) in packages.iter().zip(&feasible) {
-                let (runs, holds) = match index {
-                    Some(_) => {
-                        let cell = result.cell(s, position);
-                        position += 1;
-                        (cell.runs, cell.holds())
-                    }
-                    None => (0, 0),
-                };
-                rows.push(SweepRow {
-                    values: values.clone(),
-                    package: package.clone(),
-                    scenario: scenario.clone(),
-                    runs,
-                    holds,
-                    hold_rate: stats::wilson(holds, runs),
-                });
-            }
-        }
-    }
-    bar.finish_and_clear();
-    for (package, &count) in packages.iter().zip(&infeasible_at).filter(|(_, c)| **c > 0) {
+                .map(|r| (r.parameter.clone(), r.steps))
+                .collect(),
+            selection: Selection {
+                runs: args.batch.runs,
+                seed: args.batch.seed,
+                packages: args.batch.packages.clone(),
+                scenarios: args.batch.scenarios.clone(),
+            },
+        },
+    };
+    // Every range, step count and id is checked, and every point compiled,
+    // before any run or any folder is made.
+    let study = SweepStudy::plan(source.merged, source.input, &request)?;
+    let out = super::out_dir::prepare(&args.out.clone().unwrap_or(source.default_out), args.force)?;
+    let out_dir = out.path.clone();
+    let (pool, _) = args.batch.pool()?;
+    let watch = Watch::start(&out_dir, args.quiet);
+    let Some(outcome) = watch.run(|hooks| study.run(&pool, &out_dir, !args.no_charts, hooks))?
+    else {
+        eprintln!(
+            "warning: interrupted: no sweep.csv written (a sweep is written whole or not at all)"
+        );
+        return Ok(ExitCode::from(130));
+    };
+    let plan = &study.exploration.points;
+    for (package, &count) in plan
+        .packages
+        .iter()
+        .zip(&outcome.infeasible_at)
+        .filter(|(_, c)| **c > 0)
+    {
         eprintln!(
             "note: package `{package}` breaks a hard constraint at {count} of {} points and is not run there (runs = 0 in sweep.csv)",
-            points.len()
+            study.points()
         );
     }
-    write_sweep_csv(&out_dir, &names, &rows).context("writing sweep.csv")?;
-
     if !args.quiet {
+        let names = study.exploration.names();
         println!(
-            "{}: swept {} over {} point(s); {} package(s) x {} scenario(s), {runs} runs each, seed {seed}",
-            base.title,
+            "{}: swept {} over {} point(s); {} package(s) x {} scenario(s), {} runs each, seed {}",
+            study.exploration.input.loaded.world.title,
             names.join(" and "),
-            points.len(),
-            packages.len(),
-            scenarios.len(),
+            study.points(),
+            plan.packages.len(),
+            plan.scenarios.len(),
+            plan.runs,
+            plan.seed,
         );
+        if outcome.crossovers.is_empty() {
+            println!(
+                "The package with the highest hold rate is the same at every point of each scenario."
+            );
+        } else {
+            println!(
+                "Where the package with the highest hold rate changes (point estimates; see the intervals in sweep.csv):"
+            );
+            for c in &outcome.crossovers {
+                let other = match (c.other, names.get(1)) {
+                    (Some(v), Some(name)) => format!(" at {name} = {v}"),
+                    _ => String::new(),
+                };
+                println!(
+                    "  {}: between {} = {} and {}{other}: {} -> {}",
+                    c.scenario, names[0], c.from_value, c.to_value, c.from_package, c.to_package
+                );
+            }
+        }
         println!("Wrote {}", out_dir.join(SWEEP_CSV).display());
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// The ids named on the command line (checked against the file, each
-/// once), or all of them.
-fn selected(
-    named: &[String],
-    all: impl FnOnce() -> Vec<String>,
-    check: impl Fn(&str) -> anyhow::Result<usize>,
-) -> anyhow::Result<Vec<String>> {
-    if named.is_empty() {
-        return Ok(all());
-    }
-    let mut ids = Vec::with_capacity(named.len());
-    for id in named {
-        check(id.trim())?;
-        ids.push(id.trim().to_string());
-    }
-    Ok(dedup(&ids.iter().map(String::as_str).collect::<Vec<_>>())
-        .into_iter()
-        .map(str::to_string)
-        .collect())
 }

@@ -176,7 +176,8 @@ impl PrimBox {
         }
     }
 
-    fn contains(&self, row: &[f64]) -> bool {
+    /// Whether a row of inputs lies inside the box.
+    pub fn contains(&self, row: &[f64]) -> bool {
         row.iter()
             .zip(&self.limits)
             .all(|(&x, &(lo, hi))| lo < x && x < hi)

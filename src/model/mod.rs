@@ -12,5 +12,5 @@ pub mod run;
 pub mod trace;
 
 pub use outcome::{Defence, FailureMode, Outcome, OutcomeKind};
-pub use run::{RunKey, Workspace, simulate, simulate_without_events};
+pub use run::{NEVER, RunKey, Workspace, simulate, simulate_without_events};
 pub use trace::{NoTrace, Recorder, Trace, TraceEvent};

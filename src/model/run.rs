@@ -13,7 +13,7 @@ use super::rng::{RunRng, StreamLayout};
 use super::trace::{Choice, Recorder, TraceEvent};
 
 /// Month value of an event that falls outside the horizon.
-const NEVER: u32 = u32::MAX;
+pub const NEVER: u32 = u32::MAX;
 
 /// Per-run state, allocated once per thread and reused across runs, so the
 /// monthly loop never allocates.
@@ -45,6 +45,17 @@ impl Workspace {
     /// Times each country honoured a call in the last run.
     pub fn honoured(&self) -> &[u32] {
         &self.guarantors.honoured
+    }
+
+    /// The month each of the scenario's events happens in the last run
+    /// ([`NEVER`] when it falls outside the horizon).
+    pub fn event_months(&self) -> &[u32] {
+        &self.event_month
+    }
+
+    /// The size each of the scenario's events drew in the last run.
+    pub fn event_magnitudes(&self) -> &[f64] {
+        &self.event_magnitude
     }
 }
 

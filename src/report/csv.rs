@@ -6,12 +6,14 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::atomic::AtomicFile;
+use super::tables::round_for_output;
 use super::tables::{
     GUARANTORS_CSV, INFEASIBLE_CSV, PAIRS_CSV, ROBUSTNESS_CSV, SUMMARY_CSV, SURVIVAL_CSV, Tables,
 };
 use super::{Output, ReportContext, ReportError};
 use crate::batch::RunRecord;
-use crate::model::params::World;
+use crate::model::NEVER;
+use crate::model::params::{COEFFICIENTS, ParamDist, World};
 
 /// summary.csv, survival.csv, guarantors.csv, robustness.csv, infeasible.csv,
 /// pairs.csv.
@@ -68,22 +70,24 @@ fn header_of<T: for<'de> Deserialize<'de>>() -> &'static [&'static str] {
     serde_aux::serde_introspection::serde_introspect::<T>()
 }
 
-/// Streams one row per run to `runs.csv` while a batch runs.
+/// Streams one row per run to `runs.csv` while a batch runs: the outcome,
+/// then every value the run drew (see [`DrawnColumns`]).
 pub struct RunsCsv {
     writer: ::csv::Writer<AtomicFile>,
     path: PathBuf,
+    drawn: DrawnColumns,
 }
 
-#[derive(Serialize)]
-struct RunRow<'a> {
-    scenario: &'a str,
-    package: &'a str,
+#[derive(Serialize, Deserialize)]
+struct RunRow {
+    scenario: String,
+    package: String,
     run: u64,
-    outcome: &'static str,
-    failure_mode: &'static str,
+    outcome: String,
+    failure_mode: String,
     first_major_month: Option<u32>,
     end_month: u32,
-    defended_by: &'static str,
+    defended_by: String,
     territory_lost_pct: f64,
     war_months: u32,
     violations_detected: u32,
@@ -94,18 +98,158 @@ struct RunRow<'a> {
     troop_months: f64,
     erosion: f64,
     russia_intent: f64,
+    /// One entry per [`DrawnColumns`] column; its names are not field names,
+    /// so the header is written by hand.
+    #[serde(skip_deserializing)]
+    drawn: Vec<Option<DrawnValue>>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum DrawnValue {
+    Month(u32),
+    Number(f64),
 }
 
 /// File name of the per-run table.
 pub const RUNS_CSV: &str = "runs.csv";
 
+/// The columns of `runs.csv` that record what a run drew: one per
+/// coefficient that some selected scenario draws from a distribution
+/// (`coefficients.<name>`, the value the run used), and one per uncertain
+/// month or size of each selected scenario's events, named by the path
+/// that sets it (`scenarios.<id>.events.<i>.month`), empty in the rows of
+/// other scenarios and, for a month, when the event falls outside the
+/// horizon. Columns depend only on the file and the selection, so they are
+/// the same in every run of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DrawnColumns {
+    /// Indices into [`crate::model::params::COEFFICIENTS`].
+    coefficients: Vec<usize>,
+    events: Vec<EventColumn>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct EventColumn {
+    /// Position in the plan's scenarios.
+    scenario: usize,
+    event: usize,
+    month: bool,
+}
+
+impl DrawnColumns {
+    pub fn new(world: &World, scenarios: &[usize]) -> DrawnColumns {
+        let uncertain = |d: &ParamDist| !matches!(d, ParamDist::Fixed { .. });
+        let coefficients = (0..COEFFICIENTS.len())
+            .filter(|&c| {
+                scenarios
+                    .iter()
+                    .any(|&s| uncertain(&world.scenarios[s].coefficients[c]))
+            })
+            .collect();
+        let mut events = Vec::new();
+        for (pos, &s) in scenarios.iter().enumerate() {
+            for (i, e) in world.scenarios[s].events.iter().enumerate() {
+                for (month, dist) in [(true, &e.month), (false, &e.magnitude)] {
+                    if uncertain(dist) {
+                        events.push(EventColumn {
+                            scenario: pos,
+                            event: i,
+                            month,
+                        });
+                    }
+                }
+            }
+        }
+        DrawnColumns {
+            coefficients,
+            events,
+        }
+    }
+
+    /// Columns that every run has, whatever its scenario: the
+    /// coefficients (the event columns come after them).
+    pub fn shared(&self) -> usize {
+        self.coefficients.len()
+    }
+
+    /// Column names, in order.
+    pub fn names(&self, world: &World, scenarios: &[usize]) -> Vec<String> {
+        let coefficients = self
+            .coefficients
+            .iter()
+            .map(|&c| format!("coefficients.{}", COEFFICIENTS[c].name));
+        let events = self.events.iter().map(|e| {
+            format!(
+                "scenarios.{}.events.{}.{}",
+                world.scenarios[scenarios[e.scenario]].id,
+                e.event,
+                if e.month { "month" } else { "magnitude" }
+            )
+        });
+        coefficients.chain(events).collect()
+    }
+
+    /// The values of one run, in column order; `None` where the column
+    /// does not apply to the run.
+    pub fn values(&self, record: &RunRecord) -> Vec<Option<f64>> {
+        self.cells(record)
+            .map(|v| {
+                v.map(|v| match v {
+                    DrawnValue::Month(m) => f64::from(m),
+                    DrawnValue::Number(x) => x,
+                })
+            })
+            .collect()
+    }
+
+    fn cells<'a>(&'a self, record: &'a RunRecord) -> impl Iterator<Item = Option<DrawnValue>> + 'a {
+        let values = record.drawn.coefficients.values();
+        let coefficients = self
+            .coefficients
+            .iter()
+            .map(move |&c| Some(DrawnValue::Number(round_for_output(values[c]))));
+        let events = self.events.iter().map(|e| {
+            if e.scenario != record.scenario {
+                return None;
+            }
+            if e.month {
+                let month = record.drawn.event_months[e.event];
+                (month != NEVER).then_some(DrawnValue::Month(month))
+            } else {
+                Some(DrawnValue::Number(round_for_output(
+                    record.drawn.event_magnitudes[e.event],
+                )))
+            }
+        });
+        coefficients.chain(events)
+    }
+}
+
 impl RunsCsv {
-    pub fn create(dir: &Path) -> Result<RunsCsv, ReportError> {
+    /// Starts `runs.csv` in `dir` for a batch of `scenarios` (indices into
+    /// `world.scenarios`, in plan order).
+    pub fn create(dir: &Path, world: &World, scenarios: &[usize]) -> Result<RunsCsv, ReportError> {
         let path = dir.join(RUNS_CSV);
         let file = AtomicFile::create(&path).map_err(ReportError::io(&path))?;
+        let mut writer = ::csv::WriterBuilder::new()
+            .has_headers(false)
+            .from_writer(file);
+        let drawn = DrawnColumns::new(world, scenarios);
+        let header = header_of::<RunRow>()
+            .iter()
+            .map(|h| h.to_string())
+            .chain(drawn.names(world, scenarios));
+        writer
+            .write_record(header)
+            .map_err(|source| ReportError::Csv {
+                path: path.clone(),
+                source,
+            })?;
         Ok(RunsCsv {
-            writer: ::csv::Writer::from_writer(file),
+            writer,
             path,
+            drawn,
         })
     }
 
@@ -120,14 +264,14 @@ impl RunsCsv {
         for r in records {
             let o = &r.outcome;
             let row = RunRow {
-                scenario: &world.scenarios[scenarios[r.scenario]].id,
-                package: &world.packages[packages[r.package]].id,
+                scenario: world.scenarios[scenarios[r.scenario]].id.clone(),
+                package: world.packages[packages[r.package]].id.clone(),
                 run: r.run_index,
-                outcome: o.kind.label(),
-                failure_mode: o.failure_mode.label(),
+                outcome: o.kind.label().to_string(),
+                failure_mode: o.failure_mode.label().to_string(),
                 first_major_month: o.first_major_month,
                 end_month: o.end_month,
-                defended_by: o.defence.label(),
+                defended_by: o.defence.label().to_string(),
                 territory_lost_pct: super::tables::round_for_output(o.territory_lost_pct),
                 war_months: o.war_months,
                 violations_detected: o.violations_detected,
@@ -135,9 +279,10 @@ impl RunsCsv {
                 violations_undetected: o.violations_undetected,
                 incidents: o.incidents,
                 sanctions_applied: o.sanctions_applied,
-                troop_months: super::tables::round_for_output(o.troop_months),
-                erosion: super::tables::round_for_output(o.erosion),
-                russia_intent: super::tables::round_for_output(o.russia_intent),
+                troop_months: round_for_output(o.troop_months),
+                erosion: round_for_output(o.erosion),
+                russia_intent: round_for_output(o.russia_intent),
+                drawn: self.drawn.cells(r).collect(),
             };
             self.writer
                 .serialize(row)

@@ -87,3 +87,42 @@ pub fn build_commit() -> Option<String> {
         .filter(|c| !c.is_empty())
         .map(str::to_string)
 }
+
+/// The manifest of an exploration command (`sweep`, `sensitivity`,
+/// `discover`): the run manifest's fields, which say what every point ran,
+/// and what was explored. `--replay` of the same command reads it back.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExplorationManifest {
+    #[serde(flatten)]
+    pub run: Manifest,
+    pub exploration: ExplorationRecord,
+}
+
+/// What an exploration varied and how it sampled it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExplorationRecord {
+    /// The command that wrote it: `sweep`, `sensitivity` or `discover`.
+    pub command: String,
+    pub parameters: Vec<ParameterRecord>,
+    /// `morris` or `sobol` (sensitivity).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+    /// Trajectories, base points or sampled points.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub samples: Option<usize>,
+    /// The package whose failures are discovered (discover).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package: Option<String>,
+    /// Points the design has.
+    pub points: usize,
+}
+
+/// One explored parameter: its path and range (and grid steps).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ParameterRecord {
+    pub path: String,
+    pub lo: f64,
+    pub hi: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub steps: Option<usize>,
+}

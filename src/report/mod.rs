@@ -7,12 +7,14 @@ pub mod attribution;
 pub mod charts;
 pub mod compare;
 pub mod csv;
+pub mod discovery;
 pub mod html;
 pub mod manifest;
 pub mod markdown;
 pub mod narrative;
 pub mod ranking;
 pub mod readings;
+pub mod sensitivity;
 pub mod sweep;
 pub mod tables;
 pub mod views;
@@ -68,7 +70,7 @@ impl ReportError {
 /// first. Clearing a folder, refusing to clear one and the documentation of
 /// the outputs all read this list, so they cannot drift apart. Charts live
 /// in [`charts::CHARTS_DIR`] and are recognised by [`is_chart_file`].
-pub const OUTPUT_FILES: [&str; 11] = [
+pub const OUTPUT_FILES: [&str; 14] = [
     manifest::MANIFEST_JSON,
     tables::SUMMARY_CSV,
     tables::SURVIVAL_CSV,
@@ -80,6 +82,9 @@ pub const OUTPUT_FILES: [&str; 11] = [
     html::REPORT_HTML,
     markdown::REPORT_MD,
     attribution::EVENTS_CSV,
+    sweep::SWEEP_CSV,
+    sensitivity::SENSITIVITY_CSV,
+    discovery::DISCOVERY_CSV,
 ];
 
 /// What decides the size of a run's outputs.
@@ -135,9 +140,12 @@ pub fn is_side_chart(name: &str) -> bool {
 
 /// Is `name` (a file in [`charts::CHARTS_DIR`]) a chart this tool draws?
 pub fn is_chart_file(name: &str) -> bool {
-    charts::ChartKind::ALL
+    (charts::ChartKind::ALL
         .iter()
         .any(|k| name.starts_with(k.name()))
+        || charts::EXPLORATION_CHART_PREFIXES
+            .iter()
+            .any(|p| name.starts_with(p)))
         && (name.ends_with(".png") || name.ends_with(".svg"))
 }
 

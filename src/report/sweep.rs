@@ -1,4 +1,4 @@
-//! `sweep.csv`: the hold rate of each package under each scenario at each
+//! `sweep.csv`: the hold and deterrence rates of each package under each scenario at each
 //! point of a parameter sweep, tidy (one row per point, package and
 //! scenario; one column per parameter).
 
@@ -21,10 +21,13 @@ pub struct SweepRow {
     pub holds: u64,
     /// With its 95% Wilson interval; `None` without runs.
     pub hold_rate: Option<Estimate>,
+    /// Runs with no major offensive and no erosion, and their share.
+    pub deterred: u64,
+    pub deterrence_rate: Option<Estimate>,
 }
 
 /// Columns after the parameters'.
-const COLUMNS: [&str; 7] = [
+const COLUMNS: [&str; 11] = [
     "package",
     "scenario",
     "runs",
@@ -32,6 +35,10 @@ const COLUMNS: [&str; 7] = [
     "hold_rate",
     "hold_lower",
     "hold_upper",
+    "deterred",
+    "deterrence_rate",
+    "deterrence_lower",
+    "deterrence_upper",
 ];
 
 /// Writes `sweep.csv` into `dir` atomically, with one column per parameter
@@ -51,13 +58,11 @@ pub fn write_sweep_csv(
     let header = parameters.iter().map(String::as_str).chain(COLUMNS);
     writer.write_record(header).map_err(csv_err)?;
     for row in rows {
-        let rate = |f: fn(&Estimate) -> f64| {
-            row.hold_rate
-                .as_ref()
-                .map(f)
-                .map(|x| x.to_string())
-                .unwrap_or_default()
+        let text = |e: &Option<Estimate>, f: fn(&Estimate) -> f64| {
+            e.as_ref().map(f).map(|x| x.to_string()).unwrap_or_default()
         };
+        let rate = |f| text(&row.hold_rate, f);
+        let deterrence = |f| text(&row.deterrence_rate, f);
         let record = row.values.iter().map(f64::to_string).chain([
             row.package.clone(),
             row.scenario.clone(),
@@ -66,6 +71,10 @@ pub fn write_sweep_csv(
             rate(|e| e.value),
             rate(|e| e.lower),
             rate(|e| e.upper),
+            row.deterred.to_string(),
+            deterrence(|e| e.value),
+            deterrence(|e| e.lower),
+            deterrence(|e| e.upper),
         ]);
         writer.write_record(record).map_err(csv_err)?;
     }

@@ -14,10 +14,13 @@ mod heatmap;
 mod hold_rate;
 mod measure;
 mod outcomes;
+pub mod peeling;
 mod robustness;
 pub(crate) mod style;
 mod survival;
 mod svg_text;
+pub mod sweep;
+pub mod tornado;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -45,6 +48,10 @@ pub mod axis {
     pub use super::robustness::{X_DESC as WORST_CASE, Y_DESC as MEAN};
     pub use super::survival::{X_DESC as MONTHS, Y_DESC as NO_MAJOR_OFFENSIVE};
 }
+
+/// File-name prefixes of the charts the exploration commands draw (the
+/// run's charts are named by [`ChartKind`]).
+pub const EXPLORATION_CHART_PREFIXES: [&str; 3] = [tornado::PREFIX, peeling::PREFIX, sweep::PREFIX];
 
 /// Folder of the charts inside a run's output folder.
 pub const CHARTS_DIR: &str = "charts";
@@ -373,6 +380,58 @@ pub fn render_png(
             .map_err(|e| chart_error(spec, ChartFormat::Png, e.to_string()))?;
     }
     encode_png(&pixels, w, h).map_err(|e| chart_error(spec, ChartFormat::Png, e.to_string()))
+}
+
+/// Draws one chart with `draw` in every format of `options` into
+/// `<dir>/charts/<stem>.<ext>`, atomically; for charts outside the run's
+/// tables (the exploration commands').
+pub fn write_chart(
+    dir: &Path,
+    stem: &str,
+    options: &ChartOptions,
+    draw: &dyn Fn(&DrawingArea<SVGBackend<'_>, Shift>, &Style) -> Drawn,
+    draw_png: &dyn Fn(&DrawingArea<BitMapBackend<'_>, Shift>, &Style) -> Drawn,
+) -> Result<Vec<PathBuf>, ReportError> {
+    register_fonts();
+    let charts_dir = dir.join(CHARTS_DIR);
+    std::fs::create_dir_all(&charts_dir).map_err(ReportError::io(&charts_dir))?;
+    let (width, height) = (options.width, options.height);
+    let mut written = Vec::new();
+    for &format in &options.formats {
+        let path = charts_dir.join(format!("{stem}.{}", format.extension()));
+        let error = |message: String| ReportError::Chart {
+            path: path.clone(),
+            message,
+        };
+        let bytes = match format {
+            ChartFormat::Svg => {
+                let mut svg = String::new();
+                {
+                    let root =
+                        SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+                    draw(&root, &Style { scale: 1.0 }).map_err(|e| error(e.0))?;
+                    root.present().map_err(|e| error(e.to_string()))?;
+                }
+                svg.into_bytes()
+            }
+            ChartFormat::Png => {
+                let (w, h) = (width * PNG_SCALE, height * PNG_SCALE);
+                let mut pixels = vec![0u8; w as usize * h as usize * 3];
+                {
+                    let root = BitMapBackend::with_buffer(&mut pixels, (w, h)).into_drawing_area();
+                    let style = Style {
+                        scale: f64::from(PNG_SCALE),
+                    };
+                    draw_png(&root, &style).map_err(|e| error(e.0))?;
+                    root.present().map_err(|e| error(e.to_string()))?;
+                }
+                encode_png(&pixels, w, h).map_err(|e| error(e.to_string()))?
+            }
+        };
+        write_atomic(&path, &bytes).map_err(ReportError::io(&path))?;
+        written.push(path);
+    }
+    Ok(written)
 }
 
 fn encode_png(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, png::EncodingError> {

@@ -1,0 +1,146 @@
+//! `guarantee-sim discover`: the conditions under which a package fails,
+//! found by PRIM over the sampled parameters and every value each run drew.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use super::Context;
+use super::common::{exploration_source, worker_pool};
+use super::run::Watch;
+use super::sweep::parse_param;
+use crate::explore::ParameterRange;
+use crate::report::discovery::DISCOVERY_CSV;
+use crate::study::discover::{DiscoverRequest, DiscoverStudy, request_of};
+use crate::study::explore::Selection;
+
+const EXAMPLES: &str = "\
+EXAMPLES:
+  guarantee-sim discover --package paris-draft --scenario renewed-attack \\
+      --param countries.united-states.resolve=0.1..0.9 \\
+      --param scenarios.renewed-attack.coefficients.russia_intent=0.2..1
+  guarantee-sim discover --replay output/paris-2026-discover/manifest.json --out /tmp/check
+
+SAMPLES points of a Latin hypercube over the --param ranges, each a batch of
+--runs runs (default 50) on the same seed. Every run is one sample: its inputs
+are the point's values and every value the run drew (coefficients; with one
+--scenario also event months and sizes, a month that fell outside the horizon
+counting as horizon + 1); it fails when the package did not hold. PRIM peels
+boxes of inputs where failures concentrate; up to three boxes are reported,
+each found among the runs the earlier ones do not hold.
+
+Writes discovery.csv (each box as a plain rule with coverage, density and a
+bootstrap stability check), charts/peeling-<package>.png and .svg, and a
+manifest that --replay accepts, to output/<file name>-discover/.";
+
+/// Arguments of `discover`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = EXAMPLES)]
+pub struct Args {
+    /// Scenario file (default: scenarios/paris-2026.toml, or the built-in copy).
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// The package whose failures to explain.
+    #[arg(long, value_name = "P", required_unless_present = "replay")]
+    pub package: Option<String>,
+    /// Only this scenario (default: every scenario, pooled).
+    #[arg(long, value_name = "S")]
+    pub scenario: Option<String>,
+    /// A parameter to sample from LO to HI; one or more.
+    #[arg(long = "param", value_name = "PATH=LO..HI", value_parser = parse_param, allow_hyphen_values = true, required_unless_present = "replay")]
+    pub params: Vec<ParameterRange>,
+    /// Latin hypercube points (default 100).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(2..=100000))]
+    pub samples: Option<u64>,
+    /// Runs per point (default 50).
+    #[arg(long, value_name = "N", value_parser = super::run::parse_count, allow_hyphen_values = true)]
+    pub runs: Option<u64>,
+    /// Master seed (default: the file's `simulation.seed`).
+    #[arg(long, value_name = "S", value_parser = super::common::parse_seed, allow_hyphen_values = true)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_name = "N", value_parser = super::run::parse_threads, allow_hyphen_values = true)]
+    pub threads: Option<usize>,
+    /// Output folder (default: output/<file name>-discover/).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Write only discovery.csv and the manifest, no chart.
+    #[arg(long)]
+    pub no_charts: bool,
+    /// Let the study replace its own output files in a folder that holds no earlier run.
+    #[arg(long)]
+    pub force: bool,
+    /// No progress bar and no summary; errors still print.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Re-run exactly what a discover manifest.json records.
+    #[arg(long, value_name = "MANIFEST", conflicts_with_all = ["file", "package", "scenario", "params", "samples", "runs", "seed"])]
+    pub replay: Option<PathBuf>,
+}
+
+pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
+    let Some(source) = exploration_source(
+        ctx,
+        args.file.as_deref(),
+        args.replay.as_deref(),
+        "discover",
+    )?
+    else {
+        return Ok(ExitCode::FAILURE);
+    };
+    let request = match (&source.replayed, &args.replay) {
+        (Some(manifest), Some(path)) => {
+            request_of(manifest).map_err(|e| e.context(format!("--replay {}", path.display())))?
+        }
+        _ => DiscoverRequest {
+            parameters: args.params.iter().map(|r| r.parameter.clone()).collect(),
+            selection: Selection {
+                runs: args.runs,
+                seed: args.seed,
+                packages: args.package.iter().cloned().collect(),
+                scenarios: args.scenario.iter().cloned().collect(),
+            },
+            samples: args.samples.map(|n| n as usize),
+        },
+    };
+    let (merged, input, default_out) = (source.merged, source.input, source.default_out);
+    let study = DiscoverStudy::plan(merged, input, &request)?;
+    let out = super::out_dir::prepare(&args.out.clone().unwrap_or(default_out), args.force)?;
+    let out_dir = out.path.clone();
+    let (pool, _) = worker_pool(args.threads)?;
+    let watch = Watch::start(&out_dir, args.quiet);
+    let Some(outcome) = watch.run(|hooks| study.run(&pool, &out_dir, !args.no_charts, hooks))?
+    else {
+        eprintln!(
+            "warning: interrupted: nothing written (a discovery is analysed whole or not at all)"
+        );
+        return Ok(ExitCode::from(130));
+    };
+    if !args.quiet {
+        let plan = &study.exploration.points;
+        println!(
+            "{}: when does {} fail? {} point(s) x {} runs, {} scenario(s), seed {}: {} of {} runs failed\n",
+            study.exploration.input.loaded.world.title,
+            study.package(),
+            study.points(),
+            plan.runs,
+            plan.scenarios.len(),
+            plan.seed,
+            outcome.failures,
+            outcome.runs,
+        );
+        if let Some(why) = &outcome.nothing_found {
+            println!("No box found: {why}");
+        }
+        for row in &outcome.rows {
+            println!(
+                "  box {}: {} (stable in {} of {} resamples)",
+                row.r#box,
+                row.sentence,
+                (row.stability_same_inputs * row.stability_found as f64).round(),
+                row.stability_resamples
+            );
+        }
+        println!("\nWrote {}", out_dir.join(DISCOVERY_CSV).display());
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,191 @@
+//! An exploration of a scenario file: the parameters varied (checked
+//! against the file before any run), the points of a design compiled into
+//! worlds, and the rate of every package under every scenario at each.
+
+use std::sync::atomic::AtomicBool;
+
+use anyhow::Context as _;
+
+use super::plan::{Input, package_index, scenario_index, selected_ids};
+use super::points::{PointCell, PointPlan, PointResults};
+use super::run::{Started, provenance};
+use crate::explore::{Design, Parameter, Space};
+use crate::model::params::World;
+use crate::report::manifest::{ExplorationManifest, ExplorationRecord, ParameterRecord};
+use crate::report::{Manifest, RunStatus};
+use crate::scenario::Merged;
+
+/// The parameters of an exploration and what every point runs.
+pub struct Exploration {
+    pub merged: Merged,
+    pub input: Input,
+    pub space: Space,
+    pub points: PointPlan,
+}
+
+/// What to run at every point: the flags shared by the exploration commands.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    pub runs: Option<u64>,
+    pub seed: Option<u64>,
+    pub packages: Vec<String>,
+    pub scenarios: Vec<String>,
+}
+
+impl Exploration {
+    /// Checks every parameter against the file (a path to a number, both
+    /// ends valid) and every selected id, before any run.
+    pub fn new(
+        merged: Merged,
+        input: Input,
+        parameters: Vec<Parameter>,
+        selection: &Selection,
+    ) -> anyhow::Result<Exploration> {
+        for p in &parameters {
+            merged
+                .check_range(p.name(), p.lo(), p.hi())
+                .context("--param")?;
+        }
+        let space = Space::new(parameters)?;
+        let base = &input.loaded.world;
+        let packages = selected_ids(
+            &selection.packages,
+            || base.packages.iter().map(|p| p.id.clone()).collect(),
+            |id| package_index(base, id),
+        )?;
+        let scenarios = selected_ids(
+            &selection.scenarios,
+            || base.scenarios.iter().map(|s| s.id.clone()).collect(),
+            |id| scenario_index(base, id),
+        )?;
+        let points = PointPlan {
+            seed: selection.seed.unwrap_or(base.default_seed),
+            runs: selection.runs.unwrap_or(base.default_runs),
+            packages,
+            scenarios,
+        };
+        Ok(Exploration {
+            merged,
+            input,
+            space,
+            points,
+        })
+    }
+
+    /// The parameters' names (paths), in the space's order.
+    pub fn names(&self) -> Vec<String> {
+        self.space.names().map(str::to_string).collect()
+    }
+
+    /// Compiles every point of `design`, so that a combination the file
+    /// rejects stops the study before any run; returns the worlds and the
+    /// values used (an integer field takes the nearest integer).
+    pub fn compile(&self, design: &Design) -> anyhow::Result<(Vec<World>, Vec<Vec<f64>>)> {
+        let names = self.names();
+        let compiled: Vec<(World, Vec<f64>)> = design
+            .points()
+            .map(|values| {
+                let settings: Vec<(&str, f64)> =
+                    names.iter().map(String::as_str).zip(values).collect();
+                self.merged
+                    .compile_with(&settings)
+                    .map(|(loaded, used)| (loaded.world, used))
+            })
+            .collect::<Result<_, _>>()
+            .context("--param")?;
+        Ok(compiled.into_iter().unzip())
+    }
+
+    /// The manifest of a finished exploration: what every point ran (the
+    /// run manifest's fields) and what was explored.
+    pub fn manifest(
+        &self,
+        record: ExplorationRecord,
+        started: &Started,
+        threads: usize,
+    ) -> ExplorationManifest {
+        let plan = &self.points;
+        ExplorationManifest {
+            run: Manifest {
+                seed: plan.seed,
+                runs_requested: plan.runs,
+                runs_completed: plan.runs,
+                packages: plan.packages.clone(),
+                scenarios: plan.scenarios.clone(),
+                ..provenance(&self.input, RunStatus::Complete, started, threads)
+            },
+            exploration: record,
+        }
+    }
+
+    /// The explored parameters as a manifest records them.
+    pub fn parameter_records(&self) -> Vec<ParameterRecord> {
+        self.space
+            .parameters()
+            .iter()
+            .map(|p| ParameterRecord {
+                path: p.name().to_string(),
+                lo: p.lo(),
+                hi: p.hi(),
+                steps: None,
+            })
+            .collect()
+    }
+
+    /// Runs every world; `None` when interrupted.
+    pub fn run(
+        &self,
+        worlds: &[World],
+        pool: &rayon::ThreadPool,
+        cancel: &AtomicBool,
+        progress: &(dyn Fn(u64, u64) + Sync),
+    ) -> anyhow::Result<Option<PointResults>> {
+        self.points.run(worlds, pool, cancel, progress)
+    }
+}
+
+/// Which rate an analysis reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rate {
+    /// Held or defended: no lasting loss.
+    Hold,
+    /// Held without a major offensive or erosion: deterred.
+    Deterrence,
+}
+
+impl Rate {
+    pub const ALL: [Rate; 2] = [Rate::Hold, Rate::Deterrence];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Rate::Hold => "hold",
+            Rate::Deterrence => "deterrence",
+        }
+    }
+
+    /// The rate of a cell; `None` without runs (the package was infeasible).
+    pub fn of(self, cell: &PointCell) -> Option<f64> {
+        let count = match self {
+            Rate::Hold => cell.holds,
+            Rate::Deterrence => cell.deterred,
+        };
+        (cell.runs > 0).then(|| count as f64 / cell.runs as f64)
+    }
+}
+
+/// The parameters and selection an exploration manifest recorded.
+pub fn recorded(manifest: &ExplorationManifest) -> anyhow::Result<(Vec<Parameter>, Selection)> {
+    let parameters = manifest
+        .exploration
+        .parameters
+        .iter()
+        .map(|p| Parameter::new(p.path.clone(), p.lo, p.hi))
+        .collect::<Result<_, _>>()?;
+    let selection = Selection {
+        runs: Some(manifest.run.runs_requested),
+        seed: Some(manifest.run.seed),
+        packages: manifest.run.packages.clone(),
+        scenarios: manifest.run.scenarios.clone(),
+    };
+    Ok((parameters, selection))
+}

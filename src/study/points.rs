@@ -1,0 +1,139 @@
+//! A design's points, each a batch of the same runs on the same seed
+//! (common random numbers), so differences between points are paired.
+//! Sweeps, sensitivity studies and scenario discovery all run through here.
+
+use std::sync::atomic::AtomicBool;
+
+use crate::batch::{Completion, Control, Plan, RunRecord, run_batch};
+use crate::model::OutcomeKind;
+use crate::model::params::World;
+
+use super::plan::scenario_index;
+
+/// Receives each point's run records with the point's position.
+pub type RecordSink<'a> = dyn FnMut(usize, &[RunRecord]) + Send + 'a;
+
+/// What every point runs: the same seed, runs and selection (by id, since
+/// each point is compiled anew).
+#[derive(Debug, Clone)]
+pub struct PointPlan {
+    pub seed: u64,
+    pub runs: u64,
+    pub packages: Vec<String>,
+    pub scenarios: Vec<String>,
+}
+
+/// One package under one scenario at one point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PointCell {
+    /// 0 when a value of the point makes the package infeasible.
+    pub runs: u64,
+    pub holds: u64,
+    /// Runs with no major offensive and no erosion.
+    pub deterred: u64,
+}
+
+/// The cells of every point by `scenario position * packages + package
+/// position`, in the order of the points, or `None` when interrupted
+/// (a design is analysed whole or not at all).
+pub struct PointResults {
+    pub cells: Vec<Vec<PointCell>>,
+    /// Points at which each package was infeasible.
+    pub infeasible_at: Vec<usize>,
+}
+
+impl PointPlan {
+    /// Runs every point; `progress` hears (runs done, runs planned) over the
+    /// whole design.
+    pub fn run(
+        &self,
+        points: &[World],
+        pool: &rayon::ThreadPool,
+        cancel: &AtomicBool,
+        progress: &(dyn Fn(u64, u64) + Sync),
+    ) -> anyhow::Result<Option<PointResults>> {
+        self.run_with_records(points, pool, cancel, progress, None)
+    }
+
+    /// Like [`PointPlan::run`], also handing every run's record to
+    /// `records` with the position of its point, in run-index order.
+    /// Record positions are those of the point's plan: the packages
+    /// feasible there, in this plan's order.
+    pub fn run_with_records(
+        &self,
+        points: &[World],
+        pool: &rayon::ThreadPool,
+        cancel: &AtomicBool,
+        progress: &(dyn Fn(u64, u64) + Sync),
+        mut records: Option<&mut RecordSink<'_>>,
+    ) -> anyhow::Result<Option<PointResults>> {
+        let per_point = self.runs * (self.packages.len() * self.scenarios.len()) as u64;
+        let planned = per_point * points.len() as u64;
+        let mut cells = Vec::with_capacity(points.len());
+        let mut infeasible_at = vec![0usize; self.packages.len()];
+        for (done_points, world) in points.iter().enumerate() {
+            // A value can make a package infeasible: it keeps its cells, without runs.
+            let feasible: Vec<Option<usize>> = self
+                .packages
+                .iter()
+                .map(|id| world.package_index(id))
+                .collect();
+            for (count, index) in infeasible_at.iter_mut().zip(&feasible) {
+                *count += usize::from(index.is_none());
+            }
+            let plan = Plan {
+                seed: self.seed,
+                runs: self.runs,
+                packages: feasible.iter().flatten().copied().collect(),
+                scenarios: self
+                    .scenarios
+                    .iter()
+                    .map(|id| scenario_index(world, id))
+                    .collect::<anyhow::Result<_>>()?,
+                reference: None,
+                precision: None,
+            };
+            let offset = done_points as u64 * per_point;
+            let point_progress = |done: u64, _planned: u64| progress(offset + done, planned);
+            let control = Control {
+                cancel,
+                progress: &point_progress,
+                per_run: records.is_some(),
+            };
+            let result = pool.install(|| {
+                run_batch(world, &plan, &control, |batch| {
+                    if let Some(records) = records.as_mut() {
+                        records(done_points, batch);
+                    }
+                    Ok::<(), std::convert::Infallible>(())
+                })
+            })?;
+            if result.completion == Completion::Interrupted {
+                return Ok(None);
+            }
+            let mut point = Vec::with_capacity(self.scenarios.len() * self.packages.len());
+            for s in 0..self.scenarios.len() {
+                let mut position = 0;
+                for index in &feasible {
+                    point.push(match index {
+                        Some(_) => {
+                            let cell = result.cell(s, position);
+                            position += 1;
+                            PointCell {
+                                runs: cell.runs,
+                                holds: cell.holds(),
+                                deterred: cell.count(OutcomeKind::Held),
+                            }
+                        }
+                        None => PointCell::default(),
+                    });
+                }
+            }
+            cells.push(point);
+        }
+        Ok(Some(PointResults {
+            cells,
+            infeasible_at,
+        }))
+    }
+}

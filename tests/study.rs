@@ -1,0 +1,238 @@
+//! The study layer without the command line: a request planned, run and
+//! written, and a manifest replayed to the same bytes.
+
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+
+use guarantee_sim::report::charts::CHARTS_DIR;
+use guarantee_sim::report::manifest::MANIFEST_JSON;
+use guarantee_sim::report::tables::RankBy;
+use guarantee_sim::report::{OUTPUT_FILES, clear_outputs, is_chart_file};
+use guarantee_sim::study::{self, Hooks, Input, Options, Request, build_plan, replay};
+
+fn minimal() -> Input {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minimal.toml");
+    Input {
+        loaded: guarantee_sim::scenario::load(&path).expect("minimal.toml loads"),
+        shown: "minimal.toml".to_string(),
+        stem: "minimal".to_string(),
+    }
+}
+
+fn run_into(input: &Input, request: &Request, options: Options, dir: &Path) -> study::Finished {
+    let plan = build_plan(&input.loaded.world, request).expect("plan");
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    let cancel = AtomicBool::new(false);
+    let hooks = Hooks {
+        cancel: &cancel,
+        progress: &|_, _| {},
+        writing: &|| {},
+    };
+    study::run::run(input, &plan, options, &pool, dir, &hooks).expect("study runs")
+}
+
+const ALL: Options = Options {
+    per_run: true,
+    rank_by: RankBy::WorstCase,
+    charts: true,
+};
+
+/// Every file a study writes is registered, so clearing the folder leaves
+/// nothing of it behind: a new output that forgot to register would fail here.
+#[test]
+fn every_output_is_registered_and_cleared() {
+    let dir = tempfile::tempdir().unwrap();
+    let request = Request {
+        runs: Some(20),
+        ..Request::default()
+    };
+    run_into(&minimal(), &request, ALL, dir.path());
+    let mut written = 0;
+    for entry in std::fs::read_dir(dir.path()).unwrap().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name == CHARTS_DIR {
+            for chart in std::fs::read_dir(entry.path()).unwrap().flatten() {
+                let chart = chart.file_name().to_string_lossy().into_owned();
+                assert!(is_chart_file(&chart), "unregistered chart {chart}");
+                written += 1;
+            }
+        } else {
+            assert!(
+                OUTPUT_FILES.contains(&name.as_str()),
+                "unregistered output {name}"
+            );
+            written += 1;
+        }
+    }
+    assert!(
+        written > OUTPUT_FILES.len(),
+        "charts and tables were written"
+    );
+    clear_outputs(dir.path()).unwrap();
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .filter(|n| n != CHARTS_DIR)
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+    let charts_left = std::fs::read_dir(dir.path().join(CHARTS_DIR))
+        .unwrap()
+        .count();
+    assert_eq!(charts_left, 0);
+}
+
+/// A manifest replayed through the library gives the same tables.
+#[test]
+fn a_replayed_manifest_reproduces_the_tables() {
+    let first = tempfile::tempdir().unwrap();
+    let request = Request {
+        runs: Some(30),
+        seed: Some(7),
+        ..Request::default()
+    };
+    let options = Options {
+        charts: false,
+        ..ALL
+    };
+    let input = minimal();
+    run_into(&input, &request, options, first.path());
+    let manifest = replay::read_manifest(&first.path().join(MANIFEST_JSON)).unwrap();
+    assert!(replay::version_warning(&manifest).is_none());
+    let again = replay::input(&manifest).expect("the recorded scenario compiles");
+    let second = tempfile::tempdir().unwrap();
+    run_into(&again, &replay::request(&manifest), options, second.path());
+    for name in ["summary.csv", "pairs.csv", "runs.csv"] {
+        let read = |d: &Path| std::fs::read(d.join(name)).unwrap();
+        assert_eq!(read(first.path()), read(second.path()), "{name} differs");
+    }
+}
+
+/// runs.csv carries every value a run drew, one column each: re-simulating
+/// a row's run gives the drawn coefficients and event draws it records.
+#[test]
+fn runs_csv_records_every_drawn_input() {
+    use guarantee_sim::model::params::{COEFFICIENTS, ParamDist};
+    use guarantee_sim::model::{NEVER, NoTrace, RunKey, Workspace, simulate};
+
+    let dir = tempfile::tempdir().unwrap();
+    let input = minimal();
+    let request = Request {
+        runs: Some(8),
+        seed: Some(11),
+        ..Request::default()
+    };
+    let options = Options {
+        charts: false,
+        ..ALL
+    };
+    run_into(&input, &request, options, dir.path());
+    let world = &input.loaded.world;
+
+    let mut reader = csv::Reader::from_path(dir.path().join("runs.csv")).unwrap();
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
+    // One column per coefficient some scenario draws, and per uncertain
+    // event month or size.
+    let uncertain = |d: &ParamDist| !matches!(d, ParamDist::Fixed { .. });
+    let expected_coefficients: Vec<String> = COEFFICIENTS
+        .iter()
+        .enumerate()
+        .filter(|(c, _)| {
+            world
+                .scenarios
+                .iter()
+                .any(|s| uncertain(&s.coefficients[*c]))
+        })
+        .map(|(_, info)| format!("coefficients.{}", info.name))
+        .collect();
+    assert!(
+        expected_coefficients.len() >= 2,
+        "the fixture draws coefficients"
+    );
+    let mut expected_events = Vec::new();
+    for s in &world.scenarios {
+        for (i, e) in s.events.iter().enumerate() {
+            for (field, d) in [("month", &e.month), ("magnitude", &e.magnitude)] {
+                if uncertain(d) {
+                    expected_events.push(format!("scenarios.{}.events.{i}.{field}", s.id));
+                }
+            }
+        }
+    }
+    assert!(!expected_events.is_empty(), "the fixture draws an event");
+    let drawn: Vec<&String> = header
+        .iter()
+        .filter(|h| h.starts_with("coefficients.") || h.starts_with("scenarios."))
+        .collect();
+    let expected: Vec<String> = expected_coefficients
+        .iter()
+        .chain(&expected_events)
+        .cloned()
+        .collect();
+    assert_eq!(drawn, expected.iter().collect::<Vec<_>>());
+
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let mut ws = Workspace::new(world);
+    let mut rows = 0;
+    for row in reader.records() {
+        let row = row.unwrap();
+        let scenario = world.scenario_index(&row[0]).unwrap();
+        let package = world.package_index(&row[1]).unwrap();
+        let key = RunKey {
+            world,
+            package: &world.packages[package],
+            scenario: &world.scenarios[scenario],
+            seed: 11,
+            run_index: row[2].parse().unwrap(),
+        };
+        simulate(key, &mut ws, &mut NoTrace);
+        let values = ws.coefficients.values();
+        for name in &expected_coefficients {
+            let c = COEFFICIENTS
+                .iter()
+                .position(|i| format!("coefficients.{}", i.name) == *name)
+                .unwrap();
+            let recorded: f64 = row[column(name)].parse().unwrap();
+            assert!(
+                (recorded - values[c]).abs() < 1e-6,
+                "{name}: {recorded} vs {}",
+                values[c]
+            );
+        }
+        for name in &expected_events {
+            let cell = &row[column(name)];
+            let prefix = format!("scenarios.{}.", world.scenarios[scenario].id);
+            let Some(rest) = name.strip_prefix(&prefix) else {
+                assert!(cell.is_empty(), "{name} is empty in other scenarios' rows");
+                continue;
+            };
+            let mut parts = rest.split('.').skip(1);
+            let event: usize = parts.next().unwrap().parse().unwrap();
+            if parts.next() == Some("month") {
+                let month = ws.event_months()[event];
+                let expected = if month == NEVER {
+                    String::new()
+                } else {
+                    month.to_string()
+                };
+                assert_eq!(cell, expected, "{name}");
+            } else {
+                let recorded: f64 = cell.parse().unwrap();
+                assert!(
+                    (recorded - ws.event_magnitudes()[event]).abs() < 1e-6,
+                    "{name}"
+                );
+            }
+        }
+        rows += 1;
+    }
+    assert!(rows > 0);
+}
