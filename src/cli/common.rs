@@ -202,3 +202,13 @@ pub fn exploration_source(
         }
     }
 }
+
+/// The folder a command that adds its own tables to a run's folder
+/// (`patterns`, `decompose`) writes into: `--out`, else the file's default
+/// output folder; created when new and never cleared.
+pub fn side_output_dir(out: Option<&std::path::Path>, stem: &str) -> anyhow::Result<PathBuf> {
+    let dir = out.map_or_else(|| std::path::Path::new("output").join(stem), PathBuf::from);
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| anyhow::anyhow!("cannot create the output folder {}: {e}", dir.display()))?;
+    Ok(dir)
+}

@@ -7,9 +7,8 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 
 use super::Context;
-use super::common::{BatchArgs, dedup, load_input, package_index, scenario_index};
-use super::interrupt::Interrupt;
-use super::run::progress_bar;
+use super::common::{BatchArgs, dedup, load_input, package_index, scenario_index, side_output_dir};
+use super::run::Watch;
 use crate::batch::Control;
 use crate::batch::attribution::{EffectKind, decompose};
 use crate::model::patterns::{Component, bare_baseline, components_of};
@@ -109,27 +108,17 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
     };
     let seed = args.batch.seed.unwrap_or(world.default_seed);
     let runs = args.batch.runs.unwrap_or(world.default_runs);
-    let out_dir = args
-        .out
-        .clone()
-        .unwrap_or_else(|| std::path::Path::new("output").join(&input.stem));
-    std::fs::create_dir_all(&out_dir)
-        .with_context(|| format!("cannot create the output folder {}", out_dir.display()))?;
+    let out_dir = side_output_dir(args.out.as_deref(), &input.stem)?;
     let (pool, _) = args.batch.pool()?;
-    let cancel = Interrupt::install(out_dir.clone()).cancel;
-    let bar = progress_bar(args.quiet);
-    let progress = |done: u64, planned: u64| {
-        bar.set_length(planned);
-        bar.set_position(done);
-    };
-    let control = Control {
-        cancel: &cancel,
-        progress: &progress,
-        per_run: false,
-    };
-    let mut d =
-        pool.install(|| decompose(world, package, &baseline, &scenarios, seed, runs, &control));
-    bar.finish_and_clear();
+    let watch = Watch::start(&out_dir, args.quiet);
+    let mut d = watch.run(|hooks| {
+        let control = Control {
+            cancel: hooks.cancel,
+            progress: hooks.progress,
+            per_run: false,
+        };
+        pool.install(|| decompose(world, package, &baseline, &scenarios, seed, runs, &control))
+    });
     if d.interrupted {
         eprintln!("warning: interrupted: no components.csv written");
         return Ok(ExitCode::from(130));
