@@ -230,3 +230,86 @@ fn the_outputs_are_the_same_bytes_whatever_the_thread_count() {
     assert!(String::from_utf8_lossy(&one[0]).contains(",600,"));
     assert_eq!(one, run("3"));
 }
+
+#[test]
+fn run_against_a_base_writes_the_same_comparison_into_the_runs_folder_and_report() {
+    let dir = fixture_dir("");
+    let package = guarantee_sim::scenario::load(&dir.path().join("base.toml"))
+        .unwrap()
+        .world
+        .packages[0]
+        .id
+        .clone();
+    std::fs::write(
+        dir.path().join("what-if.toml"),
+        format!(
+            "extends = \"base.toml\"\n[[packages]]\nid = \"{package}\"\nlegal_form = \"mutual-defence\"\n"
+        ),
+    )
+    .unwrap();
+    let sim = || {
+        let mut c = Command::cargo_bin("guarantee-sim").unwrap();
+        c.current_dir(dir.path());
+        c
+    };
+    sim()
+        .args([
+            "compare",
+            "base.toml",
+            "what-if.toml",
+            "--runs",
+            "60",
+            "--out",
+            "alone",
+        ])
+        .assert()
+        .success();
+    sim()
+        .args([
+            "run",
+            "what-if.toml",
+            "--against",
+            "base.toml",
+            "--runs",
+            "60",
+            "--quiet",
+            "--out",
+            "run",
+        ])
+        .assert()
+        .success();
+    let read = |p: &str| std::fs::read(dir.path().join(p)).unwrap();
+    // The run's comparison is the compare command's, byte for byte.
+    assert_eq!(read("alone/compare.csv"), read("run/compare.csv"));
+    let report = String::from_utf8(read("run/report.html")).unwrap();
+    assert!(report.contains("Compared with its base file"), "report");
+    assert!(report.contains("href=\"compare.html\""));
+    // A later run without --against clears the comparison it no longer vouches for.
+    sim()
+        .args([
+            "run",
+            "what-if.toml",
+            "--runs",
+            "60",
+            "--quiet",
+            "--no-charts",
+            "--out",
+            "run",
+        ])
+        .assert()
+        .success();
+    assert!(!dir.path().join("run/compare.csv").exists());
+    // A base that does not load is refused before any work.
+    sim()
+        .args([
+            "run",
+            "what-if.toml",
+            "--against",
+            "missing.toml",
+            "--out",
+            "never",
+        ])
+        .assert()
+        .failure();
+    assert!(!dir.path().join("never").exists());
+}

@@ -93,7 +93,11 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
 
 /// Keeps the packages and scenarios named by `--packages` and `--scenarios`
 /// (each checked against the what-if, with the closest name when unknown).
-fn select(base: &mut World, whatif: &mut World, batch: &BatchArgs) -> anyhow::Result<()> {
+pub(super) fn select(
+    base: &mut World,
+    whatif: &mut World,
+    batch: &BatchArgs,
+) -> anyhow::Result<()> {
     if !batch.packages.is_empty() {
         for id in &batch.packages {
             package_index(whatif, id.trim()).context("--packages")?;

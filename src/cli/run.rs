@@ -5,6 +5,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use anyhow::Context as _;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::Context;
@@ -77,6 +78,11 @@ pub struct Args {
     /// files are never touched. Without it such a folder is refused.
     #[arg(long)]
     pub force: bool,
+    /// Also compare the file with BASE on the same random numbers, as
+    /// `guarantee-sim compare BASE FILE` does: compare.csv, .png, .svg and
+    /// .html in the output folder, beside the run's own outputs.
+    #[arg(long, value_name = "BASE", conflicts_with = "replay")]
+    pub against: Option<PathBuf>,
     /// Re-run exactly what a manifest.json records (file, seed, runs, selection, ranking).
     #[arg(long, value_name = "MANIFEST", conflicts_with_all = ["file", "runs", "seed", "packages", "scenarios", "reference", "precision", "max_runs", "per_run", "rank_by"])]
     pub replay: Option<PathBuf>,
@@ -141,6 +147,14 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
         }
     };
     let world = &input.loaded.world;
+    // The base of `--against` is checked before any work, like the file.
+    let against = match &args.against {
+        Some(path) => match load_input(ctx, Some(path)) {
+            Some(base) => Some(base),
+            None => return Ok(ExitCode::FAILURE),
+        },
+        None => None,
+    };
 
     // Everything the user typed (or a manifest says) is checked before any
     // work starts, on the same path.
@@ -220,6 +234,11 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
         }
         println!("Exploratory model, not a forecast: see docs/MODEL.md for its assumptions.");
     }
+    if let Some(base) = &against {
+        if finished.manifest.status == RunStatus::Complete {
+            compare_with_base(base, &input, args, &plan, &pool, &out_dir)?;
+        }
+    }
     if finished.manifest.status == RunStatus::Partial {
         eprintln!(
             "warning: interrupted: results are PARTIAL ({runs_completed} runs per package and scenario finished); \
@@ -277,4 +296,39 @@ pub(super) fn progress_bar(quiet: bool) -> ProgressBar {
         bar.set_style(style);
     }
     bar
+}
+
+/// `run FILE --against BASE`: the comparison `compare BASE FILE` makes, on
+/// the run's seed and runs, written into the run's folder.
+fn compare_with_base(
+    base: &super::common::Input,
+    whatif: &super::common::Input,
+    args: &Args,
+    plan: &crate::batch::Plan,
+    pool: &rayon::ThreadPool,
+    out_dir: &Path,
+) -> anyhow::Result<()> {
+    use crate::report::compare::{Comparison, write_all};
+    let (mut bw, mut ww) = (base.loaded.world.clone(), whatif.loaded.world.clone());
+    super::compare::select(&mut bw, &mut ww, &args.batch)?;
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let paired = pool.install(|| crate::batch::run_paired(&bw, &ww, plan.seed, plan.runs, &cancel));
+    let comparison = Comparison::new(
+        (&base.shown, &whatif.shown),
+        (&bw, &ww),
+        plan.seed,
+        &paired,
+        crate::scenario::diff::diff(&base.loaded, &whatif.loaded),
+    );
+    let written = write_all(out_dir, &comparison).context("writing the comparison")?;
+    // The report was written before the comparison existed.
+    super::patterns::refresh_report(out_dir);
+    if !args.quiet {
+        println!();
+        print!("{}", comparison.text());
+        for path in written {
+            println!("Wrote {}", path.display());
+        }
+    }
+    Ok(())
 }

@@ -347,7 +347,8 @@ impl Output for HtmlReport {
         let page = self.render(ctx)?;
         // Sections from `guarantee-sim patterns`, `decompose` and the
         // events study, when their files sit in this folder.
-        let sections = super::attribution::html_sections(dir, ctx.manifest);
+        let mut sections = super::attribution::html_sections(dir, ctx.manifest);
+        sections.push_str(&compare_section(dir));
         let page = page.replacen(
             "<h2 id=\"assumptions\">",
             &format!("{sections}<h2 id=\"assumptions\">"),
@@ -356,4 +357,21 @@ impl Output for HtmlReport {
         write_atomic(&path, page.as_bytes()).map_err(ReportError::io(&path))?;
         Ok(vec![path])
     }
+}
+
+/// With `run FILE --against BASE`, the run's folder holds the comparison
+/// (a later run clears it: its files are run outputs): the report says so
+/// and links to it.
+fn compare_section(dir: &Path) -> String {
+    use super::compare::{COMPARE_CSV, COMPARE_HTML};
+    if !dir.join(COMPARE_HTML).is_file() {
+        return String::new();
+    }
+    format!(
+        "<h2 id=\"compare\">Compared with its base file</h2>\n<p>This run was made with \
+         <code>--against</code>: the same packages and scenarios of the base file ran on the \
+         same random numbers, and <a href=\"{COMPARE_HTML}\">{COMPARE_HTML}</a> shows what the \
+         file changed and the paired difference it makes to each hold and deterrence rate, \
+         with 95% intervals (the numbers are in <code>{COMPARE_CSV}</code>).</p>\n"
+    )
 }

@@ -70,7 +70,7 @@ impl ReportError {
 /// first. Clearing a folder, refusing to clear one and the documentation of
 /// the outputs all read this list, so they cannot drift apart. Charts live
 /// in [`charts::CHARTS_DIR`] and are recognised by [`is_chart_file`].
-pub const OUTPUT_FILES: [&str; 14] = [
+pub const OUTPUT_FILES: [&str; 18] = [
     manifest::MANIFEST_JSON,
     tables::SUMMARY_CSV,
     tables::SURVIVAL_CSV,
@@ -85,6 +85,10 @@ pub const OUTPUT_FILES: [&str; 14] = [
     sweep::SWEEP_CSV,
     sensitivity::SENSITIVITY_CSV,
     discovery::DISCOVERY_CSV,
+    compare::COMPARE_CSV,
+    compare::COMPARE_PNG,
+    compare::COMPARE_SVG,
+    compare::COMPARE_HTML,
 ];
 
 /// What decides the size of a run's outputs.
