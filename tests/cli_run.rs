@@ -255,6 +255,12 @@ fn interrupt_with(signal: &str) {
         .args([
             "run",
             "scenarios/paris-2026.toml",
+            // One cell, so that even 5,000,000 runs with --per-run fit the
+            // disk check of a machine with a few GB free.
+            "--packages",
+            "paris-draft",
+            "--scenarios",
+            "renewed-attack",
             "--runs",
             "5000000",
             "--threads",
