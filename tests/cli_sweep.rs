@@ -340,3 +340,39 @@ fn a_manifest_replays_the_sweep_and_crossovers_are_named() {
         assert!(stdout.contains("is the same at every point"), "{stdout}");
     }
 }
+
+#[test]
+fn an_explore_table_in_the_file_stands_in_for_param() {
+    let dir = TempDir::new().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("explore.toml"),
+        format!("extends = \"paris-2026.toml\"\n\n[explore]\nparams = [\"{US_RESOLVE}\"]\n"),
+    )
+    .unwrap();
+    let from_file = rows(d, &[], &[&["explore.toml"], &PACKAGES[..]].concat());
+    let dir2 = TempDir::new().unwrap();
+    let from_flag = rows(dir2.path(), &[US_RESOLVE], &PACKAGES);
+    assert_eq!(
+        from_file, from_flag,
+        "the table and the flag give the same sweep"
+    );
+    assert_eq!(from_file[0][0], "countries.united-states.resolve");
+
+    // A malformed range is reported where it is written.
+    std::fs::write(
+        d.join("bad.toml"),
+        "extends = \"paris-2026.toml\"\n\n[explore]\nparams = [\"countries.united-states.resolve=0.9..0.1\"]\n",
+    )
+    .unwrap();
+    let out = sweep(d, &[], &["bad.toml", "--out", "bad"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("bad.toml:4"), "{stderr}");
+    assert!(stderr.contains("[explore] params"), "{stderr}");
+
+    // Neither --param nor a table: say how to give them.
+    let err = refused(&[]);
+    assert!(err.contains("nothing to vary"), "{err}");
+    assert!(err.contains("[explore]"), "{err}");
+}

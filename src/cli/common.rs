@@ -212,3 +212,35 @@ pub fn side_output_dir(out: Option<&std::path::Path>, stem: &str) -> anyhow::Res
         .map_err(|e| anyhow::anyhow!("cannot create the output folder {}: {e}", dir.display()))?;
     Ok(dir)
 }
+
+/// The ranges an exploration varies: `--param` when given, else the file's
+/// `[explore]` table; an error says how to give them when neither has any.
+pub fn exploration_params(
+    given: &[crate::explore::ParameterRange],
+    input: &Input,
+) -> anyhow::Result<Vec<crate::explore::ParameterRange>> {
+    if !given.is_empty() {
+        return Ok(given.to_vec());
+    }
+    let from_file: Vec<String> = input
+        .loaded
+        .spec
+        .explore
+        .as_ref()
+        .map(|e| e.params.clone())
+        .unwrap_or_default();
+    if from_file.is_empty() {
+        anyhow::bail!(
+            "nothing to vary: give --param PATH=LO..HI (e.g. --param countries.united-states.resolve=0.1..0.9), \
+             or list them in the file: [explore] params = [\"PATH=LO..HI\", ...]"
+        );
+    }
+    // The file's ranges were checked when it loaded.
+    from_file
+        .iter()
+        .map(|p| {
+            p.parse()
+                .map_err(|e| anyhow::anyhow!("[explore] params: {e}"))
+        })
+        .collect()
+}

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::Context;
-use super::common::{exploration_source, worker_pool};
+use super::common::{exploration_params, exploration_source, worker_pool};
 use super::run::Watch;
 use super::sweep::parse_param;
 use crate::explore::ParameterRange;
@@ -46,7 +46,7 @@ pub struct Args {
     #[arg(long, value_name = "S")]
     pub scenario: Option<String>,
     /// A parameter to sample from LO to HI; one or more.
-    #[arg(long = "param", value_name = "PATH=LO..HI", value_parser = parse_param, allow_hyphen_values = true, required_unless_present = "replay")]
+    #[arg(long = "param", value_name = "PATH=LO..HI", value_parser = parse_param, allow_hyphen_values = true)]
     pub params: Vec<ParameterRange>,
     /// Latin hypercube points (default 100).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(2..=100000))]
@@ -92,7 +92,10 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
             request_of(manifest).map_err(|e| e.context(format!("--replay {}", path.display())))?
         }
         _ => DiscoverRequest {
-            parameters: args.params.iter().map(|r| r.parameter.clone()).collect(),
+            parameters: exploration_params(&args.params, &source.input)?
+                .iter()
+                .map(|r| r.parameter.clone())
+                .collect(),
             selection: Selection {
                 runs: args.runs,
                 seed: args.seed,

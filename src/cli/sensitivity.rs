@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::Context;
-use super::common::{BatchArgs, exploration_source};
+use super::common::{BatchArgs, exploration_params, exploration_source};
 use super::run::Watch;
 use super::sweep::parse_param;
 use crate::explore::ParameterRange;
@@ -43,7 +43,7 @@ pub struct Args {
     #[arg(value_name = "FILE")]
     pub file: Option<PathBuf>,
     /// A parameter to vary from LO to HI; one or more.
-    #[arg(long = "param", value_name = "PATH=LO..HI", value_parser = parse_param, allow_hyphen_values = true, required_unless_present = "replay")]
+    #[arg(long = "param", value_name = "PATH=LO..HI", value_parser = parse_param, allow_hyphen_values = true)]
     pub params: Vec<ParameterRange>,
     /// How to sample and read: morris (cheap screening) or sobol (variance shares).
     #[arg(long, value_enum, default_value_t = Method::Morris)]
@@ -89,7 +89,10 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
             request_of(manifest).map_err(|e| e.context(format!("--replay {}", path.display())))?
         }
         _ => SensitivityRequest {
-            parameters: args.params.iter().map(|r| r.parameter.clone()).collect(),
+            parameters: exploration_params(&args.params, &source.input)?
+                .iter()
+                .map(|r| r.parameter.clone())
+                .collect(),
             selection: Selection {
                 runs: args.batch.runs,
                 seed: args.batch.seed,

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::Context;
-use super::common::{BatchArgs, exploration_source};
+use super::common::{BatchArgs, exploration_params, exploration_source};
 use super::run::Watch;
 use crate::explore::ParameterRange;
 use crate::report::sweep::SWEEP_CSV;
@@ -42,7 +42,7 @@ pub struct Args {
     #[arg(value_name = "FILE")]
     pub file: Option<PathBuf>,
     /// A parameter to sweep, from LO to HI in STEPS values (default 5); once or twice.
-    #[arg(long = "param", value_name = "PATH=LO..HI[:STEPS]", required_unless_present = "replay", value_parser = parse_param, allow_hyphen_values = true)]
+    #[arg(long = "param", value_name = "PATH=LO..HI[:STEPS]", value_parser = parse_param, allow_hyphen_values = true)]
     pub params: Vec<ParameterRange>,
     /// Runs, seed and selection, the same at every point.
     #[command(flatten)]
@@ -80,8 +80,7 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
             request_of(manifest).map_err(|e| e.context(format!("--replay {}", path.display())))?
         }
         _ => SweepRequest {
-            parameters: args
-                .params
+            parameters: exploration_params(&args.params, &source.input)?
                 .iter()
                 .map(|r| (r.parameter.clone(), r.steps))
                 .collect(),

@@ -164,6 +164,9 @@ pub struct ScenarioFile {
     pub coefficients: Option<BTreeMap<String, ParamSpec>>,
     /// Values that apply in every scenario, replacing each scenario's own.
     pub every_scenario: Option<EveryScenario>,
+    /// The uncertain values `sweep`, `sensitivity` and `discover` vary when
+    /// no `--param` is given.
+    pub explore: Option<ExploreSpec>,
     /// Country agents.
     #[serde(default)]
     pub countries: Vec<CountrySpec>,
@@ -640,4 +643,14 @@ pub struct PatternSpec {
     /// pattern: why, in a sentence. A known miss is still measured and shown
     /// as not met, but does not make `guarantee-sim patterns` fail.
     pub known_miss: Option<String>,
+}
+
+/// `[explore]`: the values the exploration commands vary by default.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExploreSpec {
+    /// Each as `--param` takes it: "PATH=LO..HI" or "PATH=LO..HI:STEPS", e.g.
+    /// "countries.united-states.resolve=0.1..0.9" (paths: docs/EXPLORING.md).
+    #[serde(default)]
+    pub params: Vec<String>,
 }

@@ -6,8 +6,8 @@ use serde::de::DeserializeOwned;
 
 use super::Ctx;
 use super::format::{
-    ConstraintSpec, CountrySpec, DistSpec, EveryScenario, Meta, PackageSpec, ParamSpec,
-    PatternSpec, ScenarioFile, ScenarioSpec, Simulation,
+    ConstraintSpec, CountrySpec, DistSpec, EveryScenario, ExploreSpec, Meta, PackageSpec,
+    ParamSpec, PatternSpec, ScenarioFile, ScenarioSpec, Simulation,
 };
 use super::suggest::did_you_mean;
 use super::tree::{Node, PathSeg, Value};
@@ -24,6 +24,7 @@ pub(crate) const ROOT_KEYS: &[&str] = &[
     "packages",
     "scenarios",
     "patterns",
+    "explore",
 ];
 
 /// The typed file, with the tree node of every item that deserialized.
@@ -66,6 +67,7 @@ pub(crate) fn read<'a>(ctx: &mut Ctx, root: &'a Node) -> Parsed<'a> {
             "simulation" => p.spec.simulation = deser::<Simulation>(ctx, node, "[simulation]"),
             "coefficients" => p.spec.coefficients = Some(coefficients(ctx, node)),
             "every_scenario" => p.spec.every_scenario = Some(every_scenario(ctx, node)),
+            "explore" => p.spec.explore = explore(ctx, node),
             "countries" => {
                 for n in array_of_tables(ctx, node, key) {
                     if let Some(id) = n.id() {
@@ -483,4 +485,25 @@ fn friendly(msg: &str) -> String {
         m.push_str("expected a table");
     }
     m
+}
+
+/// `[explore]`, with every range checked where it is written (the paths are
+/// checked against the file when a command uses them).
+fn explore(ctx: &mut Ctx, node: &Node) -> Option<ExploreSpec> {
+    let spec = deser::<ExploreSpec>(ctx, node, "[explore]")?;
+    let params = node.get("params");
+    let elems = params.and_then(Node::as_array).unwrap_or(&[]);
+    for (i, text) in spec.params.iter().enumerate() {
+        if let Err(e) = text.parse::<crate::explore::ParameterRange>() {
+            let at = elems.get(i).or(params).unwrap_or(node);
+            ctx.error_at(
+                at.file,
+                at.span.clone(),
+                format!("[explore] params: {e}"),
+                "not PATH=LO..HI[:STEPS]",
+                "write each as `--param` takes it, e.g. \"countries.united-states.resolve=0.1..0.9\"",
+            );
+        }
+    }
+    Some(spec)
 }
