@@ -620,6 +620,35 @@ pub struct Package {
 /// Declaration's 800,000).
 pub const REFERENCE_ARMY_TROOPS: f64 = 800_000.0;
 
+impl Package {
+    /// A package that promises nothing to a world of `countries` countries:
+    /// no legal form, monitoring, force, sanctions, money or diplomacy, and
+    /// the reference army target.
+    pub fn empty(id: &str, name: &str, countries: usize) -> Package {
+        Package {
+            id: id.to_string(),
+            name: name.to_string(),
+            legal_form: LegalForm::None,
+            monitoring: Monitoring::None,
+            posture: Posture::None,
+            troops: vec![0.0; countries],
+            guarantor: vec![false; countries],
+            air: vec![false; countries],
+            sea: vec![false; countries],
+            intelligence: vec![false; countries],
+            logistics: vec![false; countries],
+            backstop: vec![false; countries],
+            sanctions_severity: 0.0,
+            sanctions_mode: SanctionsMode::None,
+            sanctions_relief: 0.0,
+            reconstruction_usd_bn_per_year: 0.0,
+            target_troops: REFERENCE_ARMY_TROOPS,
+            lead: None,
+            diplomacy: false,
+        }
+    }
+}
+
 /// A package ruled out by a hard constraint; never simulated.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct InfeasiblePackage {

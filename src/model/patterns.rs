@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use super::params::{Countries, LegalForm, Monitoring, Package, Posture, SanctionsMode};
+use super::params::{Countries, Package};
 
 /// A part of a guarantee package that can be removed on its own. Removing
 /// a component gives it the value it has in the baseline package (by
@@ -255,27 +255,9 @@ pub fn with_force_total(package: &Package, total: f64) -> Package {
 /// no monitoring, no force, no sanctions, no money, and the army target of
 /// `like` (so that the army target is not counted as a component).
 pub fn bare_baseline(like: &Package) -> Package {
-    let n = like.troops.len();
     Package {
-        id: "bare".to_string(),
-        name: "nothing".to_string(),
-        legal_form: LegalForm::None,
-        monitoring: Monitoring::None,
-        posture: Posture::None,
-        troops: vec![0.0; n],
-        guarantor: vec![false; n],
-        air: vec![false; n],
-        sea: vec![false; n],
-        intelligence: vec![false; n],
-        logistics: vec![false; n],
-        backstop: vec![false; n],
-        sanctions_severity: 0.0,
-        sanctions_mode: SanctionsMode::None,
-        sanctions_relief: 0.0,
-        reconstruction_usd_bn_per_year: 0.0,
         target_troops: like.target_troops,
-        lead: None,
-        diplomacy: false,
+        ..Package::empty("bare", "nothing", like.troops.len())
     }
 }
 
@@ -380,30 +362,10 @@ pub struct Pattern {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::params::{LegalForm, Posture, SanctionsMode};
 
     fn pkg() -> Package {
-        let mut p = bare_baseline(&Package {
-            id: String::new(),
-            name: String::new(),
-            legal_form: LegalForm::None,
-            monitoring: Monitoring::None,
-            posture: Posture::None,
-            troops: vec![0.0; 3],
-            guarantor: vec![false; 3],
-            air: vec![false; 3],
-            sea: vec![false; 3],
-            intelligence: vec![false; 3],
-            logistics: vec![false; 3],
-            backstop: vec![false; 3],
-            sanctions_severity: 0.0,
-            sanctions_mode: SanctionsMode::None,
-            sanctions_relief: 0.0,
-            reconstruction_usd_bn_per_year: 0.0,
-            target_troops: 800_000.0,
-            lead: None,
-            diplomacy: false,
-        });
-        p.id = "p".to_string();
+        let mut p = Package::empty("p", "p", 3);
         p.legal_form = LegalForm::BindingTreaty;
         p.posture = Posture::Rear;
         p.troops = vec![0.0, 1000.0, 500.0];

@@ -172,28 +172,7 @@ pub fn countries() -> Countries {
 
 /// An empty package: no guarantors, no force, no sanctions.
 pub fn bare_package(id: &str) -> Package {
-    let n = countries().len();
-    Package {
-        id: id.to_string(),
-        name: id.to_string(),
-        legal_form: LegalForm::None,
-        monitoring: Monitoring::None,
-        posture: Posture::None,
-        troops: vec![0.0; n],
-        guarantor: vec![false; n],
-        air: vec![false; n],
-        sea: vec![false; n],
-        intelligence: vec![false; n],
-        logistics: vec![false; n],
-        backstop: vec![false; n],
-        sanctions_severity: 0.0,
-        sanctions_mode: SanctionsMode::None,
-        sanctions_relief: 0.0,
-        reconstruction_usd_bn_per_year: 0.0,
-        target_troops: REFERENCE_ARMY_TROOPS,
-        lead: None,
-        diplomacy: false,
-    }
+    Package::empty(id, id, countries().len())
 }
 
 /// A Paris-like package: binding treaty, European force with a US backstop.
