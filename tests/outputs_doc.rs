@@ -177,3 +177,65 @@ fn every_column_of_every_output_is_documented() {
         missing.join("\n")
     );
 }
+
+/// The list of files in docs/OUTPUTS.md and the registry that clearing a
+/// folder reads name the same files, and an exploration writes only
+/// registered files.
+#[test]
+fn every_registered_file_is_listed_and_nothing_else() {
+    let doc = std::fs::read_to_string("docs/OUTPUTS.md").unwrap();
+    let start = doc
+        .find("## Every file a command writes")
+        .expect("the list");
+    let section = &doc[start..];
+    let section = &section[..section[3..].find("\n## ").map_or(section.len(), |i| i + 3)];
+    let listed: Vec<&str> = section
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|name| name.contains('.') && !name.contains('/'))
+        .collect();
+    let registered = guarantee_sim::report::OUTPUT_FILES;
+    for name in registered {
+        assert!(
+            listed.contains(&name),
+            "`{name}` is registered but not listed"
+        );
+    }
+    for name in &listed {
+        assert!(
+            registered.contains(name),
+            "`{name}` is listed but not registered"
+        );
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::copy("tests/fixtures/minimal.toml", d.join("base.toml")).unwrap();
+    run(
+        d,
+        &[
+            "sweep",
+            "base.toml",
+            "--runs",
+            "10",
+            "--quiet",
+            "--out",
+            "sweep",
+            "--param",
+            "simulation.horizon_months=12..24:2",
+        ],
+    );
+    for entry in std::fs::read_dir(d.join("sweep")).unwrap().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') || name == "charts" {
+            continue;
+        }
+        assert!(
+            registered.contains(&name.as_str()),
+            "{name} is not registered"
+        );
+    }
+    assert!(d.join("sweep/exploration.html").is_file());
+    assert!(d.join("sweep/exploration.md").is_file());
+}

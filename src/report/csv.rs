@@ -19,7 +19,7 @@ use crate::model::params::{COEFFICIENTS, ParamDist, World};
 /// pairs.csv.
 pub struct CsvTables;
 
-impl Output for CsvTables {
+impl Output<ReportContext<'_>> for CsvTables {
     fn name(&self) -> &'static str {
         "CSV tables"
     }

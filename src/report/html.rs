@@ -21,7 +21,7 @@ pub struct HtmlReport {
     pub chart_options: ChartOptions,
 }
 
-const STYLE: &str = "
+pub(crate) const STYLE: &str = "
 body { margin: 0; background: #f6f6f6; color: #212121;
   font-family: system-ui, -apple-system, 'Segoe UI', 'DejaVu Sans', sans-serif; line-height: 1.5; }
 main { max-width: 1240px; margin: 0 auto; padding: 24px 32px 48px; background: #fff; }
@@ -119,7 +119,7 @@ pub fn escape(text: &str) -> String {
 /// Makes plotters' SVG fit inline: scalable to the page width (CSS), with
 /// an accessible name, and without the namespace URL, which inline SVG in
 /// HTML does not need.
-fn inline_svg(svg: &str, label: &str) -> String {
+pub(crate) fn inline_svg(svg: &str, label: &str) -> String {
     let body = match svg.find("viewBox=") {
         Some(i) if svg.starts_with("<svg") => &svg[i..],
         _ => return svg.to_string(),
@@ -337,7 +337,7 @@ impl HtmlReport {
     }
 }
 
-impl Output for HtmlReport {
+impl Output<ReportContext<'_>> for HtmlReport {
     fn name(&self) -> &'static str {
         "HTML report"
     }

@@ -117,7 +117,7 @@ impl MarkdownReport {
     }
 }
 
-impl Output for MarkdownReport {
+impl Output<ReportContext<'_>> for MarkdownReport {
     fn name(&self) -> &'static str {
         "Markdown report"
     }

@@ -8,6 +8,9 @@ pub mod charts;
 pub mod compare;
 pub mod csv;
 pub mod discovery;
+pub mod exploration;
+pub mod exploration_html;
+pub mod exploration_md;
 pub mod html;
 pub mod manifest;
 pub mod markdown;
@@ -30,13 +33,21 @@ pub struct ReportContext<'a> {
     pub manifest: &'a Manifest,
 }
 
-/// An output format.
-pub trait Output {
+/// An output format of what `Context` holds: a run's tables
+/// ([`ReportContext`]) or an exploration's results
+/// ([`exploration::ExplorationContext`]).
+pub trait Output<Context> {
     /// Short name for messages ("csv tables", "charts", ...).
     fn name(&self) -> &'static str;
     /// Writes this format's files into `dir`; returns their paths.
-    fn write(&self, ctx: &ReportContext<'_>, dir: &Path) -> Result<Vec<PathBuf>, ReportError>;
+    fn write(&self, ctx: &Context, dir: &Path) -> Result<Vec<PathBuf>, ReportError>;
 }
+
+/// An output format of a run.
+pub type RunOutput = dyn for<'a> Output<ReportContext<'a>>;
+
+/// An output format of an exploration.
+pub type ExplorationOutput = dyn for<'a> Output<exploration::ExplorationContext<'a>>;
 
 /// A failure to write an output.
 #[derive(Debug, thiserror::Error)]
@@ -70,7 +81,7 @@ impl ReportError {
 /// first. Clearing a folder, refusing to clear one and the documentation of
 /// the outputs all read this list, so they cannot drift apart. Charts live
 /// in [`charts::CHARTS_DIR`] and are recognised by [`is_chart_file`].
-pub const OUTPUT_FILES: [&str; 18] = [
+pub const OUTPUT_FILES: [&str; 20] = [
     manifest::MANIFEST_JSON,
     tables::SUMMARY_CSV,
     tables::SURVIVAL_CSV,
@@ -85,6 +96,8 @@ pub const OUTPUT_FILES: [&str; 18] = [
     sweep::SWEEP_CSV,
     sensitivity::SENSITIVITY_CSV,
     discovery::DISCOVERY_CSV,
+    exploration_html::EXPLORATION_HTML,
+    exploration_md::EXPLORATION_MD,
     compare::COMPARE_CSV,
     compare::COMPARE_PNG,
     compare::COMPARE_SVG,

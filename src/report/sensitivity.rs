@@ -42,3 +42,27 @@ pub const SENSITIVITY_CSV: &str = "sensitivity.csv";
 pub fn write_sensitivity_csv(dir: &Path, rows: &[SensitivityRow]) -> Result<PathBuf, ReportError> {
     write_csv(&dir.join(SENSITIVITY_CSV), rows)
 }
+
+/// The `rate` of a row about the hold rate.
+pub const HOLD_RATE: &str = "hold";
+
+/// The parameters that move a package's hold rate most, largest first, as
+/// (parameter, scenario, importance), for the terminal and the report.
+pub fn top_drivers<'a>(
+    rows: &'a [SensitivityRow],
+    package: &str,
+    count: usize,
+) -> Vec<&'a SensitivityRow> {
+    let mut of_package: Vec<&SensitivityRow> = rows
+        .iter()
+        .filter(|r| r.package == package && r.rate == HOLD_RATE)
+        .collect();
+    of_package.sort_by(|a, b| {
+        b.importance()
+            .total_cmp(&a.importance())
+            .then(a.parameter.cmp(&b.parameter))
+            .then(a.scenario.cmp(&b.scenario))
+    });
+    of_package.truncate(count);
+    of_package
+}

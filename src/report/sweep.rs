@@ -26,6 +26,41 @@ pub struct SweepRow {
     pub deterrence_rate: Option<Estimate>,
 }
 
+/// Where the package with the highest hold rate changes between two
+/// neighbouring points of the grid (along the first parameter).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Crossover {
+    pub scenario: String,
+    /// The values of the other parameter, if any, where this happens.
+    pub other: Option<f64>,
+    pub from_value: f64,
+    pub to_value: f64,
+    pub from_package: String,
+    pub to_package: String,
+    /// Positions of the two points in the grid.
+    pub from_point: usize,
+    pub to_point: usize,
+    /// How far the leader at each point is ahead of the other package
+    /// there (hold rates, paired on the same runs, with 95% intervals):
+    /// `from_package - to_package` at the first point, `to_package -
+    /// from_package` at the second. An interval that holds 0 means the
+    /// lead is within the noise of the runs.
+    pub lead_before: Option<Estimate>,
+    pub lead_after: Option<Estimate>,
+}
+
+/// The package with the highest hold rate among `rows` (one point, one
+/// scenario); the first listed on a tie.
+pub fn best_package<'a>(rows: impl IntoIterator<Item = &'a SweepRow>) -> Option<&'a str> {
+    rows.into_iter()
+        .filter_map(|r| r.hold_rate.map(|e| (e.value, r.package.as_str())))
+        .fold(None, |best: Option<(f64, &str)>, (v, p)| match best {
+            Some((b, _)) if b >= v => best,
+            _ => Some((v, p)),
+        })
+        .map(|(_, p)| p)
+}
+
 /// Columns after the parameters'.
 const COLUMNS: [&str; 11] = [
     "package",

@@ -17,6 +17,7 @@ use crate::report::charts::ChartOptions;
 use crate::report::charts::peeling::{self, TradeOff};
 use crate::report::csv::DrawnColumns;
 use crate::report::discovery::{DiscoveryRow, write_discovery_csv};
+use crate::report::exploration::{ExplorationContext, ExplorationResults};
 use crate::report::manifest::{ExplorationManifest, ExplorationRecord};
 use crate::report::tables::round_for_output;
 use crate::scenario::Merged;
@@ -186,6 +187,21 @@ impl DiscoverStudy {
                 found.selected,
             )?;
         }
+        if charts {
+            outputs::write_exploration_reports(
+                &ExplorationContext {
+                    manifest: &manifest,
+                    results: ExplorationResults::Discover {
+                        rows: &found.rows,
+                        inputs: &found.inputs,
+                        runs: found.runs,
+                        failures: found.failures,
+                        nothing_found: found.nothing_found.as_deref(),
+                    },
+                },
+                out_dir,
+            )?;
+        }
         outputs::write_manifest(out_dir, &manifest)?;
         Ok(Some(DiscoverOutcome {
             rows: found.rows,
@@ -199,6 +215,8 @@ impl DiscoverStudy {
 
 struct Found {
     rows: Vec<DiscoveryRow>,
+    /// The inputs searched: those that vary among the runs.
+    inputs: Vec<String>,
     /// The first box's peeling trajectory and the box selected on it.
     trajectory: Vec<TradeOff>,
     selected: usize,
@@ -218,6 +236,7 @@ fn find_boxes(
 ) -> Result<Found, ExploreError> {
     let mut found = Found {
         rows: Vec::new(),
+        inputs: Vec::new(),
         trajectory: Vec::new(),
         selected: 0,
         runs: rows.len(),
@@ -229,6 +248,7 @@ fn find_boxes(
         .filter(|&d| rows.iter().any(|r| r[d] != rows[0][d]))
         .collect();
     let names: Vec<String> = varies.iter().map(|&d| names[d].clone()).collect();
+    found.inputs = names.clone();
     for row in &mut rows {
         *row = varies.iter().map(|&d| row[d]).collect();
     }

@@ -158,7 +158,7 @@ impl Rate {
 
     pub fn label(self) -> &'static str {
         match self {
-            Rate::Hold => "hold",
+            Rate::Hold => crate::report::sensitivity::HOLD_RATE,
             Rate::Deterrence => "deterrence",
         }
     }

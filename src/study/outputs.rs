@@ -10,16 +10,19 @@ use serde::Serialize;
 
 use crate::report::charts::{ChartOptions, Charts};
 use crate::report::csv::{CsvTables, RunsCsv};
+use crate::report::exploration::ExplorationContext;
+use crate::report::exploration_html::ExplorationHtml;
+use crate::report::exploration_md::ExplorationMarkdown;
 use crate::report::html::HtmlReport;
 use crate::report::manifest::MANIFEST_JSON;
 use crate::report::markdown::MarkdownReport;
-use crate::report::{Output, ReportContext};
+use crate::report::{ExplorationOutput, ReportContext, RunOutput};
 
 /// The output formats of a study in the order they are written: the CSV
 /// tables always, the charts and reports unless `charts` is off.
-pub fn formats(charts: bool) -> Vec<Box<dyn Output>> {
+pub fn formats(charts: bool) -> Vec<Box<RunOutput>> {
     let chart_options = ChartOptions::default();
-    let mut outputs: Vec<Box<dyn Output>> = vec![Box::new(CsvTables)];
+    let mut outputs: Vec<Box<RunOutput>> = vec![Box::new(CsvTables)];
     if charts {
         outputs.push(Box::new(Charts {
             options: chart_options.clone(),
@@ -30,6 +33,22 @@ pub fn formats(charts: bool) -> Vec<Box<dyn Output>> {
         outputs.push(Box::new(MarkdownReport { chart_options }));
     }
     outputs
+}
+
+/// The report formats of an exploration (`sweep`, `sensitivity`,
+/// `discover`), written after its table and charts, before its manifest.
+pub fn exploration_formats() -> Vec<Box<ExplorationOutput>> {
+    vec![Box::new(ExplorationHtml), Box::new(ExplorationMarkdown)]
+}
+
+/// Writes the reports of an exploration whose table and charts are in `dir`.
+pub fn write_exploration_reports(ctx: &ExplorationContext<'_>, dir: &Path) -> anyhow::Result<()> {
+    for output in exploration_formats() {
+        output
+            .write(ctx, dir)
+            .with_context(|| format!("writing the {}", output.name()))?;
+    }
+    Ok(())
 }
 
 /// Writes every format and the per-run table, then the manifest.

@@ -4,6 +4,7 @@
 
 use std::sync::atomic::AtomicBool;
 
+use crate::batch::stats::{Estimate, PairedSums};
 use crate::batch::{Completion, Control, Plan, RunRecord, run_batch};
 use crate::model::OutcomeKind;
 use crate::model::params::World;
@@ -40,6 +41,27 @@ pub struct PointResults {
     pub cells: Vec<Vec<PointCell>>,
     /// Points at which each package was infeasible.
     pub infeasible_at: Vec<usize>,
+    /// Paired hold counts of every two packages at every point, by
+    /// `(scenario position * packages + a) * packages + b` (plan positions;
+    /// empty where either package was infeasible): whether two packages
+    /// differ beyond noise is a paired question.
+    pub pairs: Vec<Vec<PairedSums>>,
+}
+
+impl PointResults {
+    /// Hold rate of package `a` minus that of package `b` (plan positions)
+    /// under a scenario at a point, paired on the same runs, with its 95%
+    /// interval; `None` where either was infeasible.
+    pub fn hold_difference(
+        &self,
+        point: usize,
+        scenario: usize,
+        a: usize,
+        b: usize,
+        packages: usize,
+    ) -> Option<Estimate> {
+        self.pairs[point][(scenario * packages + a) * packages + b].estimate()
+    }
 }
 
 impl PointPlan {
@@ -70,6 +92,7 @@ impl PointPlan {
         let per_point = self.runs * (self.packages.len() * self.scenarios.len()) as u64;
         let planned = per_point * points.len() as u64;
         let mut cells = Vec::with_capacity(points.len());
+        let mut pairs = Vec::with_capacity(points.len());
         let mut infeasible_at = vec![0usize; self.packages.len()];
         for (done_points, world) in points.iter().enumerate() {
             // A value can make a package infeasible: it keeps its cells, without runs.
@@ -130,10 +153,35 @@ impl PointPlan {
                 }
             }
             cells.push(point);
+            // Plan positions to positions among the packages run here.
+            let mut position = 0;
+            let run_position: Vec<Option<usize>> = feasible
+                .iter()
+                .map(|index| {
+                    index.map(|_| {
+                        position += 1;
+                        position - 1
+                    })
+                })
+                .collect();
+            let mut point_pairs =
+                Vec::with_capacity(self.scenarios.len() * run_position.len().pow(2));
+            for s in 0..self.scenarios.len() {
+                for a in &run_position {
+                    for b in &run_position {
+                        point_pairs.push(match (a, b) {
+                            (Some(a), Some(b)) => result.pair(s, *a, *b),
+                            _ => PairedSums::default(),
+                        });
+                    }
+                }
+            }
+            pairs.push(point_pairs);
         }
         Ok(Some(PointResults {
             cells,
             infeasible_at,
+            pairs,
         }))
     }
 }

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::report::sensitivity::SensitivityRow;
+pub use crate::report::sensitivity::{SensitivityRow, top_drivers};
 
 use std::path::Path;
 
@@ -20,6 +20,7 @@ use crate::explore::{
 use crate::model::params::World;
 use crate::report::charts::ChartOptions;
 use crate::report::charts::tornado::{self, TornadoBar};
+use crate::report::exploration::{ExplorationContext, ExplorationResults};
 use crate::report::manifest::{ExplorationManifest, ExplorationRecord};
 use crate::report::sensitivity::write_sensitivity_csv;
 use crate::scenario::Merged;
@@ -319,6 +320,18 @@ impl SensitivityStudy {
                     bars,
                 )?;
             }
+            outputs::write_exploration_reports(
+                &ExplorationContext {
+                    manifest: &manifest,
+                    results: ExplorationResults::Sensitivity {
+                        rows: &rows,
+                        left_out: &left_out,
+                        morris_levels: MORRIS_LEVELS,
+                        resamples: RESAMPLES,
+                    },
+                },
+                out_dir,
+            )?;
         }
         outputs::write_manifest(out_dir, &manifest)?;
         Ok(Some(SensitivityOutcome {
@@ -345,25 +358,4 @@ pub fn request_of(manifest: &ExplorationManifest) -> anyhow::Result<SensitivityR
         method,
         samples: manifest.exploration.samples,
     })
-}
-
-/// The parameters that move a package's hold rate most, largest first, as
-/// (parameter, scenario, importance), for the terminal.
-pub fn top_drivers<'a>(
-    rows: &'a [SensitivityRow],
-    package: &str,
-    count: usize,
-) -> Vec<&'a SensitivityRow> {
-    let mut of_package: Vec<&SensitivityRow> = rows
-        .iter()
-        .filter(|r| r.package == package && r.rate == Rate::Hold.label())
-        .collect();
-    of_package.sort_by(|a, b| {
-        b.importance()
-            .total_cmp(&a.importance())
-            .then(a.parameter.cmp(&b.parameter))
-            .then(a.scenario.cmp(&b.scenario))
-    });
-    of_package.truncate(count);
-    of_package
 }

@@ -14,8 +14,10 @@ use crate::explore::{Parameter, grid};
 use crate::model::params::World;
 use crate::report::charts::ChartOptions;
 use crate::report::charts::sweep as sweep_charts;
+use crate::report::exploration::{ExplorationContext, ExplorationResults};
 use crate::report::manifest::{ExplorationManifest, ExplorationRecord};
-use crate::report::sweep::{SweepRow, write_sweep_csv};
+pub use crate::report::sweep::Crossover;
+use crate::report::sweep::{SweepRow, best_package, write_sweep_csv};
 use crate::scenario::Merged;
 
 /// Steps per parameter when a range gives none.
@@ -39,19 +41,6 @@ pub struct SweepStudy {
     worlds: Vec<World>,
     /// The values used at each point (an integer field takes the nearest integer).
     values: Vec<Vec<f64>>,
-}
-
-/// Where the package with the highest hold rate changes between two
-/// neighbouring points of the grid (along the first parameter).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Crossover {
-    pub scenario: String,
-    /// The values of the other parameter, if any, where this happens.
-    pub other: Option<f64>,
-    pub from_value: f64,
-    pub to_value: f64,
-    pub from_package: String,
-    pub to_package: String,
 }
 
 /// A finished sweep whose outputs are written.
@@ -158,6 +147,20 @@ impl SweepStudy {
             &started,
             pool.current_num_threads(),
         );
+        let mut crossovers = crossovers(&rows, plan.packages.len() * plan.scenarios.len());
+        for c in &mut crossovers {
+            let position = |ids: &[String], id: &str| ids.iter().position(|x| x == id);
+            let (Some(s), Some(a), Some(b)) = (
+                position(&plan.scenarios, &c.scenario),
+                position(&plan.packages, &c.from_package),
+                position(&plan.packages, &c.to_package),
+            ) else {
+                continue;
+            };
+            let n = plan.packages.len();
+            c.lead_before = results.hold_difference(c.from_point, s, a, b, n);
+            c.lead_after = results.hold_difference(c.to_point, s, b, a, n);
+        }
         let names = self.exploration.names();
         write_sweep_csv(out_dir, &names, &rows)?;
         if charts {
@@ -168,10 +171,21 @@ impl SweepStudy {
                 &names,
                 &rows,
             )?;
+            outputs::write_exploration_reports(
+                &ExplorationContext {
+                    manifest: &manifest,
+                    results: ExplorationResults::Sweep {
+                        names: &names,
+                        rows: &rows,
+                        crossovers: &crossovers,
+                    },
+                },
+                out_dir,
+            )?;
         }
         outputs::write_manifest(out_dir, &manifest)?;
         Ok(Some(SweepOutcome {
-            crossovers: crossovers(&rows, plan.packages.len() * plan.scenarios.len()),
+            crossovers,
             rows,
             infeasible_at: results.infeasible_at,
             manifest,
@@ -185,15 +199,7 @@ impl SweepStudy {
 fn crossovers(rows: &[SweepRow], per_point: usize) -> Vec<Crossover> {
     let points: Vec<&[SweepRow]> = rows.chunks(per_point).collect();
     let best = |point: &[SweepRow], scenario: &str| -> Option<String> {
-        point
-            .iter()
-            .filter(|r| r.scenario == scenario)
-            .filter_map(|r| r.hold_rate.map(|e| (e.value, &r.package)))
-            .fold(None, |best: Option<(f64, &String)>, (v, p)| match best {
-                Some((b, _)) if b >= v => best,
-                _ => Some((v, p)),
-            })
-            .map(|(_, p)| p.clone())
+        best_package(point.iter().filter(|r| r.scenario == scenario)).map(str::to_string)
     };
     let mut scenarios: Vec<&str> = Vec::new();
     for r in rows.iter().take(per_point) {
@@ -206,9 +212,10 @@ fn crossovers(rows: &[SweepRow], per_point: usize) -> Vec<Crossover> {
         for (i, point) in points.iter().enumerate() {
             let here = &point[0].values;
             // The next point along the first parameter, the others equal.
-            let Some(next) = points[i + 1..]
+            let Some((offset, next)) = points[i + 1..]
                 .iter()
-                .find(|p| p[0].values[1..] == here[1..] && p[0].values[0] > here[0])
+                .enumerate()
+                .find(|(_, p)| p[0].values[1..] == here[1..] && p[0].values[0] > here[0])
             else {
                 continue;
             };
@@ -222,6 +229,10 @@ fn crossovers(rows: &[SweepRow], per_point: usize) -> Vec<Crossover> {
                     to_value: next[0].values[0],
                     from_package: a,
                     to_package: b,
+                    from_point: i,
+                    to_point: i + 1 + offset,
+                    lead_before: None,
+                    lead_after: None,
                 });
             }
         }
@@ -285,6 +296,10 @@ mod tests {
                 to_value: 1.0,
                 from_package: "a".to_string(),
                 to_package: "b".to_string(),
+                from_point: 0,
+                to_point: 1,
+                lead_before: None,
+                lead_after: None,
             }]
         );
     }

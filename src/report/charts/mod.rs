@@ -453,7 +453,7 @@ pub struct Charts {
     pub options: ChartOptions,
 }
 
-impl Output for Charts {
+impl Output<ReportContext<'_>> for Charts {
     fn name(&self) -> &'static str {
         "charts"
     }

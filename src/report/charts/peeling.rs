@@ -25,6 +25,11 @@ pub struct TradeOff {
     pub density: f64,
 }
 
+/// File stem of the chart of `package`.
+pub fn stem(package: &str) -> String {
+    format!("{PREFIX}-{}", file_safe(package))
+}
+
 /// Draws `charts/peeling-<package>.png` and `.svg`.
 pub fn write(
     dir: &Path,
@@ -34,10 +39,9 @@ pub fn write(
     trajectory: &[TradeOff],
     selected: usize,
 ) -> Result<Vec<PathBuf>, ReportError> {
-    let stem = format!("{PREFIX}-{}", file_safe(package));
     write_chart(
         dir,
-        &stem,
+        &stem(package),
         options,
         &|root, st| draw(root, st, manifest, package, trajectory, selected),
         &|root, st| draw(root, st, manifest, package, trajectory, selected),

@@ -17,6 +17,15 @@ use crate::report::{Manifest, ReportError};
 /// File names of sweep charts start with this.
 pub const PREFIX: &str = "sweep";
 
+/// File stem of the sweep chart of `scenario`: one chart per scenario for
+/// a one-parameter sweep, one per package and scenario (`package`) for two.
+pub fn stem(scenario: &str, package: Option<&str>) -> String {
+    match package {
+        None => format!("{PREFIX}-{}", file_safe(scenario)),
+        Some(package) => format!("{PREFIX}-{}-{}", file_safe(package), file_safe(scenario)),
+    }
+}
+
 /// Draws the sweep's charts into `<dir>/charts/`: `sweep-<scenario>` for a
 /// one-parameter sweep, `sweep-<package>-<scenario>` heatmaps for two.
 pub fn write(
@@ -48,7 +57,7 @@ pub fn write(
             };
             written.extend(write_chart(
                 dir,
-                &format!("{PREFIX}-{}", file_safe(scenario)),
+                &stem(scenario, None),
                 options,
                 &|root, st| lines.draw(root, st, manifest),
                 &|root, st| lines.draw(root, st, manifest),
@@ -67,7 +76,7 @@ pub fn write(
                 };
                 written.extend(write_chart(
                     dir,
-                    &format!("{PREFIX}-{}-{}", file_safe(package), file_safe(scenario)),
+                    &stem(scenario, Some(package)),
                     options,
                     &|root, st| grid.draw(root, st, manifest),
                     &|root, st| grid.draw(root, st, manifest),

@@ -22,6 +22,11 @@ pub struct TornadoBar {
     pub upper: f64,
 }
 
+/// File stem of the chart of `package`.
+pub fn stem(package: &str) -> String {
+    format!("{PREFIX}-{}", file_safe(package))
+}
+
 /// Draws `charts/tornado-<package>.png` and `.svg`; bars are sorted and
 /// cut to [`MAX_BARS`] here. Values are shares, drawn on a 0-100% axis
 /// (a larger value is clipped at the edge; its note gives the number).
@@ -55,10 +60,9 @@ pub fn write(
         bar_colour: okabe_ito::VERMILLION,
         source: crate::report::sensitivity::SENSITIVITY_CSV,
     };
-    let stem = format!("{PREFIX}-{}", file_safe(package));
     write_chart(
         dir,
-        &stem,
+        &stem(package),
         options,
         &|root, st| draw_bars(root, st, manifest, &chart),
         &|root, st| draw_bars(root, st, manifest, &chart),
