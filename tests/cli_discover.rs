@@ -89,10 +89,13 @@ fn bytes_do_not_depend_on_threads_and_a_manifest_replays() {
     let first = study(one.path(), &["--threads", "1"]);
     assert_eq!(first, study(two.path(), &["--threads", "2"]));
     let read = |d: &Path, f: &str| std::fs::read(d.join(f)).unwrap();
-    assert_eq!(
-        read(one.path(), "out/charts/peeling-no-guarantee.svg"),
-        read(two.path(), "out/charts/peeling-no-guarantee.svg")
-    );
+    for file in [
+        "out/charts/peeling-no-guarantee.svg",
+        "out/exploration.html",
+        "out/exploration.md",
+    ] {
+        assert_eq!(read(one.path(), file), read(two.path(), file), "{file}");
+    }
     let manifest = one.path().join("out/manifest.json");
     let out = discover(
         one.path(),
@@ -110,6 +113,10 @@ fn bytes_do_not_depend_on_threads_and_a_manifest_replays() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(first.as_bytes(), read(one.path(), "again/discovery.csv"));
+    assert_eq!(
+        read(one.path(), "out/exploration.html"),
+        read(one.path(), "again/exploration.html")
+    );
 }
 
 #[test]

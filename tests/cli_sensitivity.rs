@@ -159,7 +159,12 @@ fn bytes_do_not_depend_on_threads_and_a_manifest_replays() {
     study(one.path(), &[&args[..], &["--threads", "1"]].concat());
     study(two.path(), &[&args[..], &["--threads", "2"]].concat());
     let read = |d: &Path, f: &str| std::fs::read(d.join("out").join(f)).unwrap();
-    for file in ["sensitivity.csv", "charts/tornado-paris-draft.svg"] {
+    for file in [
+        "sensitivity.csv",
+        "charts/tornado-paris-draft.svg",
+        "exploration.html",
+        "exploration.md",
+    ] {
         assert_eq!(read(one.path(), file), read(two.path(), file), "{file}");
     }
     let manifest = one.path().join("out/manifest.json");

@@ -169,6 +169,8 @@ fn two_parameters_make_a_grid_and_bytes_do_not_depend_on_threads() {
         "sweep.csv",
         "charts/sweep-paris-draft-renewed-attack.svg",
         "charts/sweep-no-guarantee-renewed-attack.png",
+        "exploration.html",
+        "exploration.md",
     ] {
         let bytes = |d: &TempDir| std::fs::read(d.path().join("out").join(file)).unwrap();
         assert_eq!(bytes(&one), bytes(&two), "{file}");
