@@ -4,7 +4,8 @@
 //! outside, render in a browser, and a later exploration clears them.
 
 use std::path::{Path, PathBuf};
-use std::process::Command as Process;
+
+mod browser_support;
 
 use assert_cmd::Command;
 use guarantee_sim::report::exploration::{ExplorationContext, ExplorationResults};
@@ -266,37 +267,13 @@ fn a_later_exploration_without_charts_clears_the_reports() {
     assert!(!dir.path().join("out/exploration.md").exists());
 }
 
-fn chromium_installed() -> bool {
-    Process::new("sh")
-        .args(["-c", "command -v chromium"])
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false)
-}
-
 #[test]
 fn the_sweep_report_renders_in_a_browser_with_its_chart_and_no_errors() {
-    if !chromium_installed() {
-        eprintln!(
-            "note: chromium is not installed; skipping the browser check (run .ci/browser-check.sh)"
-        );
-        return;
-    }
     let dir = TempDir::new().unwrap();
     explore(dir.path(), &[&CROSSOVER[..], &["2"]].concat());
-    let screenshot = dir.path().join("exploration.png");
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join(".ci/browser-check.sh");
-    let output = Process::new("bash")
-        .arg(&script)
-        .arg(dir.path().join("out/exploration.html"))
-        .arg(&screenshot)
-        .arg("1")
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "browser check failed:\n{}\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
+    browser_support::check(
+        &dir.path().join("out/exploration.html"),
+        &dir.path().join("exploration.png"),
+        1,
     );
 }

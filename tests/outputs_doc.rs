@@ -36,6 +36,24 @@ fn run(dir: &Path, args: &[&str]) {
         .success();
 }
 
+/// A small sweep of the fixture `base.toml` in `dir` into `dir/sweep`.
+fn sweep(dir: &Path) {
+    run(
+        dir,
+        &[
+            "sweep",
+            "base.toml",
+            "--runs",
+            "10",
+            "--quiet",
+            "--out",
+            "sweep",
+            "--param",
+            "simulation.horizon_months=12..24:2",
+        ],
+    );
+}
+
 fn header(path: &Path) -> Vec<String> {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     text.lines()
@@ -82,20 +100,7 @@ fn every_column_of_every_output_is_documented() {
             "run",
         ],
     );
-    run(
-        d,
-        &[
-            "sweep",
-            "base.toml",
-            "--runs",
-            "10",
-            "--quiet",
-            "--out",
-            "sweep",
-            "--param",
-            "simulation.horizon_months=12..24:2",
-        ],
-    );
+    sweep(d);
     run(
         d,
         &[
@@ -212,20 +217,7 @@ fn every_registered_file_is_listed_and_nothing_else() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     std::fs::copy("tests/fixtures/minimal.toml", d.join("base.toml")).unwrap();
-    run(
-        d,
-        &[
-            "sweep",
-            "base.toml",
-            "--runs",
-            "10",
-            "--quiet",
-            "--out",
-            "sweep",
-            "--param",
-            "simulation.horizon_months=12..24:2",
-        ],
-    );
+    sweep(d);
     for entry in std::fs::read_dir(d.join("sweep")).unwrap().flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         if name.starts_with('.') || name == "charts" {
