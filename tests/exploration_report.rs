@@ -267,6 +267,82 @@ fn a_later_exploration_without_charts_clears_the_reports() {
     assert!(!dir.path().join("out/exploration.md").exists());
 }
 
+/// SIGTERM (as Ctrl-C) to a long sweep once points have finished: the
+/// finished points are written, every file says partial, the report at
+/// its top, and the exit code is 130.
+#[test]
+fn an_interrupted_sweep_writes_its_finished_points_marked_partial() {
+    let dir = TempDir::new().unwrap();
+    // The points are compiled before any run, so how long the first point
+    // takes depends on the machine: wait longer until one has finished.
+    let mut waited = None;
+    for wait in [6, 15, 30] {
+        let _ = std::fs::remove_dir_all(dir.path().join("out"));
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_guarantee-sim"))
+            .current_dir(dir.path())
+            .args([
+                "sweep",
+                "--param",
+                "countries.united-states.resolve=0.1..0.9:500",
+                "--runs",
+                "100",
+                "--scenarios",
+                "renewed-attack",
+                "--packages",
+                "no-guarantee",
+                "--out",
+                "out",
+            ])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_secs(wait));
+        let killed = std::process::Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+        // Killed before its Ctrl-C handler was installed (still compiling
+        // the points), or interrupted before a point finished: wait longer.
+        if out.status.code().is_none() || stderr.contains("before any point finished") {
+            continue;
+        }
+        assert_eq!(out.status.code(), Some(130), "{stderr}");
+        waited = Some(stderr);
+        break;
+    }
+    let stderr = waited.expect("no point finished in 30 s");
+    assert!(stderr.contains("PARTIAL"), "{stderr}");
+    let manifest: ExplorationManifest =
+        serde_json::from_str(&read(dir.path().join("out/manifest.json"))).unwrap();
+    assert_eq!(manifest.run.status, RunStatus::Partial);
+    let done = manifest
+        .exploration
+        .points_completed
+        .expect("points_completed");
+    assert!((1..500).contains(&done), "{done}");
+    let rows = read(dir.path().join("out/sweep.csv")).lines().count();
+    assert_eq!(rows, 1 + done, "one row per finished point");
+    let page = read(dir.path().join("out/exploration.html"));
+    let banner = page
+        .find(&format!(
+            "PARTIAL EXPLORATION: interrupted after {done} of 500 points"
+        ))
+        .expect("the banner");
+    assert!(banner < page.find("<h1>").unwrap());
+    assert!(read(dir.path().join("out/exploration.md")).starts_with("> **PARTIAL EXPLORATION"));
+    let temporaries: Vec<String> = std::fs::read_dir(dir.path().join("out"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(temporaries.is_empty(), "left behind: {temporaries:?}");
+}
+
 #[test]
 fn the_sweep_report_renders_in_a_browser_with_its_chart_and_no_errors() {
     let dir = TempDir::new().unwrap();

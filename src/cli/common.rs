@@ -244,3 +244,15 @@ pub fn exploration_params(
         })
         .collect()
 }
+
+/// After an exploration: where its report is (written unless `--no-charts`).
+pub fn point_to_report(out_dir: &Path, written: bool) {
+    if written {
+        println!(
+            "Open {} in a browser for the report.",
+            out_dir
+                .join(crate::report::exploration_html::EXPLORATION_HTML)
+                .display()
+        );
+    }
+}

@@ -144,6 +144,7 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
             );
         }
         println!("\nWrote {}", out_dir.join(DISCOVERY_CSV).display());
+        super::common::point_to_report(&out_dir, !args.no_charts);
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -10,6 +10,7 @@ use super::common::{BatchArgs, exploration_params, exploration_source};
 use super::run::Watch;
 use super::sweep::parse_param;
 use crate::explore::ParameterRange;
+use crate::report::exploration::TOP_DRIVERS;
 use crate::report::sensitivity::SENSITIVITY_CSV;
 use crate::study::explore::Selection;
 use crate::study::sensitivity::{
@@ -70,9 +71,6 @@ pub struct Args {
     #[arg(long, value_name = "MANIFEST", conflicts_with_all = ["file", "params", "method", "samples", "runs", "seed", "packages", "scenarios"])]
     pub replay: Option<PathBuf>,
 }
-
-/// Drivers named per package in the terminal.
-const TOP_DRIVERS: usize = 3;
 
 pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
     let Some(source) = exploration_source(
@@ -159,6 +157,7 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
             println!("  {package}: {drivers}");
         }
         println!("\nWrote {}", out_dir.join(SENSITIVITY_CSV).display());
+        super::common::point_to_report(&out_dir, !args.no_charts);
     }
     Ok(ExitCode::SUCCESS)
 }

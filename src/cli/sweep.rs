@@ -101,9 +101,7 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
     let watch = Watch::start(&out_dir, args.quiet);
     let Some(outcome) = watch.run(|hooks| study.run(&pool, &out_dir, !args.no_charts, hooks))?
     else {
-        eprintln!(
-            "warning: interrupted: no sweep.csv written (a sweep is written whole or not at all)"
-        );
+        eprintln!("warning: interrupted before any point finished: nothing written");
         return Ok(ExitCode::from(130));
     };
     let plan = &study.exploration.points;
@@ -150,6 +148,14 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
             }
         }
         println!("Wrote {}", out_dir.join(SWEEP_CSV).display());
+        super::common::point_to_report(&out_dir, !args.no_charts);
+    }
+    if let Some(done) = outcome.manifest.exploration.points_completed {
+        eprintln!(
+            "warning: interrupted: results are PARTIAL ({done} of {} points finished); manifest.json and the report say so",
+            study.points()
+        );
+        return Ok(ExitCode::from(130));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -47,7 +47,7 @@ pub enum ExplorationResults<'a> {
     },
 }
 
-/// Drivers named per package in the key results.
+/// Drivers named per package in the key results and the terminal.
 pub const TOP_DRIVERS: usize = 3;
 
 /// A box is called stable when at least this share of the bootstrap
@@ -178,11 +178,15 @@ impl ExplorationContext<'_> {
         } else {
             run.title.clone()
         };
-        let partial = (run.status == RunStatus::Partial).then(|| {
-            format!(
+        let partial = (run.status == RunStatus::Partial).then(|| match exploration.points_completed {
+            Some(done) => format!(
+                "PARTIAL EXPLORATION: interrupted after {done} of {} points; the key results, tables and charts below cover only those points.",
+                exploration.points
+            ),
+            None => format!(
                 "PARTIAL EXPLORATION: interrupted after {} of {} runs per point; the results below rest on fewer runs than planned.",
                 run.runs_completed, run.runs_requested
-            )
+            ),
         });
         let lead = format!(
             "A {} of scenario file `{}`: {} point(s), {} runs of each package under each scenario at every point, seed {}, guarantee-sim {}.",

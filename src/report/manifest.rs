@@ -115,6 +115,10 @@ pub struct ExplorationRecord {
     pub package: Option<String>,
     /// Points the design has.
     pub points: usize,
+    /// With status `partial` (a sweep interrupted by Ctrl-C): the points
+    /// that finished, the first of the grid, each with all its runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub points_completed: Option<usize>,
 }
 
 /// One explored parameter: its path and range (and grid steps).

@@ -141,16 +141,16 @@ impl DiscoverStudy {
                 fails.push(!r.outcome.kind.holds());
             }
         };
-        let Some(_) = self.exploration.points.run_with_records(
+        let results = self.exploration.points.run_with_records(
             &self.worlds,
             pool,
             hooks.cancel,
             hooks.progress,
             Some(&mut collect),
-        )?
-        else {
+        )?;
+        if results.interrupted {
             return Ok(None);
-        };
+        }
         (hooks.writing)();
         let names: Vec<String> = self
             .exploration
@@ -172,6 +172,7 @@ impl DiscoverStudy {
                 samples: Some(self.samples),
                 package: Some(self.package().to_string()),
                 points: self.points(),
+                points_completed: None,
             },
             &started,
             pool.current_num_threads(),

@@ -132,14 +132,14 @@ impl Exploration {
             .collect()
     }
 
-    /// Runs every world; `None` when interrupted.
+    /// Runs every world, or those before an interruption.
     pub fn run(
         &self,
         worlds: &[World],
         pool: &rayon::ThreadPool,
         cancel: &AtomicBool,
         progress: &(dyn Fn(u64, u64) + Sync),
-    ) -> anyhow::Result<Option<PointResults>> {
+    ) -> anyhow::Result<PointResults> {
         self.points.run(worlds, pool, cancel, progress)
     }
 }

@@ -35,10 +35,14 @@ pub struct PointCell {
 }
 
 /// The cells of every point by `scenario position * packages + package
-/// position`, in the order of the points, or `None` when interrupted
-/// (a design is analysed whole or not at all).
+/// position`, in the order of the points.
 pub struct PointResults {
+    /// Every point's cells; after an interruption, those of the points
+    /// that finished before it (the point under way is dropped, so every
+    /// point listed has all its runs).
     pub cells: Vec<Vec<PointCell>>,
+    /// Whether the design stopped early (Ctrl-C).
+    pub interrupted: bool,
     /// Points at which each package was infeasible.
     pub infeasible_at: Vec<usize>,
     /// Paired hold counts of every two packages at every point, by
@@ -65,15 +69,15 @@ impl PointResults {
 }
 
 impl PointPlan {
-    /// Runs every point; `progress` hears (runs done, runs planned) over the
-    /// whole design.
+    /// Runs every point, or those before an interruption; `progress`
+    /// hears (runs done, runs planned) over the whole design.
     pub fn run(
         &self,
         points: &[World],
         pool: &rayon::ThreadPool,
         cancel: &AtomicBool,
         progress: &(dyn Fn(u64, u64) + Sync),
-    ) -> anyhow::Result<Option<PointResults>> {
+    ) -> anyhow::Result<PointResults> {
         self.run_with_records(points, pool, cancel, progress, None)
     }
 
@@ -88,11 +92,12 @@ impl PointPlan {
         cancel: &AtomicBool,
         progress: &(dyn Fn(u64, u64) + Sync),
         mut records: Option<&mut RecordSink<'_>>,
-    ) -> anyhow::Result<Option<PointResults>> {
+    ) -> anyhow::Result<PointResults> {
         let per_point = self.runs * (self.packages.len() * self.scenarios.len()) as u64;
         let planned = per_point * points.len() as u64;
         let mut cells = Vec::with_capacity(points.len());
         let mut pairs = Vec::with_capacity(points.len());
+        let mut interrupted = false;
         let mut infeasible_at = vec![0usize; self.packages.len()];
         for (done_points, world) in points.iter().enumerate() {
             // A value can make a package infeasible: it keeps its cells, without runs.
@@ -132,7 +137,8 @@ impl PointPlan {
                 })
             })?;
             if result.completion == Completion::Interrupted {
-                return Ok(None);
+                interrupted = true;
+                break;
             }
             let mut point = Vec::with_capacity(self.scenarios.len() * self.packages.len());
             for s in 0..self.scenarios.len() {
@@ -178,10 +184,11 @@ impl PointPlan {
             }
             pairs.push(point_pairs);
         }
-        Ok(Some(PointResults {
+        Ok(PointResults {
             cells,
+            interrupted,
             infeasible_at,
             pairs,
-        }))
+        })
     }
 }

@@ -268,12 +268,12 @@ impl SensitivityStudy {
         hooks: &Hooks<'_>,
     ) -> anyhow::Result<Option<SensitivityOutcome>> {
         let started = Started::now();
-        let Some(results) =
-            self.exploration
-                .run(&self.worlds, pool, hooks.cancel, hooks.progress)?
-        else {
+        let results = self
+            .exploration
+            .run(&self.worlds, pool, hooks.cancel, hooks.progress)?;
+        if results.interrupted {
             return Ok(None);
-        };
+        }
         (hooks.writing)();
         let seed = self.exploration.points.seed;
         let (rows, left_out) = analyse(&self.exploration, &self.design, &results, seed)?;
@@ -286,6 +286,7 @@ impl SensitivityStudy {
                 samples: Some(self.samples),
                 package: None,
                 points: self.points(),
+                points_completed: None,
             },
             &started,
             pool.current_num_threads(),

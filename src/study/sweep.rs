@@ -12,6 +12,7 @@ use super::run::{Hooks, Started};
 use crate::batch::stats;
 use crate::explore::{Parameter, grid};
 use crate::model::params::World;
+use crate::report::RunStatus;
 use crate::report::charts::ChartOptions;
 use crate::report::charts::sweep as sweep_charts;
 use crate::report::exploration::{ExplorationContext, ExplorationResults};
@@ -92,9 +93,10 @@ impl SweepStudy {
         self.worlds.len()
     }
 
-    /// Runs every point and writes sweep.csv, its charts (unless `charts`
-    /// is off) and the manifest, last. `None` when interrupted: a sweep is
-    /// written whole or not at all.
+    /// Runs every point and writes sweep.csv, its charts and reports
+    /// (unless `charts` is off) and the manifest, last. Interrupted, it
+    /// writes the points that finished, every one with all its runs, and
+    /// the manifest says `partial`; `None` when no point finished.
     pub fn run(
         &self,
         pool: &rayon::ThreadPool,
@@ -103,12 +105,12 @@ impl SweepStudy {
         hooks: &Hooks<'_>,
     ) -> anyhow::Result<Option<SweepOutcome>> {
         let started = Started::now();
-        let Some(results) =
-            self.exploration
-                .run(&self.worlds, pool, hooks.cancel, hooks.progress)?
-        else {
+        let results = self
+            .exploration
+            .run(&self.worlds, pool, hooks.cancel, hooks.progress)?;
+        if results.cells.is_empty() {
             return Ok(None);
-        };
+        }
         (hooks.writing)();
         let plan = &self.exploration.points;
         let mut rows =
@@ -135,7 +137,7 @@ impl SweepStudy {
         for (record, &steps) in parameters.iter_mut().zip(&self.steps) {
             record.steps = Some(steps);
         }
-        let manifest = self.exploration.manifest(
+        let mut manifest = self.exploration.manifest(
             ExplorationRecord {
                 command: "sweep".to_string(),
                 parameters,
@@ -143,10 +145,14 @@ impl SweepStudy {
                 samples: None,
                 package: None,
                 points: self.points(),
+                points_completed: results.interrupted.then_some(results.cells.len()),
             },
             &started,
             pool.current_num_threads(),
         );
+        if results.interrupted {
+            manifest.run.status = RunStatus::Partial;
+        }
         let mut crossovers = crossovers(&rows, plan.packages.len() * plan.scenarios.len());
         for c in &mut crossovers {
             let position = |ids: &[String], id: &str| ids.iter().position(|x| x == id);
