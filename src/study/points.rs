@@ -106,9 +106,6 @@ impl PointPlan {
                 .iter()
                 .map(|id| world.package_index(id))
                 .collect();
-            for (count, index) in infeasible_at.iter_mut().zip(&feasible) {
-                *count += usize::from(index.is_none());
-            }
             let plan = Plan {
                 seed: self.seed,
                 runs: self.runs,
@@ -139,6 +136,11 @@ impl PointPlan {
             if result.completion == Completion::Interrupted {
                 interrupted = true;
                 break;
+            }
+            // Counted once the point is kept, so a partial sweep's count
+            // matches its rows.
+            for (count, index) in infeasible_at.iter_mut().zip(&feasible) {
+                *count += usize::from(index.is_none());
             }
             let mut point = Vec::with_capacity(self.scenarios.len() * self.packages.len());
             for s in 0..self.scenarios.len() {
