@@ -30,6 +30,7 @@ fn run_into(input: &Input, request: &Request, options: Options, dir: &Path) -> s
         cancel: &cancel,
         progress: &|_, _| {},
         writing: &|| {},
+        blocks: &guarantee_sim::batch::NoStore,
     };
     study::run::run(input, &plan, options, &pool, dir, &hooks).expect("study runs")
 }

@@ -7,7 +7,7 @@
 use crate::model::{Defence, FailureMode, Outcome, OutcomeKind};
 
 /// Aggregates of one package under one scenario.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Cell {
     pub runs: u64,
     pub outcomes: [u64; OutcomeKind::ALL.len()],

@@ -9,6 +9,7 @@
 
 pub mod aggregate;
 pub mod attribution;
+pub mod blocks;
 pub mod paired;
 pub mod patterns;
 pub mod stats;
@@ -21,6 +22,7 @@ use crate::model::params::{Coefficients, World};
 use crate::model::{NoTrace, Outcome, RunKey, Workspace, simulate};
 
 pub use aggregate::Cell;
+pub use blocks::{BlockKey, BlockOutput, BlockStore, NoStore, Stored};
 pub use paired::{MatchedCell, PairedCounts, PairedWorlds, run_paired};
 pub use stats::PairedSums;
 
@@ -66,7 +68,7 @@ pub struct Plan {
 }
 
 /// One run's record, for the optional per-run output.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RunRecord {
     /// Positions in the plan's `scenarios` and `packages`.
     pub scenario: usize,
@@ -78,7 +80,7 @@ pub struct RunRecord {
 
 /// The values a run drew before its first month. They do not depend on the
 /// package, so every package of a run index sees the same ones.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Drawn {
     /// Every coefficient, in [`crate::model::params::COEFFICIENTS`] order
     /// (a fixed one keeps its value).
@@ -181,12 +183,15 @@ struct Block {
     end_run: u64,
 }
 
-struct BlockOutput {
-    cells: Vec<Cell>,
-    /// Packages x packages paired comparisons (a < b filled).
-    pairs: Vec<PairedSums>,
-    deterrence_pairs: Vec<PairedSums>,
-    records: Vec<RunRecord>,
+impl Block {
+    fn key(&self, point: usize) -> BlockKey {
+        BlockKey {
+            point,
+            scenario: self.scenario_pos,
+            first_run: self.first_run,
+            end_run: self.end_run,
+        }
+    }
 }
 
 /// Runs a plan. `records` receives the per-run records of each wave in
@@ -196,6 +201,21 @@ pub fn run_batch<E>(
     world: &World,
     plan: &Plan,
     control: &Control<'_>,
+    records: impl FnMut(&[RunRecord]) -> Result<(), E>,
+) -> Result<BatchResult, E> {
+    run_stored_batch(world, plan, control, Stored::NONE, records)
+}
+
+/// Runs a plan as [`run_batch`] does, taking the blocks `stored` already
+/// holds from it, computing only the blocks assigned to this process
+/// (the others are left out of the result) and handing each computed
+/// block to the store as it finishes. When the store fails the batch
+/// stops as if interrupted; the store says why.
+pub fn run_stored_batch<E>(
+    world: &World,
+    plan: &Plan,
+    control: &Control<'_>,
+    stored: Stored<'_>,
     mut records: impl FnMut(&[RunRecord]) -> Result<(), E>,
 ) -> Result<BatchResult, E> {
     let n_packages = plan.packages.len();
@@ -225,19 +245,31 @@ pub fn run_batch<E>(
     loop {
         let mut first = done_runs;
         while first < target {
-            if control.cancel.load(Ordering::SeqCst) {
+            if control.cancel.load(Ordering::SeqCst) || stored.store.failed() {
                 result.completion = Completion::Interrupted;
                 return Ok(result);
             }
             let (wave, end) = wave_blocks(first, target, scenarios, rows_per_wave);
-            let outputs: Vec<BlockOutput> = wave
+            let outputs: Vec<Option<BlockOutput>> = wave
                 .par_iter()
                 .map_init(
                     || Workspace::new(world),
-                    |ws, block| run_block(world, plan, block, ws, control.per_run),
+                    |ws, block| {
+                        let key = block.key(stored.point);
+                        if let Some(output) = stored.store.stored(&key) {
+                            return Some(output);
+                        }
+                        if !stored.store.assigned(&key) {
+                            return None;
+                        }
+                        let output = run_block(world, plan, block, ws, control.per_run);
+                        stored.store.keep(&key, &output);
+                        Some(output)
+                    },
                 )
                 .collect();
             for (block, output) in wave.iter().zip(&outputs) {
+                let Some(output) = output else { continue };
                 let base = block.scenario_pos * n_packages;
                 for (p, cell) in output.cells.iter().enumerate() {
                     result.cells[base + p].merge(cell);
@@ -251,7 +283,7 @@ pub fn run_batch<E>(
                 }
             }
             if control.per_run {
-                for output in &outputs {
+                for output in outputs.iter().flatten() {
                     records(&output.records)?;
                 }
             }

@@ -52,7 +52,7 @@ pub fn wilson(successes: u64, n: u64) -> Option<Estimate> {
 
 /// Counts of a paired comparison of "holds" between two packages on the
 /// same runs, kept as integers so merging is exact and order-free.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PairedSums {
     pub n: u64,
     /// Runs in which both held.

@@ -10,6 +10,8 @@ use crate::scenario::{self, Merged};
 pub use crate::study::Input;
 pub use crate::study::plan::{dedup, package_index, scenario_index};
 use crate::study::replay;
+use crate::study::session::Cluster;
+use crate::study::shard::ShardId;
 
 /// The bundled scenario file, relative to the working directory.
 pub const DEFAULT_SCENARIO: &str = "scenarios/paris-2026.toml";
@@ -117,6 +119,55 @@ pub fn parse_run_index(s: &str) -> Result<u64, String> {
             u64::MAX
         )
     })
+}
+
+/// `--shard` and `--resume`: running a study on many machines, and taking
+/// up one that was stopped. The same on `run` and the exploration commands.
+#[derive(Debug, clap::Args)]
+pub struct ClusterArgs {
+    /// Compute only shard K of N (K from 0 to N-1) and write its blocks and
+    /// shard.json for `guarantee-sim merge`; `slurm` takes K and N from
+    /// SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT, `/N` takes only K.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard, allow_hyphen_values = true)]
+    pub shard: Option<ShardId>,
+    /// Take up the study that was stopped (Ctrl-C, kill, a dead node) in
+    /// DIR, its output folder: finished blocks are kept, the rest computed.
+    /// Give the same file and flags as the stopped command.
+    #[arg(long, value_name = "DIR")]
+    pub resume: Option<PathBuf>,
+}
+
+fn parse_shard(s: &str) -> Result<ShardId, String> {
+    ShardId::parse(s, |name| std::env::var(name).ok())
+}
+
+impl ClusterArgs {
+    pub fn cluster(&self) -> Cluster {
+        Cluster {
+            shard: self.shard,
+            resume: self.resume.is_some(),
+        }
+    }
+
+    /// The output folder: `--resume DIR`, `--out DIR` (the same folder
+    /// when both are given), else `default` (a shard's own folder below
+    /// it with `--shard`).
+    pub fn out_dir(&self, out: Option<&Path>, default: PathBuf) -> anyhow::Result<PathBuf> {
+        match (&self.resume, out) {
+            (Some(resume), Some(out)) if resume != out => anyhow::bail!(
+                "--resume {} and --out {} name different folders; a study resumes in its own folder \
+                 (give only --resume DIR)",
+                resume.display(),
+                out.display()
+            ),
+            (Some(resume), _) => Ok(resume.clone()),
+            (None, Some(out)) => Ok(out.to_path_buf()),
+            (None, None) => Ok(match self.shard {
+                Some(id) => default.join(format!("shard-{}-of-{}", id.index, id.count)),
+                None => default,
+            }),
+        }
+    }
 }
 
 /// What to run and on how many threads: the arguments every command that
@@ -254,5 +305,40 @@ pub fn point_to_report(out_dir: &Path, written: bool) {
                 .join(crate::report::exploration_html::EXPLORATION_HTML)
                 .display()
         );
+    }
+}
+
+/// How to take up an interrupted study in `dir`.
+pub fn resume_hint(dir: &Path) -> String {
+    format!(
+        "the finished blocks are checkpointed: the same command with --resume {} computes only the rest",
+        dir.display()
+    )
+}
+
+/// Tells how a shard ended: its folder for `merge`, or how to resume it.
+pub fn report_shard(
+    closed: crate::study::session::Closed,
+    dir: &Path,
+    quiet: bool,
+) -> anyhow::Result<std::process::ExitCode> {
+    use crate::study::session::Closed;
+    match closed {
+        Closed::Shard(path) => {
+            if !quiet {
+                println!(
+                    "Shard written: {}\nWhen every shard is done: guarantee-sim merge SHARD_DIR... --out DIR",
+                    path.display()
+                );
+            }
+            Ok(std::process::ExitCode::SUCCESS)
+        }
+        _ => {
+            eprintln!(
+                "warning: interrupted: the shard is not finished; {}",
+                resume_hint(dir)
+            );
+            Ok(std::process::ExitCode::from(130))
+        }
     }
 }

@@ -17,6 +17,7 @@ pub mod explain;
 pub mod init;
 pub mod interrupt;
 pub mod list;
+pub mod merge;
 pub use crate::study::out_dir;
 pub mod patterns;
 pub mod run;
@@ -87,6 +88,8 @@ pub enum Command {
     Sensitivity(sensitivity::Args),
     /// The conditions under which a package fails (scenario discovery with PRIM).
     Discover(discover::Args),
+    /// Write the outputs of a study computed in shards (`--shard K/N`), as one machine would.
+    Merge(merge::Args),
     /// Redraw the charts of an earlier run from its CSV files (no new simulation).
     Chart(chart::Args),
     /// Check the scenario file's patterns from the literature against the model.
@@ -219,6 +222,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Compare(args) => compare::run(&ctx, args),
         Command::Sensitivity(args) => sensitivity::run(&ctx, args),
         Command::Discover(args) => discover::run(&ctx, args),
+        Command::Merge(args) => merge::run(&ctx, args),
         Command::Chart(args) => chart::run(&ctx, args),
         Command::Patterns(args) => patterns::run(&ctx, args),
         Command::Decompose(args) => decompose::run(&ctx, args),

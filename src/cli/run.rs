@@ -9,12 +9,17 @@ use anyhow::Context as _;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::Context;
-use super::common::{BatchArgs, load_input};
+use super::common::{BatchArgs, ClusterArgs, load_input};
 use super::interrupt::{Interrupt, Stage};
+use crate::batch::BlockStore;
+use crate::batch::Completion;
 use crate::report::ranking::ranking_text;
 use crate::report::tables::RankBy;
 use crate::report::{OutputShape, RunStatus};
+use crate::study::checkpoint::StudyKey;
 use crate::study::plan::{MIN_HALF_WIDTH, check_count, check_precision};
+use crate::study::run::{Started, run_manifest};
+use crate::study::session::{Geometry, Session, check_shardable};
 use crate::study::{self, Hooks, Options, Request, build_plan, replay};
 
 const EXAMPLES: &str = "\
@@ -81,8 +86,10 @@ pub struct Args {
     /// Also compare the file with BASE on the same random numbers, as
     /// `guarantee-sim compare BASE FILE` does: compare.csv, .png, .svg and
     /// .html in the output folder, beside the run's own outputs.
-    #[arg(long, value_name = "BASE", conflicts_with = "replay")]
+    #[arg(long, value_name = "BASE", conflicts_with_all = ["replay", "shard"])]
     pub against: Option<PathBuf>,
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
     /// Re-run exactly what a manifest.json records (file, seed, runs, selection, ranking).
     #[arg(long, value_name = "MANIFEST", conflicts_with_all = ["file", "runs", "seed", "packages", "scenarios", "reference", "precision", "max_runs", "per_run", "rank_by"])]
     pub replay: Option<PathBuf>,
@@ -180,9 +187,30 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
         rank_by: replay.as_ref().map_or(args.rank_by, |m| m.rank_by),
         charts: !args.no_charts,
     };
-    let out = super::out_dir::prepare(&args.out.clone().unwrap_or(default_out), args.force)?;
-    let out_dir = out.path.clone();
-    out.check_space(
+    let cluster = args.cluster.cluster();
+    check_shardable(cluster, plan.precision.is_some())?;
+    let (pool, _) = args.batch.pool()?;
+    let study_key = StudyKey::new(
+        "run",
+        &run_manifest(
+            &input,
+            &plan,
+            options,
+            RunStatus::Complete,
+            &Started::now(),
+            &pool,
+        ),
+        options.charts,
+    )?;
+    let geometry = Geometry {
+        points: 1,
+        runs: plan.runs,
+        scenarios: plan.scenarios.len(),
+    };
+    let dir = args.cluster.out_dir(args.out.as_deref(), default_out)?;
+    let session = Session::open(&dir, args.force, cluster, study_key, geometry)?;
+    let out_dir = session.path().to_path_buf();
+    session.out.check_space(
         OutputShape {
             packages: plan.packages.len() as u64,
             scenarios: plan.scenarios.len() as u64,
@@ -195,10 +223,23 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
         }
         .estimated_bytes(),
     )?;
-    let (pool, _) = args.batch.pool()?;
     let watch = Watch::start(&out_dir, args.quiet);
-    let finished =
-        watch.run(|hooks| study::run::run(&input, &plan, options, &pool, &out_dir, hooks))?;
+    if session.is_shard() {
+        let result = watch.run_with(&session.store, |hooks| {
+            study::run::simulate(&input, &plan, options.per_run, &pool, hooks, |_| {
+                Ok::<(), std::convert::Infallible>(())
+            })
+        })?;
+        return super::common::report_shard(
+            session.close(result.completion == Completion::Complete)?,
+            &out_dir,
+            args.quiet,
+        );
+    }
+    let finished = watch.run_with(&session.store, |hooks| {
+        study::run::run(&input, &plan, options, &pool, &out_dir, hooks)
+    })?;
+    session.close(finished.manifest.status == RunStatus::Complete)?;
     let runs_completed = finished.manifest.runs_completed;
 
     if !args.quiet {
@@ -242,7 +283,8 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
     if finished.manifest.status == RunStatus::Partial {
         eprintln!(
             "warning: interrupted: results are PARTIAL ({runs_completed} runs per package and scenario finished); \
-             manifest.json says so"
+             manifest.json says so; {}",
+            super::common::resume_hint(&out_dir)
         );
         return Ok(ExitCode::from(130));
     }
@@ -267,6 +309,12 @@ impl Watch {
     /// Calls `f` with hooks that move the bar, hear Ctrl-C, and clear the
     /// bar when writing starts.
     pub fn run<R>(&self, f: impl FnOnce(&Hooks<'_>) -> R) -> R {
+        self.run_with(&crate::batch::NoStore, f)
+    }
+
+    /// Like [`Watch::run`], with a store of finished blocks (checkpoint,
+    /// shard, merge).
+    pub fn run_with<R>(&self, blocks: &dyn BlockStore, f: impl FnOnce(&Hooks<'_>) -> R) -> R {
         let progress = |done: u64, planned: u64| {
             self.bar.set_length(planned);
             self.bar.set_position(done);
@@ -279,6 +327,7 @@ impl Watch {
             cancel: &self.interrupt.cancel,
             progress: &progress,
             writing: &writing,
+            blocks,
         });
         self.bar.finish_and_clear();
         result

@@ -1,9 +1,9 @@
 //! The record one run produces.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How a run ended (see the model brief).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum OutcomeKind {
     /// Russia never accepted the ceasefire terms.
@@ -55,7 +55,7 @@ impl OutcomeKind {
 }
 
 /// Why a run that did not hold ended as it did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum FailureMode {
     /// The run held or was defended.
@@ -97,7 +97,7 @@ impl FailureMode {
 }
 
 /// Who stopped a major offensive.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Defence {
     /// No major offensive came (or the terms were rejected).
@@ -131,7 +131,7 @@ impl Defence {
 /// The outcome of one run. Per-country calls are in the run's workspace
 /// ([`super::run::Workspace::called`] and `honoured`), so this record stays
 /// small and copyable.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Outcome {
     pub kind: OutcomeKind,
     pub failure_mode: FailureMode,

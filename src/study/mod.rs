@@ -4,8 +4,10 @@
 //! this layer; the command line only parses arguments and talks to the
 //! terminal.
 
+pub mod checkpoint;
 pub mod discover;
 pub mod explore;
+pub mod merge;
 pub mod out_dir;
 pub mod outputs;
 pub mod plan;
@@ -13,6 +15,8 @@ pub mod points;
 pub mod replay;
 pub mod run;
 pub mod sensitivity;
+pub mod session;
+pub mod shard;
 pub mod sweep;
 
 pub use plan::{Input, Request, build_plan};

@@ -12,6 +12,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 
+use super::checkpoint::{BLOCKS_DIR, CHECKPOINT_DIR, Checkpoint, remove_dir};
+use super::shard::SHARD_JSON;
 use crate::report::charts::CHARTS_DIR;
 use crate::report::manifest::MANIFEST_JSON;
 use crate::report::{OUTPUT_FILES, SIDE_OUTPUTS, clear_outputs, is_chart_file, is_stale_temp};
@@ -33,6 +35,25 @@ pub struct OutDir {
 /// Creates the output folder, locks it, proves it is writable and clears
 /// an earlier run's results, before any simulation starts.
 pub fn prepare(dir: &Path, force: bool) -> anyhow::Result<OutDir> {
+    prepare_study(dir, force, false)
+}
+
+/// Like [`prepare`], for a study that keeps a checkpoint: `resume` takes
+/// up the interrupted study in `dir` (whose checkpoint must be there);
+/// without it, a folder holding a checkpoint is refused unless `force`,
+/// so that hours of finished blocks are not thrown away by mistake.
+pub fn prepare_study(dir: &Path, force: bool, resume: bool) -> anyhow::Result<OutDir> {
+    if resume && !Checkpoint::exists(dir) {
+        let finished = if dir.join(MANIFEST_JSON).is_file() || dir.join(SHARD_JSON).is_file() {
+            "it holds a finished study (a finished study removes its checkpoint)"
+        } else {
+            "it holds no interrupted study"
+        };
+        bail!(
+            "--resume {}: nothing to resume: {finished}; run without --resume to start afresh",
+            dir.display()
+        );
+    }
     if dir.exists() && !dir.is_dir() {
         bail!(
             "--out {}: exists and is not a folder; name a new or empty folder",
@@ -42,7 +63,19 @@ pub fn prepare(dir: &Path, force: bool) -> anyhow::Result<OutDir> {
     fs::create_dir_all(dir)
         .with_context(|| format!("--out {}: cannot create the output folder", dir.display()))?;
     let lock = lock(dir)?;
-    if !force {
+    if !resume && Checkpoint::exists(dir) {
+        if !force {
+            bail!(
+                "--out {}: the folder holds the checkpoint of an interrupted study ({CHECKPOINT_DIR}/); \
+                 continue it with the same command and --resume {}, or pass --force to discard it \
+                 and start again",
+                dir.display(),
+                dir.display()
+            );
+        }
+        remove_dir(&dir.join(CHECKPOINT_DIR))?;
+    }
+    if !force && !resume {
         check_clearable(dir)?;
     }
     let probe = dir.join(format!(".write-test.{}", std::process::id()));
@@ -63,6 +96,7 @@ pub fn prepare(dir: &Path, force: bool) -> anyhow::Result<OutDir> {
     }
     clear_outputs(dir)
         .with_context(|| format!("cannot clear the earlier results in {}", dir.display()))?;
+    clear_shard(dir)?;
     Ok(OutDir {
         path: dir.to_path_buf(),
         _lock: lock,
@@ -164,6 +198,30 @@ fn lock(dir: &Path) -> anyhow::Result<File> {
     Ok(file)
 }
 
+/// Removes what an earlier shard wrote: `shard.json` first (so no
+/// manifest vouches for a half-cleared folder), then its block files.
+fn clear_shard(dir: &Path) -> anyhow::Result<()> {
+    let remove = |path: PathBuf| match fs::remove_file(&path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(e).with_context(|| format!("cannot remove {}", path.display()))
+        }
+        _ => Ok(()),
+    };
+    remove(dir.join(SHARD_JSON))?;
+    let blocks = dir.join(BLOCKS_DIR);
+    if let Ok(entries) = fs::read_dir(&blocks) {
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with("block-") && name.ends_with(".json") {
+                remove(entry.path())?;
+            }
+        }
+        // Only when empty: a folder of the user's is left alone.
+        let _ = fs::remove_dir(&blocks);
+    }
+    Ok(())
+}
+
 /// Refuses a folder that holds files and no earlier run's manifest.
 fn check_clearable(dir: &Path) -> anyhow::Result<()> {
     if holds_earlier_run(dir) {
@@ -232,7 +290,14 @@ fn only_side_charts(charts: &Path) -> bool {
 
 /// Does `dir` hold a manifest written by this tool?
 fn holds_earlier_run(dir: &Path) -> bool {
-    let Ok(text) = read_regular_text(&dir.join(MANIFEST_JSON), MAX_MANIFEST_BYTES) else {
+    [MANIFEST_JSON, SHARD_JSON]
+        .iter()
+        .any(|name| written_by_this_tool(&dir.join(name)))
+}
+
+/// Is `path` a JSON manifest (of a run or a shard) this tool wrote?
+fn written_by_this_tool(path: &Path) -> bool {
+    let Ok(text) = read_regular_text(path, MAX_MANIFEST_BYTES) else {
         return false;
     };
     serde_json::from_str::<serde_json::Value>(&text)

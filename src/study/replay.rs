@@ -126,6 +126,26 @@ pub fn merged_input(manifest: &Manifest) -> Result<(Merged, Input), ScenarioErro
     ))
 }
 
+/// The scenario a manifest recorded, as [`merged_input`] gives it, also
+/// naming the files the original run read (the paths, the resolved text and
+/// its hash), so that the outputs written from it (a merge of shards) are
+/// the original run's bytes.
+pub fn restored_input(manifest: &Manifest) -> Result<(Merged, Input), ScenarioErrors> {
+    let (merged, mut input) = merged_input(manifest)?;
+    input.loaded.sources = manifest
+        .source_files
+        .iter()
+        .map(|path| scenario::SourceFile {
+            path: path.clone(),
+            disk_path: None,
+            text: std::sync::Arc::from(""),
+        })
+        .collect();
+    input.loaded.resolved_toml = manifest.scenario_resolved.clone();
+    input.loaded.sha256 = manifest.scenario_sha256.clone();
+    Ok((merged, input))
+}
+
 /// The request a manifest recorded.
 pub fn request(manifest: &Manifest) -> Request {
     Request {

@@ -6,7 +6,7 @@ use std::time::{Instant, SystemTime};
 
 use super::outputs;
 use super::plan::Input;
-use crate::batch::{Completion, Control, Plan, run_batch};
+use crate::batch::{BatchResult, BlockStore, Completion, Control, Plan, Stored, run_stored_batch};
 use crate::report::csv::RunsCsv;
 use crate::report::manifest::{PrecisionRecord, build_commit};
 use crate::report::tables::RankBy;
@@ -30,6 +30,9 @@ pub struct Hooks<'a> {
     pub progress: &'a (dyn Fn(u64, u64) + Sync),
     /// Called once the simulation is over and the outputs are being written.
     pub writing: &'a dyn Fn(),
+    /// Blocks finished earlier (resume, merge) and where finished blocks go
+    /// (checkpoint, shard); [`crate::batch::NoStore`] for neither.
+    pub blocks: &'a dyn BlockStore,
 }
 
 /// A finished (or interrupted) study whose outputs are written.
@@ -56,27 +59,32 @@ pub fn run(
 ) -> anyhow::Result<Finished> {
     let started = Started::now();
     let world = &input.loaded.world;
-    let control = Control {
-        cancel: hooks.cancel,
-        progress: hooks.progress,
-        per_run: options.per_run,
-    };
     let mut runs_csv = if options.per_run {
         Some(RunsCsv::create(out_dir, world, &plan.scenarios)?)
     } else {
         None
     };
-    let result = pool.install(|| {
-        run_batch(world, plan, &control, |records| match &mut runs_csv {
+    let result = simulate(
+        input,
+        plan,
+        options.per_run,
+        pool,
+        hooks,
+        |records| match &mut runs_csv {
             Some(w) => w.write(world, &plan.packages, &plan.scenarios, records),
             None => Ok(()),
-        })
-    })?;
+        },
+    )?;
     (hooks.writing)();
 
     let status = match result.completion {
         Completion::Complete => RunStatus::Complete,
         Completion::Interrupted => RunStatus::Partial,
+    };
+    let control = Control {
+        cancel: hooks.cancel,
+        progress: hooks.progress,
+        per_run: options.per_run,
     };
     // What each scripted event does: events.csv, read by the report.
     let event_runs = match status {
@@ -87,14 +95,66 @@ pub fn run(
     let mut tables = Tables::from_batch(world, plan, &result);
     tables.rank_by(options.rank_by);
     let runs_completed = result.cells.iter().map(|c| c.runs).min().unwrap_or(0);
-    let manifest = Manifest {
+    let mut manifest = run_manifest(input, plan, options, status, &started, pool);
+    manifest.runs_completed = runs_completed;
+    if let Some(precision) = &mut manifest.precision {
+        precision.met = result.precision_met.unwrap_or(false);
+    }
+    let report = ReportContext {
+        tables: &tables,
+        manifest: &manifest,
+    };
+    outputs::write_all(&report, out_dir, options.charts, runs_csv)?;
+    Ok(Finished {
+        tables,
+        manifest,
+        precision_met: result.precision_met,
+        event_runs,
+    })
+}
+
+/// Runs the batch of `plan` through the hooks' block store, handing the
+/// per-run records (when `per_run`) to `records`.
+pub fn simulate<E: Into<anyhow::Error> + Send>(
+    input: &Input,
+    plan: &Plan,
+    per_run: bool,
+    pool: &rayon::ThreadPool,
+    hooks: &Hooks<'_>,
+    records: impl FnMut(&[crate::batch::RunRecord]) -> Result<(), E> + Send,
+) -> anyhow::Result<BatchResult> {
+    let control = Control {
+        cancel: hooks.cancel,
+        progress: hooks.progress,
+        per_run,
+    };
+    let stored = Stored {
+        store: hooks.blocks,
+        point: 0,
+    };
+    pool.install(|| run_stored_batch(&input.loaded.world, plan, &control, stored, records))
+        .map_err(Into::into)
+}
+
+/// The manifest of a run of `plan`, before its results are known (no runs
+/// completed, precision not met).
+pub fn run_manifest(
+    input: &Input,
+    plan: &Plan,
+    options: Options,
+    status: RunStatus,
+    started: &Started,
+    pool: &rayon::ThreadPool,
+) -> Manifest {
+    let world = &input.loaded.world;
+    Manifest {
         seed: plan.seed,
         runs_requested: plan.runs,
-        runs_completed,
+        runs_completed: 0,
         precision: plan.precision.map(|p| PrecisionRecord {
             half_width: p.half_width,
             max_runs: p.max_runs,
-            met: result.precision_met.unwrap_or(false),
+            met: false,
         }),
         packages: plan
             .packages
@@ -111,19 +171,8 @@ pub fn run(
             .map(|r| world.packages[plan.packages[r]].id.clone()),
         per_run: options.per_run,
         rank_by: options.rank_by,
-        ..provenance(input, status, &started, pool.current_num_threads())
-    };
-    let report = ReportContext {
-        tables: &tables,
-        manifest: &manifest,
-    };
-    outputs::write_all(&report, out_dir, options.charts, runs_csv)?;
-    Ok(Finished {
-        tables,
-        manifest,
-        precision_met: result.precision_met,
-        event_runs,
-    })
+        ..provenance(input, status, started, pool.current_num_threads())
+    }
 }
 
 /// When a study started, for its manifest.

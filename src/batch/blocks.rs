@@ -1,0 +1,83 @@
+//! Finished blocks kept outside the batch: a checkpoint that lets an
+//! interrupted study resume, or a shard's share of a study that a merge
+//! combines. A block is named by its point, scenario and runs; the seed
+//! and everything else that decides its numbers belong to the study that
+//! owns the store, which checks them before any block is read.
+
+use serde::{Deserialize, Serialize};
+
+use super::{BLOCK_RUNS, RunRecord};
+use crate::batch::{Cell, PairedSums};
+
+/// Where a block sits in a study: the point of a design (0 for `run`),
+/// the scenario's position in the plan and its runs `first_run..end_run`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct BlockKey {
+    pub point: usize,
+    pub scenario: usize,
+    pub first_run: u64,
+    pub end_run: u64,
+}
+
+impl BlockKey {
+    /// The block's row: blocks are aligned to [`BLOCK_RUNS`], so a row is
+    /// one block of every scenario.
+    pub fn row(&self) -> u64 {
+        self.first_run / BLOCK_RUNS
+    }
+}
+
+/// What a block produced: its aggregates and, when asked, its runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BlockOutput {
+    pub cells: Vec<Cell>,
+    /// Packages x packages paired comparisons (a < b filled).
+    pub pairs: Vec<PairedSums>,
+    pub deterrence_pairs: Vec<PairedSums>,
+    pub records: Vec<RunRecord>,
+}
+
+/// Keeps finished blocks and hands them back; called from the worker
+/// threads as blocks finish.
+pub trait BlockStore: Sync {
+    /// A block finished earlier (by an interrupted run, or by a shard).
+    fn stored(&self, key: &BlockKey) -> Option<BlockOutput>;
+    /// Whether this process computes the block: a shard computes only its
+    /// share and leaves the others out.
+    fn assigned(&self, key: &BlockKey) -> bool;
+    /// Keeps a block this process just computed.
+    fn keep(&self, key: &BlockKey, output: &BlockOutput);
+    /// Whether keeping or reading a block failed; the batch then stops
+    /// after the blocks under way and the store says why.
+    fn failed(&self) -> bool;
+}
+
+/// Keeps nothing: every block is computed, as in a plain batch.
+pub struct NoStore;
+
+impl BlockStore for NoStore {
+    fn stored(&self, _: &BlockKey) -> Option<BlockOutput> {
+        None
+    }
+    fn assigned(&self, _: &BlockKey) -> bool {
+        true
+    }
+    fn keep(&self, _: &BlockKey, _: &BlockOutput) {}
+    fn failed(&self) -> bool {
+        false
+    }
+}
+
+/// A store as one batch sees it: the point of the design the batch runs.
+#[derive(Clone, Copy)]
+pub struct Stored<'a> {
+    pub store: &'a dyn BlockStore,
+    pub point: usize,
+}
+
+impl Stored<'_> {
+    pub const NONE: Stored<'static> = Stored {
+        store: &NoStore,
+        point: 0,
+    };
+}
