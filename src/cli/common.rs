@@ -8,9 +8,10 @@ use super::run::{parse_count, parse_threads};
 use crate::report::manifest::ExplorationManifest;
 use crate::scenario::{self, Merged};
 pub use crate::study::Input;
+use crate::study::explore::PointStudy;
 pub use crate::study::plan::{dedup, package_index, scenario_index};
 use crate::study::replay;
-use crate::study::session::Cluster;
+use crate::study::session::{Cluster, Session};
 use crate::study::shard::ShardId;
 
 /// The bundled scenario file, relative to the working directory.
@@ -166,6 +167,80 @@ impl ClusterArgs {
                 Some(id) => default.join(format!("shard-{}-of-{}", id.index, id.count)),
                 None => default,
             }),
+        }
+    }
+}
+
+/// The flags the exploration commands (sweep, sensitivity, discover)
+/// share beyond what they explore: where and what to write, and how to
+/// run on a cluster.
+#[derive(Debug, clap::Args)]
+pub struct ExplorationArgs {
+    /// Output folder (default: output/<file name>-<command>/).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Write only the CSV table and the manifest, no charts.
+    #[arg(long)]
+    pub no_charts: bool,
+    /// Let the study replace its own output files in a folder that holds no earlier run.
+    #[arg(long)]
+    pub force: bool,
+    /// No progress bar and no summary; errors still print.
+    #[arg(long, short)]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
+}
+
+/// How an exploration command's study ended.
+pub enum Explored<O> {
+    /// Finished, its outputs in the folder.
+    Written(O, PathBuf),
+    /// A shard finished or anything interrupted: the exit code (the
+    /// terminal was told).
+    Exit(std::process::ExitCode),
+}
+
+/// Runs an exploration study in its folder with a checkpoint: the whole
+/// study, or only its shard; an interruption keeps the checkpoint for
+/// `--resume`.
+pub fn run_exploration<S: PointStudy>(
+    study: &S,
+    args: &ExplorationArgs,
+    default_out: PathBuf,
+    pool: &rayon::ThreadPool,
+) -> anyhow::Result<Explored<S::Outcome>> {
+    let charts = !args.no_charts;
+    let dir = args.cluster.out_dir(args.out.as_deref(), default_out)?;
+    let session = Session::open(
+        &dir,
+        args.force,
+        args.cluster.cluster(),
+        study.key(charts)?,
+        study.geometry(),
+    )?;
+    let out_dir = session.path().to_path_buf();
+    let watch = super::run::Watch::start(&out_dir, args.quiet);
+    if session.is_shard() {
+        let done = watch.run_with(&session.store, |hooks| study.run_share(pool, hooks))?;
+        return Ok(Explored::Exit(report_shard(
+            session.close(done)?,
+            &out_dir,
+            args.quiet,
+        )?));
+    }
+    let outcome = watch.run_with(&session.store, |hooks| {
+        study.run(pool, &out_dir, charts, hooks)
+    })?;
+    session.close(outcome.as_ref().is_some_and(|o| study.complete(o)))?;
+    match outcome {
+        Some(outcome) => Ok(Explored::Written(outcome, out_dir)),
+        None => {
+            eprintln!(
+                "warning: interrupted: nothing written; {}",
+                resume_hint(&out_dir)
+            );
+            Ok(Explored::Exit(std::process::ExitCode::from(130)))
         }
     }
 }

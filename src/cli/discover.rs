@@ -5,8 +5,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::Context;
-use super::common::{exploration_params, exploration_source, worker_pool};
-use super::run::Watch;
+use super::common::{
+    ExplorationArgs, Explored, exploration_params, exploration_source, run_exploration, worker_pool,
+};
 use super::sweep::parse_param;
 use crate::explore::ParameterRange;
 use crate::report::discovery::DISCOVERY_CSV;
@@ -60,18 +61,9 @@ pub struct Args {
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long, value_name = "N", value_parser = super::run::parse_threads, allow_hyphen_values = true)]
     pub threads: Option<usize>,
-    /// Output folder (default: output/<file name>-discover/).
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
-    /// Write only discovery.csv and the manifest, no chart.
-    #[arg(long)]
-    pub no_charts: bool,
-    /// Let the study replace its own output files in a folder that holds no earlier run.
-    #[arg(long)]
-    pub force: bool,
-    /// No progress bar and no summary; errors still print.
-    #[arg(long, short)]
-    pub quiet: bool,
+    /// Output, charts, cluster.
+    #[command(flatten)]
+    pub output: ExplorationArgs,
     /// Re-run exactly what a discover manifest.json records.
     #[arg(long, value_name = "MANIFEST", conflicts_with_all = ["file", "package", "scenario", "params", "samples", "runs", "seed"])]
     pub replay: Option<PathBuf>,
@@ -107,18 +99,12 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
     };
     let (merged, input, default_out) = (source.merged, source.input, source.default_out);
     let study = DiscoverStudy::plan(merged, input, &request)?;
-    let out = super::out_dir::prepare(&args.out.clone().unwrap_or(default_out), args.force)?;
-    let out_dir = out.path.clone();
     let (pool, _) = worker_pool(args.threads)?;
-    let watch = Watch::start(&out_dir, args.quiet);
-    let Some(outcome) = watch.run(|hooks| study.run(&pool, &out_dir, !args.no_charts, hooks))?
-    else {
-        eprintln!(
-            "warning: interrupted: nothing written (a discovery is analysed whole or not at all)"
-        );
-        return Ok(ExitCode::from(130));
+    let (outcome, out_dir) = match run_exploration(&study, &args.output, default_out, &pool)? {
+        Explored::Written(outcome, out_dir) => (outcome, out_dir),
+        Explored::Exit(code) => return Ok(code),
     };
-    if !args.quiet {
+    if !args.output.quiet {
         let plan = &study.exploration.points;
         println!(
             "{}: when does {} fail? {} point(s) x {} runs, {} scenario(s), seed {}: {} of {} runs failed\n",
@@ -144,7 +130,7 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
             );
         }
         println!("\nWrote {}", out_dir.join(DISCOVERY_CSV).display());
-        super::common::point_to_report(&out_dir, !args.no_charts);
+        super::common::point_to_report(&out_dir, !args.output.no_charts);
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -6,8 +6,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::Context;
-use super::common::{BatchArgs, exploration_params, exploration_source};
-use super::run::Watch;
+use super::common::{
+    BatchArgs, ExplorationArgs, Explored, exploration_params, exploration_source, run_exploration,
+};
 use super::sweep::parse_param;
 use crate::explore::ParameterRange;
 use crate::report::exploration::TOP_DRIVERS;
@@ -55,18 +56,9 @@ pub struct Args {
     /// Runs, seed and selection, the same at every point.
     #[command(flatten)]
     pub batch: BatchArgs,
-    /// Output folder (default: output/<file name>-sensitivity/).
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
-    /// Write only sensitivity.csv and the manifest, no tornado charts.
-    #[arg(long)]
-    pub no_charts: bool,
-    /// Let the study replace its own output files in a folder that holds no earlier run.
-    #[arg(long)]
-    pub force: bool,
-    /// No progress bar and no summary; errors still print.
-    #[arg(long, short)]
-    pub quiet: bool,
+    /// Output, charts, cluster.
+    #[command(flatten)]
+    pub output: ExplorationArgs,
     /// Re-run exactly what a sensitivity manifest.json records.
     #[arg(long, value_name = "MANIFEST", conflicts_with_all = ["file", "params", "method", "samples", "runs", "seed", "packages", "scenarios"])]
     pub replay: Option<PathBuf>,
@@ -103,23 +95,17 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
     };
     let (merged, input, default_out) = (source.merged, source.input, source.default_out);
     let study = SensitivityStudy::plan(merged, input, &request)?;
-    let out = super::out_dir::prepare(&args.out.clone().unwrap_or(default_out), args.force)?;
-    let out_dir = out.path.clone();
     let (pool, _) = args.batch.pool()?;
-    let watch = Watch::start(&out_dir, args.quiet);
-    let Some(outcome) = watch.run(|hooks| study.run(&pool, &out_dir, !args.no_charts, hooks))?
-    else {
-        eprintln!(
-            "warning: interrupted: nothing written (a sensitivity study is analysed whole or not at all)"
-        );
-        return Ok(ExitCode::from(130));
+    let (outcome, out_dir) = match run_exploration(&study, &args.output, default_out, &pool)? {
+        Explored::Written(outcome, out_dir) => (outcome, out_dir),
+        Explored::Exit(code) => return Ok(code),
     };
     for package in &outcome.left_out {
         eprintln!(
             "note: package `{package}` breaks a hard constraint at some points and is left out of the analysis"
         );
     }
-    if !args.quiet {
+    if !args.output.quiet {
         let plan = &study.exploration.points;
         println!(
             "{}: {} sensitivity of {} parameter(s) over {} point(s); {} package(s) x {} scenario(s), {} runs each, seed {}\n",
@@ -157,7 +143,7 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
             println!("  {package}: {drivers}");
         }
         println!("\nWrote {}", out_dir.join(SENSITIVITY_CSV).display());
-        super::common::point_to_report(&out_dir, !args.no_charts);
+        super::common::point_to_report(&out_dir, !args.output.no_charts);
     }
     Ok(ExitCode::SUCCESS)
 }

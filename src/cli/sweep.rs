@@ -5,8 +5,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::Context;
-use super::common::{BatchArgs, exploration_params, exploration_source};
-use super::run::Watch;
+use super::common::{
+    BatchArgs, ExplorationArgs, Explored, exploration_params, exploration_source, run_exploration,
+};
 use crate::explore::ParameterRange;
 use crate::report::sweep::SWEEP_CSV;
 use crate::study::explore::Selection;
@@ -47,21 +48,12 @@ pub struct Args {
     /// Runs, seed and selection, the same at every point.
     #[command(flatten)]
     pub batch: BatchArgs,
-    /// Output folder (default: output/<file name>-sweep/).
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
-    /// Write only sweep.csv and the manifest, no charts.
-    #[arg(long)]
-    pub no_charts: bool,
-    /// Let the sweep replace its own output files in a folder that holds no earlier run.
-    #[arg(long)]
-    pub force: bool,
+    /// Output, charts, cluster.
+    #[command(flatten)]
+    pub output: ExplorationArgs,
     /// Re-run exactly what a sweep manifest.json records.
     #[arg(long, value_name = "MANIFEST", conflicts_with_all = ["file", "params", "runs", "seed", "packages", "scenarios"])]
     pub replay: Option<PathBuf>,
-    /// No progress bar and no summary; errors still print.
-    #[arg(long, short)]
-    pub quiet: bool,
 }
 
 pub(super) fn parse_param(s: &str) -> Result<ParameterRange, String> {
@@ -95,14 +87,11 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
     // Every range, step count and id is checked, and every point compiled,
     // before any run or any folder is made.
     let study = SweepStudy::plan(source.merged, source.input, &request)?;
-    let out = super::out_dir::prepare(&args.out.clone().unwrap_or(source.default_out), args.force)?;
-    let out_dir = out.path.clone();
     let (pool, _) = args.batch.pool()?;
-    let watch = Watch::start(&out_dir, args.quiet);
-    let Some(outcome) = watch.run(|hooks| study.run(&pool, &out_dir, !args.no_charts, hooks))?
-    else {
-        eprintln!("warning: interrupted before any point finished: nothing written");
-        return Ok(ExitCode::from(130));
+    let (outcome, out_dir) = match run_exploration(&study, &args.output, source.default_out, &pool)?
+    {
+        Explored::Written(outcome, out_dir) => (outcome, out_dir),
+        Explored::Exit(code) => return Ok(code),
     };
     let plan = &study.exploration.points;
     for (package, &count) in plan
@@ -116,7 +105,7 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
             study.points()
         );
     }
-    if !args.quiet {
+    if !args.output.quiet {
         let names = study.exploration.names();
         println!(
             "{}: swept {} over {} point(s); {} package(s) x {} scenario(s), {} runs each, seed {}",
@@ -148,12 +137,13 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
             }
         }
         println!("Wrote {}", out_dir.join(SWEEP_CSV).display());
-        super::common::point_to_report(&out_dir, !args.no_charts);
+        super::common::point_to_report(&out_dir, !args.output.no_charts);
     }
     if let Some(done) = outcome.manifest.exploration.points_completed {
         eprintln!(
-            "warning: interrupted: results are PARTIAL ({done} of {} points finished); manifest.json and the report say so",
-            study.points()
+            "warning: interrupted: results are PARTIAL ({done} of {} points finished); manifest.json and the report say so; {}",
+            study.points(),
+            super::common::resume_hint(&out_dir)
         );
         return Ok(ExitCode::from(130));
     }

@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use super::explore::{Exploration, Selection, recorded};
+use super::explore::{Exploration, PointStudy, Selection, recorded};
 use super::outputs;
 use super::plan::Input;
 use super::run::{Hooks, Started};
@@ -99,6 +99,19 @@ impl DiscoverStudy {
         self.worlds.len()
     }
 
+    /// What the manifest records of the discovery.
+    pub fn record(&self) -> ExplorationRecord {
+        ExplorationRecord {
+            command: Self::COMMAND.to_string(),
+            parameters: self.exploration.parameter_records(),
+            method: None,
+            samples: Some(self.samples),
+            package: Some(self.package().to_string()),
+            points: self.points(),
+            points_completed: None,
+        }
+    }
+
     /// Runs every point, then PRIM; writes discovery.csv, the peeling
     /// chart (unless `charts` is off) and the manifest, last. `None` when
     /// interrupted: nothing is written.
@@ -144,8 +157,7 @@ impl DiscoverStudy {
         let results = self.exploration.points.run_with_records(
             &self.worlds,
             pool,
-            hooks.cancel,
-            hooks.progress,
+            hooks,
             Some(&mut collect),
         )?;
         if results.interrupted {
@@ -164,19 +176,9 @@ impl DiscoverStudy {
             "all".to_string()
         };
         let found = find_boxes(names, rows, fails, self.package(), &scenario, plan.seed)?;
-        let manifest = self.exploration.manifest(
-            ExplorationRecord {
-                command: "discover".to_string(),
-                parameters: self.exploration.parameter_records(),
-                method: None,
-                samples: Some(self.samples),
-                package: Some(self.package().to_string()),
-                points: self.points(),
-                points_completed: None,
-            },
-            &started,
-            pool.current_num_threads(),
-        );
+        let manifest =
+            self.exploration
+                .manifest(self.record(), &started, pool.current_num_threads());
         write_discovery_csv(out_dir, &found.rows)?;
         if charts && !found.trajectory.is_empty() {
             peeling::write(
@@ -211,6 +213,33 @@ impl DiscoverStudy {
             nothing_found: found.nothing_found,
             manifest,
         }))
+    }
+}
+
+impl PointStudy for DiscoverStudy {
+    type Outcome = DiscoverOutcome;
+    const COMMAND: &'static str = "discover";
+
+    fn exploration(&self) -> &Exploration {
+        &self.exploration
+    }
+    fn worlds(&self) -> &[World] {
+        &self.worlds
+    }
+    fn record(&self) -> ExplorationRecord {
+        DiscoverStudy::record(self)
+    }
+    fn reads_runs(&self) -> bool {
+        true
+    }
+    fn run(
+        &self,
+        pool: &rayon::ThreadPool,
+        out_dir: &Path,
+        charts: bool,
+        hooks: &Hooks<'_>,
+    ) -> anyhow::Result<Option<DiscoverOutcome>> {
+        DiscoverStudy::run(self, pool, out_dir, charts, hooks)
     }
 }
 

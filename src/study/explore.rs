@@ -2,13 +2,13 @@
 //! against the file before any run), the points of a design compiled into
 //! worlds, and the rate of every package under every scenario at each.
 
-use std::sync::atomic::AtomicBool;
-
 use anyhow::Context as _;
 
+use super::checkpoint::StudyKey;
 use super::plan::{Input, package_index, scenario_index, selected_ids};
 use super::points::{PointCell, PointPlan, PointResults};
-use super::run::{Started, provenance};
+use super::run::{Hooks, Started, provenance};
+use super::session::Geometry;
 use crate::explore::{Design, Parameter, Space};
 use crate::model::params::World;
 use crate::report::manifest::{ExplorationManifest, ExplorationRecord, ParameterRecord};
@@ -137,10 +137,75 @@ impl Exploration {
         &self,
         worlds: &[World],
         pool: &rayon::ThreadPool,
-        cancel: &AtomicBool,
-        progress: &(dyn Fn(u64, u64) + Sync),
+        hooks: &Hooks<'_>,
     ) -> anyhow::Result<PointResults> {
-        self.points.run(worlds, pool, cancel, progress)
+        self.points.run(worlds, pool, hooks)
+    }
+}
+
+/// An exploration command's study (sweep, sensitivity, discover): what
+/// sharding, resuming and merging need to know of it.
+pub trait PointStudy {
+    type Outcome;
+    /// The command that runs it.
+    const COMMAND: &'static str;
+
+    fn exploration(&self) -> &Exploration;
+    /// Every point of the design, compiled.
+    fn worlds(&self) -> &[World];
+    /// What its manifest records of the exploration.
+    fn record(&self) -> ExplorationRecord;
+    /// Whether its analysis reads every run's record (kept in each block).
+    fn reads_runs(&self) -> bool {
+        false
+    }
+    /// Runs every point and writes the outputs; `None` when interrupted
+    /// before anything could be written.
+    fn run(
+        &self,
+        pool: &rayon::ThreadPool,
+        out_dir: &std::path::Path,
+        charts: bool,
+        hooks: &Hooks<'_>,
+    ) -> anyhow::Result<Option<Self::Outcome>>;
+
+    /// Whether a study that wrote `outcome` ran every point (a sweep
+    /// writes the points that finished before an interruption).
+    fn complete(&self, _outcome: &Self::Outcome) -> bool {
+        true
+    }
+
+    /// What the study is, for its checkpoint and shards.
+    fn key(&self, charts: bool) -> anyhow::Result<StudyKey> {
+        let manifest = self
+            .exploration()
+            .manifest(self.record(), &Started::now(), 0);
+        StudyKey::new(Self::COMMAND, &manifest, charts)
+    }
+
+    fn geometry(&self) -> Geometry {
+        let plan = &self.exploration().points;
+        Geometry {
+            points: self.worlds().len(),
+            runs: plan.runs,
+            scenarios: plan.scenarios.len(),
+        }
+    }
+
+    /// Runs this process's share of the points' blocks (a shard), keeping
+    /// them in the hooks' store; `false` when interrupted.
+    fn run_share(&self, pool: &rayon::ThreadPool, hooks: &Hooks<'_>) -> anyhow::Result<bool> {
+        let mut ignore = |_: usize, _: &[crate::batch::RunRecord]| {};
+        let records: Option<&mut super::points::RecordSink<'_>> = if self.reads_runs() {
+            Some(&mut ignore)
+        } else {
+            None
+        };
+        let done =
+            self.exploration()
+                .points
+                .run_with_records(self.worlds(), pool, hooks, records)?;
+        Ok(!done.interrupted)
     }
 }
 

@@ -8,13 +8,18 @@ use std::path::Path;
 
 use anyhow::Context as _;
 
+use super::discover::DiscoverStudy;
+use super::explore::PointStudy;
 use super::plan::build_plan;
 use super::replay;
 use super::run::{Hooks, Options};
+use super::sensitivity::SensitivityStudy;
 use super::shard::ShardSet;
+use super::sweep::SweepStudy;
 use crate::batch::Plan;
 use crate::report::Manifest;
 use crate::report::RunStatus;
+use crate::report::manifest::ExplorationManifest;
 use crate::scenario::ScenarioErrors;
 
 /// A study re-planned from its shards, ready to be written.
@@ -24,6 +29,9 @@ pub enum Merge {
         plan: Plan,
         options: Options,
     },
+    Sweep(SweepStudy, bool),
+    Sensitivity(SensitivityStudy, bool),
+    Discover(DiscoverStudy, bool),
 }
 
 /// What a merge wrote.
@@ -52,6 +60,36 @@ impl Merge {
                     },
                 })
             }
+            "sweep" => {
+                let manifest: ExplorationManifest = study.manifest()?;
+                let (merged, input) =
+                    replay::restored_input(&manifest.run).map_err(scenario_error)?;
+                let request = super::sweep::request_of(&manifest)?;
+                Ok(Merge::Sweep(
+                    SweepStudy::plan(merged, input, &request)?,
+                    study.charts,
+                ))
+            }
+            "sensitivity" => {
+                let manifest: ExplorationManifest = study.manifest()?;
+                let (merged, input) =
+                    replay::restored_input(&manifest.run).map_err(scenario_error)?;
+                let request = super::sensitivity::request_of(&manifest)?;
+                Ok(Merge::Sensitivity(
+                    SensitivityStudy::plan(merged, input, &request)?,
+                    study.charts,
+                ))
+            }
+            "discover" => {
+                let manifest: ExplorationManifest = study.manifest()?;
+                let (merged, input) =
+                    replay::restored_input(&manifest.run).map_err(scenario_error)?;
+                let request = super::discover::request_of(&manifest)?;
+                Ok(Merge::Discover(
+                    DiscoverStudy::plan(merged, input, &request)?,
+                    study.charts,
+                ))
+            }
             other => anyhow::bail!(
                 "the shards were written by `guarantee-sim {other}`, which this version cannot merge"
             ),
@@ -78,8 +116,28 @@ impl Merge {
                     status: finished.manifest.status,
                 })
             }
+            Merge::Sweep(study, charts) => exploration(study, pool, out_dir, *charts, hooks),
+            Merge::Sensitivity(study, charts) => exploration(study, pool, out_dir, *charts, hooks),
+            Merge::Discover(study, charts) => exploration(study, pool, out_dir, *charts, hooks),
         }
     }
+}
+
+fn exploration<S: PointStudy>(
+    study: &S,
+    pool: &rayon::ThreadPool,
+    out_dir: &Path,
+    charts: bool,
+    hooks: &Hooks<'_>,
+) -> anyhow::Result<Merged> {
+    let outcome = study.run(pool, out_dir, charts, hooks)?;
+    Ok(Merged {
+        command: S::COMMAND.to_string(),
+        status: match outcome {
+            Some(outcome) if study.complete(&outcome) => RunStatus::Complete,
+            _ => RunStatus::Partial,
+        },
+    })
 }
 
 fn scenario_error(errors: ScenarioErrors) -> anyhow::Error {

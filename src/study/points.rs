@@ -2,10 +2,9 @@
 //! (common random numbers), so differences between points are paired.
 //! Sweeps, sensitivity studies and scenario discovery all run through here.
 
-use std::sync::atomic::AtomicBool;
-
+use super::run::Hooks;
 use crate::batch::stats::{Estimate, PairedSums};
-use crate::batch::{Completion, Control, Plan, RunRecord, run_batch};
+use crate::batch::{Completion, Control, Plan, RunRecord, Stored, run_stored_batch};
 use crate::model::OutcomeKind;
 use crate::model::params::World;
 
@@ -70,15 +69,15 @@ impl PointResults {
 
 impl PointPlan {
     /// Runs every point, or those before an interruption; `progress`
-    /// hears (runs done, runs planned) over the whole design.
+    /// hears (runs done, runs planned) over the whole design. The hooks'
+    /// store holds the blocks of point `i` under point `i`.
     pub fn run(
         &self,
         points: &[World],
         pool: &rayon::ThreadPool,
-        cancel: &AtomicBool,
-        progress: &(dyn Fn(u64, u64) + Sync),
+        hooks: &Hooks<'_>,
     ) -> anyhow::Result<PointResults> {
-        self.run_with_records(points, pool, cancel, progress, None)
+        self.run_with_records(points, pool, hooks, None)
     }
 
     /// Like [`PointPlan::run`], also handing every run's record to
@@ -89,8 +88,7 @@ impl PointPlan {
         &self,
         points: &[World],
         pool: &rayon::ThreadPool,
-        cancel: &AtomicBool,
-        progress: &(dyn Fn(u64, u64) + Sync),
+        hooks: &Hooks<'_>,
         mut records: Option<&mut RecordSink<'_>>,
     ) -> anyhow::Result<PointResults> {
         let per_point = self.runs * (self.packages.len() * self.scenarios.len()) as u64;
@@ -119,14 +117,19 @@ impl PointPlan {
                 precision: None,
             };
             let offset = done_points as u64 * per_point;
-            let point_progress = |done: u64, _planned: u64| progress(offset + done, planned);
+            let point_progress =
+                |done: u64, _planned: u64| (hooks.progress)(offset + done, planned);
             let control = Control {
-                cancel,
+                cancel: hooks.cancel,
                 progress: &point_progress,
                 per_run: records.is_some(),
             };
             let result = pool.install(|| {
-                run_batch(world, &plan, &control, |batch| {
+                let stored = Stored {
+                    store: hooks.blocks,
+                    point: done_points,
+                };
+                run_stored_batch(world, &plan, &control, stored, |batch| {
                     if let Some(records) = records.as_mut() {
                         records(done_points, batch);
                     }

@@ -8,7 +8,7 @@ pub use crate::report::sensitivity::{SensitivityRow, top_drivers};
 
 use std::path::Path;
 
-use super::explore::{Exploration, Rate, Selection, recorded};
+use super::explore::{Exploration, PointStudy, Rate, Selection, recorded};
 use super::outputs;
 use super::plan::Input;
 use super::points::PointResults;
@@ -256,6 +256,19 @@ impl SensitivityStudy {
         self.worlds.len()
     }
 
+    /// What the manifest records of the study.
+    pub fn record(&self) -> ExplorationRecord {
+        ExplorationRecord {
+            command: Self::COMMAND.to_string(),
+            parameters: self.exploration.parameter_records(),
+            method: Some(self.design.method().label().to_string()),
+            samples: Some(self.samples),
+            package: None,
+            points: self.points(),
+            points_completed: None,
+        }
+    }
+
     /// Runs the design and writes sensitivity.csv, a tornado chart per
     /// package (unless `charts` is off) and the manifest, last. `None` when
     /// interrupted: a design is analysed whole or not at all, and nothing
@@ -268,9 +281,7 @@ impl SensitivityStudy {
         hooks: &Hooks<'_>,
     ) -> anyhow::Result<Option<SensitivityOutcome>> {
         let started = Started::now();
-        let results = self
-            .exploration
-            .run(&self.worlds, pool, hooks.cancel, hooks.progress)?;
+        let results = self.exploration.run(&self.worlds, pool, hooks)?;
         if results.interrupted {
             return Ok(None);
         }
@@ -278,19 +289,9 @@ impl SensitivityStudy {
         let seed = self.exploration.points.seed;
         let (rows, left_out) = analyse(&self.exploration, &self.design, &results, seed)?;
         let plan = &self.exploration.points;
-        let manifest = self.exploration.manifest(
-            ExplorationRecord {
-                command: "sensitivity".to_string(),
-                parameters: self.exploration.parameter_records(),
-                method: Some(self.design.method().label().to_string()),
-                samples: Some(self.samples),
-                package: None,
-                points: self.points(),
-                points_completed: None,
-            },
-            &started,
-            pool.current_num_threads(),
-        );
+        let manifest =
+            self.exploration
+                .manifest(self.record(), &started, pool.current_num_threads());
         write_sensitivity_csv(out_dir, &rows)?;
         if charts {
             let measure = match self.design.method() {
@@ -340,6 +341,30 @@ impl SensitivityStudy {
             left_out,
             manifest,
         }))
+    }
+}
+
+impl PointStudy for SensitivityStudy {
+    type Outcome = SensitivityOutcome;
+    const COMMAND: &'static str = "sensitivity";
+
+    fn exploration(&self) -> &Exploration {
+        &self.exploration
+    }
+    fn worlds(&self) -> &[World] {
+        &self.worlds
+    }
+    fn record(&self) -> ExplorationRecord {
+        SensitivityStudy::record(self)
+    }
+    fn run(
+        &self,
+        pool: &rayon::ThreadPool,
+        out_dir: &Path,
+        charts: bool,
+        hooks: &Hooks<'_>,
+    ) -> anyhow::Result<Option<SensitivityOutcome>> {
+        SensitivityStudy::run(self, pool, out_dir, charts, hooks)
     }
 }
 

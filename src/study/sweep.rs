@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use super::explore::{Exploration, Selection, recorded};
+use super::explore::{Exploration, PointStudy, Selection, recorded};
 use super::outputs;
 use super::plan::Input;
 use super::run::{Hooks, Started};
@@ -42,6 +42,33 @@ pub struct SweepStudy {
     worlds: Vec<World>,
     /// The values used at each point (an integer field takes the nearest integer).
     values: Vec<Vec<f64>>,
+}
+
+impl PointStudy for SweepStudy {
+    type Outcome = SweepOutcome;
+    const COMMAND: &'static str = "sweep";
+
+    fn exploration(&self) -> &Exploration {
+        &self.exploration
+    }
+    fn worlds(&self) -> &[World] {
+        &self.worlds
+    }
+    fn record(&self) -> ExplorationRecord {
+        SweepStudy::record(self)
+    }
+    fn complete(&self, outcome: &SweepOutcome) -> bool {
+        outcome.manifest.run.status == RunStatus::Complete
+    }
+    fn run(
+        &self,
+        pool: &rayon::ThreadPool,
+        out_dir: &Path,
+        charts: bool,
+        hooks: &Hooks<'_>,
+    ) -> anyhow::Result<Option<SweepOutcome>> {
+        SweepStudy::run(self, pool, out_dir, charts, hooks)
+    }
 }
 
 /// A finished sweep whose outputs are written.
@@ -93,6 +120,23 @@ impl SweepStudy {
         self.worlds.len()
     }
 
+    /// What the manifest records of the sweep (every point to run).
+    pub fn record(&self) -> ExplorationRecord {
+        let mut parameters = self.exploration.parameter_records();
+        for (record, &steps) in parameters.iter_mut().zip(&self.steps) {
+            record.steps = Some(steps);
+        }
+        ExplorationRecord {
+            command: Self::COMMAND.to_string(),
+            parameters,
+            method: None,
+            samples: None,
+            package: None,
+            points: self.points(),
+            points_completed: None,
+        }
+    }
+
     /// Runs every point and writes sweep.csv, its charts and reports
     /// (unless `charts` is off) and the manifest, last. Interrupted, it
     /// writes the points that finished, every one with all its runs, and
@@ -105,9 +149,7 @@ impl SweepStudy {
         hooks: &Hooks<'_>,
     ) -> anyhow::Result<Option<SweepOutcome>> {
         let started = Started::now();
-        let results = self
-            .exploration
-            .run(&self.worlds, pool, hooks.cancel, hooks.progress)?;
+        let results = self.exploration.run(&self.worlds, pool, hooks)?;
         if results.cells.is_empty() {
             return Ok(None);
         }
@@ -137,19 +179,11 @@ impl SweepStudy {
         for (record, &steps) in parameters.iter_mut().zip(&self.steps) {
             record.steps = Some(steps);
         }
-        let mut manifest = self.exploration.manifest(
-            ExplorationRecord {
-                command: "sweep".to_string(),
-                parameters,
-                method: None,
-                samples: None,
-                package: None,
-                points: self.points(),
-                points_completed: results.interrupted.then_some(results.cells.len()),
-            },
-            &started,
-            pool.current_num_threads(),
-        );
+        let mut record = self.record();
+        record.points_completed = results.interrupted.then_some(results.cells.len());
+        let mut manifest =
+            self.exploration
+                .manifest(record, &started, pool.current_num_threads());
         if results.interrupted {
             manifest.run.status = RunStatus::Partial;
         }
