@@ -220,6 +220,7 @@ pub fn run_exploration<S: PointStudy>(
         study.geometry(),
     )?;
     let out_dir = session.path().to_path_buf();
+    note_resumed(&session, args.quiet);
     let watch = super::run::Watch::start(&out_dir, args.quiet);
     if session.is_shard() {
         let done = watch.run_with(&session.store, |hooks| study.run_share(pool, hooks))?;
@@ -379,6 +380,16 @@ pub fn point_to_report(out_dir: &Path, written: bool) {
             out_dir
                 .join(crate::report::exploration_html::EXPLORATION_HTML)
                 .display()
+        );
+    }
+}
+
+/// Says how much of a resumed study was already done.
+pub fn note_resumed(session: &Session, quiet: bool) {
+    if let (Some(kept), false) = (session.kept_blocks, quiet) {
+        eprintln!(
+            "resuming {}: {kept} finished block(s) kept from the checkpoint, the rest computed",
+            session.path().display()
         );
     }
 }

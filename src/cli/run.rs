@@ -223,6 +223,7 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
         }
         .estimated_bytes(),
     )?;
+    super::common::note_resumed(&session, args.quiet);
     let watch = Watch::start(&out_dir, args.quiet);
     if session.is_shard() {
         let result = watch.run_with(&session.store, |hooks| {

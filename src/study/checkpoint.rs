@@ -241,6 +241,19 @@ impl Checkpoint {
         }
     }
 
+    /// Blocks the checkpoint holds.
+    pub fn kept_blocks(&self) -> usize {
+        fs::read_dir(self.blocks_dir()).map_or(0, |entries| {
+            entries
+                .flatten()
+                .filter(|e| {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    name.starts_with("block-") && name.ends_with(".json")
+                })
+                .count()
+        })
+    }
+
     pub fn blocks_dir(&self) -> PathBuf {
         self.dir.join(BLOCKS_DIR)
     }

@@ -31,6 +31,8 @@ pub struct Geometry {
 /// An output folder held by a study, with its checkpoint.
 pub struct Session {
     pub out: OutDir,
+    /// Resuming: the blocks the checkpoint already held.
+    pub kept_blocks: Option<usize>,
     pub store: CheckpointStore,
     checkpoint: Checkpoint,
     study: StudyKey,
@@ -69,6 +71,7 @@ impl Session {
             .shard
             .map(|id| Share::new(id, geometry.points, geometry.runs, geometry.scenarios));
         Ok(Session {
+            kept_blocks: cluster.resume.then(|| checkpoint.kept_blocks()),
             store: checkpoint.store(share),
             out,
             checkpoint,

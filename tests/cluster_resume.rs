@@ -1,0 +1,285 @@
+//! `--resume DIR`: a study stopped at a random point (SIGKILL, SIGTERM)
+//! resumes from its checkpoint to the bytes of a study never stopped, for
+//! `run`, a shard and a sensitivity study; a resume that is not the same
+//! study is refused, naming what differs.
+
+mod cluster_support;
+
+use std::path::Path;
+use std::process::{Child, Command as StdCommand, Stdio};
+use std::time::{Duration, Instant};
+
+use cluster_support::{assert_same_outputs, fixture, ok, refused, sim};
+use rand::RngExt as _;
+use tempfile::TempDir;
+
+fn spawn(dir: &Path, args: &[&str]) -> Child {
+    StdCommand::new(assert_cmd::cargo::cargo_bin("guarantee-sim"))
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("starts")
+}
+
+fn checkpointed(out: &Path) -> usize {
+    std::fs::read_dir(out.join(".checkpoint/blocks"))
+        .map(|e| {
+            e.flatten()
+                .filter(|f| f.file_name().to_string_lossy().starts_with("block-"))
+                .count()
+        })
+        .unwrap_or(0)
+}
+
+/// Starts a study and stops it once `blocks` blocks are checkpointed:
+/// SIGKILL (no chance to clean up) or SIGTERM (the clean stop).
+fn stop_after(dir: &Path, args: &[&str], out: &str, blocks: usize, signal: i32) -> Child {
+    let mut child = spawn(dir, args);
+    let start = Instant::now();
+    while checkpointed(&dir.join(out)) < blocks {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the study finished before {blocks} blocks were checkpointed"
+        );
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "no checkpoint appears"
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    // SAFETY: kill(2) on a child this test started and has not reaped.
+    let sent = unsafe { libc::kill(child.id() as libc::pid_t, signal) };
+    assert_eq!(sent, 0);
+    child
+}
+
+fn resume_note(dir: &Path, args: &[&str]) -> String {
+    let out = sim(dir, args);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "resume failed:\n{stderr}");
+    stderr
+}
+
+/// Blocks the resume said it kept.
+fn kept(note: &str) -> usize {
+    let at = note.find("resuming ").expect("a resume note");
+    note[at..]
+        .split(": ")
+        .nth(1)
+        .and_then(|t| t.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no count in {note}"))
+}
+
+#[test]
+fn a_run_killed_at_a_random_point_resumes_to_the_bytes_of_one_never_stopped() {
+    let dir = TempDir::new().unwrap();
+    let d = dir.path();
+    let file = fixture();
+    // 10,000 runs under two scenarios: 80 blocks, on one thread so that
+    // the kill comes while most are still to do.
+    let args = |out: &'static str| {
+        vec![
+            "run",
+            file.as_str(),
+            "--runs",
+            "10000",
+            "--no-charts",
+            "--threads",
+            "1",
+            "--out",
+            out,
+        ]
+    };
+    ok(d, &args("reference"));
+
+    let blocks = rand::rng().random_range(1..=40);
+    let mut victim = stop_after(d, &args("victim"), "victim", blocks, libc::SIGKILL);
+    assert!(!victim.wait().unwrap().success());
+    assert!(
+        !d.join("victim/manifest.json").exists(),
+        "killed before it finished"
+    );
+    let mut resume = args("victim");
+    resume.extend(["--resume", "victim"]);
+    let note = resume_note(d, &resume);
+    assert!(
+        kept(&note) >= blocks,
+        "kept fewer than the {blocks} checkpointed: {note}"
+    );
+    assert_same_outputs(&d.join("reference"), &d.join("victim"));
+    assert!(
+        !d.join("victim/.checkpoint").exists(),
+        "a finished run removes its checkpoint"
+    );
+
+    // A shard killed the same way resumes, and merges with the other shard
+    // into the same bytes.
+    let shard = |k: &'static str, out: &'static str| {
+        let mut a = args(out);
+        a.extend(["--shard", k]);
+        a
+    };
+    let blocks = rand::rng().random_range(1..=20);
+    let mut victim = stop_after(
+        d,
+        &shard("0/2", "shard-0"),
+        "shard-0",
+        blocks,
+        libc::SIGKILL,
+    );
+    assert!(!victim.wait().unwrap().success());
+    assert!(!d.join("shard-0/shard.json").exists());
+    let mut resume = shard("0/2", "shard-0");
+    resume.extend(["--resume", "shard-0"]);
+    assert!(kept(&resume_note(d, &resume)) >= blocks);
+    ok(d, &shard("1/2", "shard-1"));
+    ok(
+        d,
+        &["merge", "shard-0", "shard-1", "--out", "merged", "--quiet"],
+    );
+    assert_same_outputs(&d.join("reference"), &d.join("merged"));
+}
+
+#[test]
+fn a_run_stopped_by_sigterm_writes_partial_results_and_resumes_to_the_full_bytes() {
+    let dir = TempDir::new().unwrap();
+    let d = dir.path();
+    let file = fixture();
+    // Every output: charts, reports, runs.csv.
+    let args = |out: &'static str| {
+        vec![
+            "run",
+            file.as_str(),
+            "--runs",
+            "2500",
+            "--per-run",
+            "--threads",
+            "1",
+            "--out",
+            out,
+        ]
+    };
+    ok(d, &args("reference"));
+    let blocks = rand::rng().random_range(1..=10);
+    let mut victim = stop_after(d, &args("victim"), "victim", blocks, libc::SIGTERM);
+    assert_eq!(victim.wait().unwrap().code(), Some(130));
+    let manifest = std::fs::read_to_string(d.join("victim/manifest.json")).unwrap();
+    assert!(manifest.contains("\"status\": \"partial\""), "{manifest}");
+    let mut resume = args("victim");
+    resume.extend(["--resume", "victim"]);
+    assert!(kept(&resume_note(d, &resume)) >= blocks);
+    assert_same_outputs(&d.join("reference"), &d.join("victim"));
+}
+
+#[test]
+fn a_sensitivity_study_killed_at_a_random_point_resumes_to_the_same_bytes() {
+    let dir = TempDir::new().unwrap();
+    let d = dir.path();
+    // 4 trajectories of 2 points, 3 blocks each: 24 blocks.
+    let args = |out: &'static str| {
+        vec![
+            "sensitivity",
+            "--param",
+            "scenarios.renewed-attack.coefficients.russia_intent=0.2..1",
+            "--samples",
+            "4",
+            "--runs",
+            "750",
+            "--scenarios",
+            "renewed-attack",
+            "--packages",
+            "no-guarantee,paris-draft",
+            "--threads",
+            "1",
+            "--out",
+            out,
+        ]
+    };
+    ok(d, &args("reference"));
+    let blocks = rand::rng().random_range(1..=12);
+    let mut victim = stop_after(d, &args("victim"), "victim", blocks, libc::SIGKILL);
+    assert!(!victim.wait().unwrap().success());
+    assert!(!d.join("victim/sensitivity.csv").exists());
+    let mut resume = args("victim");
+    resume.extend(["--resume", "victim"]);
+    assert!(kept(&resume_note(d, &resume)) >= blocks);
+    assert_same_outputs(&d.join("reference"), &d.join("victim"));
+}
+
+#[test]
+fn a_resume_that_is_not_the_stopped_study_is_refused_naming_what_differs() {
+    let dir = TempDir::new().unwrap();
+    let d = dir.path();
+    let file = fixture();
+    let args = |extra: &[&'static str]| {
+        let mut a = vec![
+            "run",
+            file.as_str(),
+            "--runs",
+            "10000",
+            "--no-charts",
+            "--threads",
+            "1",
+            "--out",
+            "victim",
+        ];
+        a.extend_from_slice(extra);
+        a
+    };
+    let mut victim = stop_after(d, &args(&[]), "victim", 1, libc::SIGKILL);
+    victim.wait().unwrap();
+
+    let err = refused(d, &args(&["--resume", "victim", "--seed", "7"]));
+    assert!(
+        err.contains("not the study that was interrupted") && err.contains("seed: 7 vs 42"),
+        "{err}"
+    );
+    let fewer = [
+        "run",
+        file.as_str(),
+        "--runs",
+        "500",
+        "--no-charts",
+        "--out",
+        "victim",
+        "--resume",
+        "victim",
+    ];
+    let err = refused(d, &fewer);
+    assert!(err.contains("runs_requested: 500 vs 10000"), "{err}");
+    let err = refused(d, &args(&["--resume", "victim", "--shard", "0/2"]));
+    assert!(err.contains("shard: 0/2 vs none"), "{err}");
+    // A new run there would throw the checkpoint away: refused, unless --force.
+    let err = refused(d, &args(&[]));
+    assert!(
+        err.contains("checkpoint of an interrupted study") && err.contains("--resume victim"),
+        "{err}"
+    );
+    assert!(
+        d.join("victim/.checkpoint").exists(),
+        "refusals keep the checkpoint"
+    );
+    let err = refused(d, &["run", file.as_str(), "--resume", "elsewhere"]);
+    assert!(err.contains("nothing to resume"), "{err}");
+    let err = refused(d, &args(&["--resume", "other"]));
+    assert!(err.contains("name different folders"), "{err}");
+    ok(
+        d,
+        &[
+            "run",
+            file.as_str(),
+            "--runs",
+            "300",
+            "--no-charts",
+            "--out",
+            "victim",
+            "--force",
+            "--quiet",
+        ],
+    );
+    assert!(!d.join("victim/.checkpoint").exists());
+}

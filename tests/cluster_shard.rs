@@ -1,0 +1,311 @@
+//! `--shard K/N` and `merge`: shards merged give the bytes of one machine
+//! for any number of shards (more shards than blocks too), and a merge
+//! refuses shards that do not make up one study, naming the shard.
+
+mod cluster_support;
+
+use std::path::Path;
+
+use cluster_support::{assert_same_outputs, fixture, ok, refused, sim};
+use tempfile::TempDir;
+
+/// 600 runs under the fixture's two scenarios: 3 block rows, 6 blocks.
+const RUNS: &str = "600";
+
+fn run_args<'a>(file: &'a str, out: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["run", file, "--runs", RUNS, "--quiet", "--out", out];
+    args.extend_from_slice(extra);
+    args
+}
+
+/// Runs every shard of `count` into `prefix-K`, returns their folders.
+fn shards(dir: &Path, file: &str, prefix: &str, count: u64, extra: &[&str]) -> Vec<String> {
+    (0..count)
+        .map(|k| {
+            let out = format!("{prefix}-{k}");
+            let shard = format!("{k}/{count}");
+            let mut args = run_args(file, &out, extra);
+            args.extend(["--shard", &shard]);
+            ok(dir, &args);
+            assert!(dir.join(&out).join("shard.json").is_file());
+            assert!(
+                !dir.join(&out).join("summary.csv").exists(),
+                "a shard writes no outputs"
+            );
+            out
+        })
+        .collect()
+}
+
+fn merge(dir: &Path, shards: &[String], out: &str) -> std::process::Output {
+    let mut args = vec!["merge"];
+    args.extend(shards.iter().map(String::as_str));
+    args.extend(["--out", out, "--quiet"]);
+    sim(dir, &args)
+}
+
+#[test]
+fn shards_merged_are_the_bytes_of_one_machine_for_any_shard_count() {
+    let dir = TempDir::new().unwrap();
+    let file = fixture();
+    // Charts, reports and runs.csv: every output a run writes.
+    let full = ["--per-run"];
+    ok(dir.path(), &run_args(&file, "single", &full));
+    let three = shards(dir.path(), &file, "full", 3, &full);
+    let out = merge(dir.path(), &three, "merged-3");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_same_outputs(&dir.path().join("single"), &dir.path().join("merged-3"));
+
+    // Tables only, for the other counts: 1, 2, and 7 (more than the 6 blocks).
+    let tables = ["--no-charts"];
+    ok(dir.path(), &run_args(&file, "single-tables", &tables));
+    for count in [1, 2, 7] {
+        let prefix = format!("tables-{count}");
+        let folders = shards(dir.path(), &file, &prefix, count, &tables);
+        let merged = format!("merged-{count}");
+        let out = merge(dir.path(), &folders, &merged);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_same_outputs(&dir.path().join("single-tables"), &dir.path().join(&merged));
+    }
+}
+
+#[test]
+fn exploration_shards_merge_to_the_bytes_of_one_machine() {
+    let dir = TempDir::new().unwrap();
+    let intent = "scenarios.renewed-attack.coefficients.russia_intent=0.2..1";
+    let studies: [(&str, &[&str], u64); 3] = [
+        (
+            "sweep",
+            &[
+                "--param",
+                "scenarios.renewed-attack.coefficients.russia_intent=0.2..1:3",
+            ],
+            2,
+        ),
+        ("sensitivity", &["--param", intent, "--samples", "2"], 3),
+        (
+            "discover",
+            &[
+                "--package",
+                "no-guarantee",
+                "--scenario",
+                "renewed-attack",
+                "--param",
+                intent,
+                "--samples",
+                "6",
+                "--runs",
+                "40",
+            ],
+            2,
+        ),
+    ];
+    for (command, specific, count) in studies {
+        let mut base = vec![command, "--quiet"];
+        base.extend_from_slice(specific);
+        if command != "discover" {
+            base.extend([
+                "--runs",
+                "300",
+                "--scenarios",
+                "renewed-attack",
+                "--packages",
+                "no-guarantee,paris-draft",
+            ]);
+        }
+        let single = format!("{command}-single");
+        let mut args = base.clone();
+        args.extend(["--out", &single]);
+        ok(dir.path(), &args);
+        let folders: Vec<String> = (0..count)
+            .map(|k| {
+                let out = format!("{command}-{k}");
+                let shard = format!("{k}/{count}");
+                let mut args = base.clone();
+                args.extend(["--shard", &shard, "--out", &out]);
+                ok(dir.path(), &args);
+                out
+            })
+            .collect();
+        let merged = format!("{command}-merged");
+        let out = merge(dir.path(), &folders, &merged);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_same_outputs(&dir.path().join(&single), &dir.path().join(&merged));
+    }
+}
+
+#[test]
+fn a_merge_refuses_shards_that_do_not_make_up_one_study_naming_the_shard() {
+    let dir = TempDir::new().unwrap();
+    let d = dir.path();
+    let file = fixture();
+    let tables = ["--no-charts"];
+    let good = shards(d, &file, "good", 3, &tables);
+    let with = |k: usize, other: &str| -> Vec<String> {
+        let mut set = good.clone();
+        set[k] = other.to_string();
+        set
+    };
+    let refusal = |set: &[String]| {
+        let out = merge(d, set, "merged");
+        assert!(!out.status.success(), "merge of {set:?} should fail");
+        assert!(!d.join("merged/manifest.json").exists());
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+
+    // Another seed.
+    let mut args = run_args(&file, "seed-7", &tables);
+    args.extend(["--seed", "7", "--shard", "1/3"]);
+    ok(d, &args);
+    let err = refusal(&with(1, "seed-7"));
+    assert!(
+        err.contains("shard 1 (seed-7)") && err.contains("seed"),
+        "{err}"
+    );
+
+    // Another scenario file (the same file with one value changed).
+    let text = std::fs::read_to_string(&file).unwrap();
+    let changed = text.replacen("horizon_months = 36", "horizon_months = 30", 1);
+    assert_ne!(text, changed);
+    std::fs::write(d.join("other.toml"), changed).unwrap();
+    let mut args = run_args("other.toml", "other-file", &tables);
+    args.extend(["--shard", "2/3"]);
+    ok(d, &args);
+    let err = refusal(&with(2, "other-file"));
+    assert!(
+        err.contains("shard 2 (other-file)") && err.contains("scenario file"),
+        "{err}"
+    );
+
+    // Another version (a shard written by another release).
+    copy_dir(&d.join(&good[0]), &d.join("old-version"));
+    let manifest = d.join("old-version/shard.json");
+    let json = std::fs::read_to_string(&manifest).unwrap();
+    let version = format!("\"version\": \"{}\"", env!("CARGO_PKG_VERSION"));
+    assert!(json.contains(&version));
+    std::fs::write(
+        &manifest,
+        json.replacen(&version, "\"version\": \"0.0.1\"", 1),
+    )
+    .unwrap();
+    let err = refusal(&with(0, "old-version"));
+    assert!(
+        err.contains("shard 0 (old-version)") && err.contains("version"),
+        "{err}"
+    );
+
+    // A missing shard, named by its id.
+    let err = refusal(&[good[0].clone(), good[2].clone()]);
+    assert!(err.contains("missing shard(s) 1 of 3"), "{err}");
+
+    // A shard given twice (a copy of its folder).
+    copy_dir(&d.join(&good[2]), &d.join("copy-of-2"));
+    let mut set = good.clone();
+    set.push("copy-of-2".to_string());
+    let err = refusal(&set);
+    assert!(err.contains("shard 2 of 3 is given twice"), "{err}");
+
+    // A damaged block file.
+    copy_dir(&d.join(&good[1]), &d.join("damaged"));
+    let block = std::fs::read_dir(d.join("damaged/blocks"))
+        .unwrap()
+        .flatten()
+        .next()
+        .unwrap()
+        .path();
+    let mut bytes = std::fs::read(&block).unwrap();
+    let at = bytes.len() / 2;
+    bytes[at] ^= 0x20;
+    std::fs::write(&block, bytes).unwrap();
+    let err = refusal(&with(1, "damaged"));
+    assert!(
+        err.contains("shard 1 (damaged)") && err.contains("is corrupt"),
+        "{err}"
+    );
+
+    // A damaged shard.json.
+    copy_dir(&d.join(&good[1]), &d.join("bad-manifest"));
+    std::fs::write(d.join("bad-manifest/shard.json"), "{\"tool\": ").unwrap();
+    let err = refusal(&with(1, "bad-manifest"));
+    assert!(
+        err.contains("bad-manifest") && err.contains("shard.json is corrupt"),
+        "{err}"
+    );
+
+    // The good set still merges.
+    let out = merge(d, &good, "merged");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn the_shard_comes_from_the_slurm_job_array_or_is_refused_clearly() {
+    let dir = TempDir::new().unwrap();
+    let d = dir.path();
+    let file = fixture();
+    let mut args = run_args(&file, "array", &["--no-charts"]);
+    args.extend(["--shard", "slurm"]);
+    let err = refused(d, &args);
+    assert!(err.contains("SLURM_ARRAY_TASK_ID is not set"), "{err}");
+
+    let out = assert_cmd::Command::cargo_bin("guarantee-sim")
+        .unwrap()
+        .current_dir(d)
+        .env("SLURM_ARRAY_TASK_ID", "2")
+        .env("SLURM_ARRAY_TASK_COUNT", "3")
+        .args(&args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(d.join("array/shard.json")).unwrap()).unwrap();
+    assert_eq!(
+        (manifest["shard"].as_u64(), manifest["shards"].as_u64()),
+        (Some(2), Some(3))
+    );
+
+    let mut args = run_args(&file, "x", &[]);
+    args.extend(["--shard", "3/3"]);
+    let err = refused(d, &args);
+    assert!(err.contains("shards count from 0 to 2"), "{err}");
+
+    let mut args = run_args(&file, "x", &[]);
+    args.extend(["--shard", "0/2", "--precision", "0.05"]);
+    let err = refused(d, &args);
+    assert!(
+        err.contains("--shard cannot be combined with --precision"),
+        "{err}"
+    );
+    assert!(!d.join("x").exists(), "refused before any folder is made");
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
