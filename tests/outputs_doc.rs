@@ -231,3 +231,35 @@ fn every_registered_file_is_listed_and_nothing_else() {
     assert!(d.join("sweep/exploration.html").is_file());
     assert!(d.join("sweep/exploration.md").is_file());
 }
+
+#[test]
+fn every_field_of_shard_json_is_documented() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::copy("tests/fixtures/minimal.toml", d.join("base.toml")).unwrap();
+    run(
+        d,
+        &[
+            "run",
+            "base.toml",
+            "--runs",
+            "20",
+            "--quiet",
+            "--shard",
+            "0/1",
+            "--out",
+            "shard",
+        ],
+    );
+    let shard: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("shard/shard.json")).unwrap())
+            .unwrap();
+    let mut written: Vec<String> = shard.as_object().unwrap().keys().cloned().collect();
+    let mut documented = documented()["shard.json"].clone();
+    written.sort();
+    documented.sort();
+    assert_eq!(
+        written, documented,
+        "shard.json and its section in docs/OUTPUTS.md differ"
+    );
+}
