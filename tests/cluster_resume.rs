@@ -56,11 +56,35 @@ fn stop_after(dir: &Path, args: &[&str], out: &str, blocks: usize, signal: i32) 
     child
 }
 
-fn resume_note(dir: &Path, args: &[&str]) -> String {
-    let out = sim(dir, args);
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(out.status.success(), "resume failed:\n{stderr}");
-    stderr
+/// Starts the study `args` (output folder `out`), stops it with `signal`
+/// once a random number of blocks (1 to `most`) is checkpointed, checks
+/// how it ended with `stopped` (given its exit status), resumes it with the
+/// same arguments and `--resume out`, and checks that the resume kept at
+/// least those blocks.
+fn stop_and_resume(
+    dir: &Path,
+    args: &[&str],
+    out: &str,
+    most: usize,
+    signal: i32,
+    stopped: impl Fn(std::process::ExitStatus),
+) {
+    let blocks = rand::rng().random_range(1..=most);
+    let mut victim = stop_after(dir, args, out, blocks, signal);
+    stopped(victim.wait().unwrap());
+    let mut resume = args.to_vec();
+    resume.extend(["--resume", out]);
+    let result = sim(dir, &resume);
+    let note = String::from_utf8_lossy(&result.stderr).into_owned();
+    assert!(result.status.success(), "resume failed:\n{note}");
+    assert!(
+        kept(&note) >= blocks,
+        "kept fewer than the {blocks} checkpointed: {note}"
+    );
+    assert!(
+        !dir.join(out).join(".checkpoint").exists(),
+        "a finished study removes its checkpoint"
+    );
 }
 
 /// Blocks the resume said it kept.
@@ -74,69 +98,50 @@ fn kept(note: &str) -> usize {
         .unwrap_or_else(|| panic!("no count in {note}"))
 }
 
+/// 10,000 runs of the fixture (two scenarios: 80 blocks), on one thread so
+/// that the stop comes while most blocks are still to do.
+fn long_run<'a>(file: &'a str, out: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "run",
+        file,
+        "--runs",
+        "10000",
+        "--no-charts",
+        "--threads",
+        "1",
+        "--out",
+        out,
+    ];
+    args.extend_from_slice(extra);
+    args
+}
+
 #[test]
 fn a_run_killed_at_a_random_point_resumes_to_the_bytes_of_one_never_stopped() {
     let dir = TempDir::new().unwrap();
     let d = dir.path();
     let file = fixture();
-    // 10,000 runs under two scenarios: 80 blocks, on one thread so that
-    // the kill comes while most are still to do.
-    let args = |out: &'static str| {
-        vec![
-            "run",
-            file.as_str(),
-            "--runs",
-            "10000",
-            "--no-charts",
-            "--threads",
-            "1",
-            "--out",
-            out,
-        ]
+    ok(d, &long_run(&file, "reference", &[]));
+    let killed_early = |status: std::process::ExitStatus| {
+        assert!(!status.success());
+        assert!(
+            !d.join("victim/manifest.json").exists(),
+            "killed before it finished"
+        );
     };
-    ok(d, &args("reference"));
-
-    let blocks = rand::rng().random_range(1..=40);
-    let mut victim = stop_after(d, &args("victim"), "victim", blocks, libc::SIGKILL);
-    assert!(!victim.wait().unwrap().success());
-    assert!(
-        !d.join("victim/manifest.json").exists(),
-        "killed before it finished"
-    );
-    let mut resume = args("victim");
-    resume.extend(["--resume", "victim"]);
-    let note = resume_note(d, &resume);
-    assert!(
-        kept(&note) >= blocks,
-        "kept fewer than the {blocks} checkpointed: {note}"
-    );
+    let victim = long_run(&file, "victim", &[]);
+    stop_and_resume(d, &victim, "victim", 40, libc::SIGKILL, killed_early);
     assert_same_outputs(&d.join("reference"), &d.join("victim"));
-    assert!(
-        !d.join("victim/.checkpoint").exists(),
-        "a finished run removes its checkpoint"
-    );
 
     // A shard killed the same way resumes, and merges with the other shard
     // into the same bytes.
-    let shard = |k: &'static str, out: &'static str| {
-        let mut a = args(out);
-        a.extend(["--shard", k]);
-        a
+    let shard_killed = |status: std::process::ExitStatus| {
+        assert!(!status.success());
+        assert!(!d.join("shard-0/shard.json").exists());
     };
-    let blocks = rand::rng().random_range(1..=20);
-    let mut victim = stop_after(
-        d,
-        &shard("0/2", "shard-0"),
-        "shard-0",
-        blocks,
-        libc::SIGKILL,
-    );
-    assert!(!victim.wait().unwrap().success());
-    assert!(!d.join("shard-0/shard.json").exists());
-    let mut resume = shard("0/2", "shard-0");
-    resume.extend(["--resume", "shard-0"]);
-    assert!(kept(&resume_note(d, &resume)) >= blocks);
-    ok(d, &shard("1/2", "shard-1"));
+    let shard = long_run(&file, "shard-0", &["--shard", "0/2"]);
+    stop_and_resume(d, &shard, "shard-0", 20, libc::SIGKILL, shard_killed);
+    ok(d, &long_run(&file, "shard-1", &["--shard", "1/2"]));
     ok(
         d,
         &["merge", "shard-0", "shard-1", "--out", "merged", "--quiet"],
@@ -164,14 +169,12 @@ fn a_run_stopped_by_sigterm_writes_partial_results_and_resumes_to_the_full_bytes
         ]
     };
     ok(d, &args("reference"));
-    let blocks = rand::rng().random_range(1..=10);
-    let mut victim = stop_after(d, &args("victim"), "victim", blocks, libc::SIGTERM);
-    assert_eq!(victim.wait().unwrap().code(), Some(130));
-    let manifest = std::fs::read_to_string(d.join("victim/manifest.json")).unwrap();
-    assert!(manifest.contains("\"status\": \"partial\""), "{manifest}");
-    let mut resume = args("victim");
-    resume.extend(["--resume", "victim"]);
-    assert!(kept(&resume_note(d, &resume)) >= blocks);
+    let partial = |status: std::process::ExitStatus| {
+        assert_eq!(status.code(), Some(130));
+        let manifest = std::fs::read_to_string(d.join("victim/manifest.json")).unwrap();
+        assert!(manifest.contains("\"status\": \"partial\""), "{manifest}");
+    };
+    stop_and_resume(d, &args("victim"), "victim", 10, libc::SIGTERM, partial);
     assert_same_outputs(&d.join("reference"), &d.join("victim"));
 }
 
@@ -200,13 +203,18 @@ fn a_sensitivity_study_killed_at_a_random_point_resumes_to_the_same_bytes() {
         ]
     };
     ok(d, &args("reference"));
-    let blocks = rand::rng().random_range(1..=12);
-    let mut victim = stop_after(d, &args("victim"), "victim", blocks, libc::SIGKILL);
-    assert!(!victim.wait().unwrap().success());
-    assert!(!d.join("victim/sensitivity.csv").exists());
-    let mut resume = args("victim");
-    resume.extend(["--resume", "victim"]);
-    assert!(kept(&resume_note(d, &resume)) >= blocks);
+    let nothing_written = |status: std::process::ExitStatus| {
+        assert!(!status.success());
+        assert!(!d.join("victim/sensitivity.csv").exists());
+    };
+    stop_and_resume(
+        d,
+        &args("victim"),
+        "victim",
+        12,
+        libc::SIGKILL,
+        nothing_written,
+    );
     assert_same_outputs(&d.join("reference"), &d.join("victim"));
 }
 
@@ -215,21 +223,7 @@ fn a_resume_that_is_not_the_stopped_study_is_refused_naming_what_differs() {
     let dir = TempDir::new().unwrap();
     let d = dir.path();
     let file = fixture();
-    let args = |extra: &[&'static str]| {
-        let mut a = vec![
-            "run",
-            file.as_str(),
-            "--runs",
-            "10000",
-            "--no-charts",
-            "--threads",
-            "1",
-            "--out",
-            "victim",
-        ];
-        a.extend_from_slice(extra);
-        a
-    };
+    let args = |extra: &[&'static str]| long_run(&file, "victim", extra);
     let mut victim = stop_after(d, &args(&[]), "victim", 1, libc::SIGKILL);
     victim.wait().unwrap();
 

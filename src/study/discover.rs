@@ -98,9 +98,22 @@ impl DiscoverStudy {
     pub fn points(&self) -> usize {
         self.worlds.len()
     }
+}
+
+impl PointStudy for DiscoverStudy {
+    type Outcome = DiscoverOutcome;
+    const COMMAND: &'static str = "discover";
+
+    fn exploration(&self) -> &Exploration {
+        &self.exploration
+    }
+
+    fn worlds(&self) -> &[World] {
+        &self.worlds
+    }
 
     /// What the manifest records of the discovery.
-    pub fn record(&self) -> ExplorationRecord {
+    fn record(&self) -> ExplorationRecord {
         ExplorationRecord {
             command: Self::COMMAND.to_string(),
             parameters: self.exploration.parameter_records(),
@@ -112,10 +125,14 @@ impl DiscoverStudy {
         }
     }
 
+    fn reads_runs(&self) -> bool {
+        true
+    }
+
     /// Runs every point, then PRIM; writes discovery.csv, the peeling
     /// chart (unless `charts` is off) and the manifest, last. `None` when
     /// interrupted: nothing is written.
-    pub fn run(
+    fn run(
         &self,
         pool: &rayon::ThreadPool,
         out_dir: &Path,
@@ -213,33 +230,6 @@ impl DiscoverStudy {
             nothing_found: found.nothing_found,
             manifest,
         }))
-    }
-}
-
-impl PointStudy for DiscoverStudy {
-    type Outcome = DiscoverOutcome;
-    const COMMAND: &'static str = "discover";
-
-    fn exploration(&self) -> &Exploration {
-        &self.exploration
-    }
-    fn worlds(&self) -> &[World] {
-        &self.worlds
-    }
-    fn record(&self) -> ExplorationRecord {
-        DiscoverStudy::record(self)
-    }
-    fn reads_runs(&self) -> bool {
-        true
-    }
-    fn run(
-        &self,
-        pool: &rayon::ThreadPool,
-        out_dir: &Path,
-        charts: bool,
-        hooks: &Hooks<'_>,
-    ) -> anyhow::Result<Option<DiscoverOutcome>> {
-        DiscoverStudy::run(self, pool, out_dir, charts, hooks)
     }
 }
 

@@ -8,6 +8,8 @@ use std::path::Path;
 
 use anyhow::Context as _;
 
+use super::Input;
+use super::checkpoint::StudyKey;
 use super::discover::DiscoverStudy;
 use super::explore::PointStudy;
 use super::plan::build_plan;
@@ -20,7 +22,7 @@ use crate::batch::Plan;
 use crate::report::Manifest;
 use crate::report::RunStatus;
 use crate::report::manifest::ExplorationManifest;
-use crate::scenario::ScenarioErrors;
+use crate::scenario::{Merged as ScenarioMerged, ScenarioErrors};
 
 /// A study re-planned from its shards, ready to be written.
 pub enum Merge {
@@ -60,36 +62,25 @@ impl Merge {
                     },
                 })
             }
-            "sweep" => {
-                let manifest: ExplorationManifest = study.manifest()?;
-                let (merged, input) =
-                    replay::restored_input(&manifest.run).map_err(scenario_error)?;
-                let request = super::sweep::request_of(&manifest)?;
-                Ok(Merge::Sweep(
-                    SweepStudy::plan(merged, input, &request)?,
-                    study.charts,
-                ))
-            }
-            "sensitivity" => {
-                let manifest: ExplorationManifest = study.manifest()?;
-                let (merged, input) =
-                    replay::restored_input(&manifest.run).map_err(scenario_error)?;
-                let request = super::sensitivity::request_of(&manifest)?;
-                Ok(Merge::Sensitivity(
-                    SensitivityStudy::plan(merged, input, &request)?,
-                    study.charts,
-                ))
-            }
-            "discover" => {
-                let manifest: ExplorationManifest = study.manifest()?;
-                let (merged, input) =
-                    replay::restored_input(&manifest.run).map_err(scenario_error)?;
-                let request = super::discover::request_of(&manifest)?;
-                Ok(Merge::Discover(
-                    DiscoverStudy::plan(merged, input, &request)?,
-                    study.charts,
-                ))
-            }
+            "sweep" => Ok(Merge::Sweep(
+                exploration_plan(study, |merged, input, manifest| {
+                    SweepStudy::plan(merged, input, &super::sweep::request_of(manifest)?)
+                })?,
+                study.charts,
+            )),
+            "sensitivity" => Ok(Merge::Sensitivity(
+                exploration_plan(study, |merged, input, manifest| {
+                    let request = super::sensitivity::request_of(manifest)?;
+                    SensitivityStudy::plan(merged, input, &request)
+                })?,
+                study.charts,
+            )),
+            "discover" => Ok(Merge::Discover(
+                exploration_plan(study, |merged, input, manifest| {
+                    DiscoverStudy::plan(merged, input, &super::discover::request_of(manifest)?)
+                })?,
+                study.charts,
+            )),
             other => anyhow::bail!(
                 "the shards were written by `guarantee-sim {other}`, which this version cannot merge"
             ),
@@ -121,6 +112,17 @@ impl Merge {
             Merge::Discover(study, charts) => exploration(study, pool, out_dir, *charts, hooks),
         }
     }
+}
+
+/// An exploration study planned from the manifest the shards recorded,
+/// on the scenario as the original run read it.
+fn exploration_plan<S>(
+    study: &StudyKey,
+    plan: impl FnOnce(ScenarioMerged, Input, &ExplorationManifest) -> anyhow::Result<S>,
+) -> anyhow::Result<S> {
+    let manifest: ExplorationManifest = study.manifest()?;
+    let (merged, input) = replay::restored_input(&manifest.run).map_err(scenario_error)?;
+    plan(merged, input, &manifest)
 }
 
 fn exploration<S: PointStudy>(

@@ -255,9 +255,22 @@ impl SensitivityStudy {
     pub fn points(&self) -> usize {
         self.worlds.len()
     }
+}
+
+impl PointStudy for SensitivityStudy {
+    type Outcome = SensitivityOutcome;
+    const COMMAND: &'static str = "sensitivity";
+
+    fn exploration(&self) -> &Exploration {
+        &self.exploration
+    }
+
+    fn worlds(&self) -> &[World] {
+        &self.worlds
+    }
 
     /// What the manifest records of the study.
-    pub fn record(&self) -> ExplorationRecord {
+    fn record(&self) -> ExplorationRecord {
         ExplorationRecord {
             command: Self::COMMAND.to_string(),
             parameters: self.exploration.parameter_records(),
@@ -273,7 +286,7 @@ impl SensitivityStudy {
     /// package (unless `charts` is off) and the manifest, last. `None` when
     /// interrupted: a design is analysed whole or not at all, and nothing
     /// is written.
-    pub fn run(
+    fn run(
         &self,
         pool: &rayon::ThreadPool,
         out_dir: &Path,
@@ -341,30 +354,6 @@ impl SensitivityStudy {
             left_out,
             manifest,
         }))
-    }
-}
-
-impl PointStudy for SensitivityStudy {
-    type Outcome = SensitivityOutcome;
-    const COMMAND: &'static str = "sensitivity";
-
-    fn exploration(&self) -> &Exploration {
-        &self.exploration
-    }
-    fn worlds(&self) -> &[World] {
-        &self.worlds
-    }
-    fn record(&self) -> ExplorationRecord {
-        SensitivityStudy::record(self)
-    }
-    fn run(
-        &self,
-        pool: &rayon::ThreadPool,
-        out_dir: &Path,
-        charts: bool,
-        hooks: &Hooks<'_>,
-    ) -> anyhow::Result<Option<SensitivityOutcome>> {
-        SensitivityStudy::run(self, pool, out_dir, charts, hooks)
     }
 }
 
