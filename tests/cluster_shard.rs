@@ -244,6 +244,11 @@ fn a_merge_refuses_shards_that_do_not_make_up_one_study_naming_the_shard() {
         "{err}"
     );
 
+    // Into one of the shard folders (the merge clears its folder first).
+    let out = merge(d, &good, &good[0]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("that is a shard folder"));
+
     // The good set still merges.
     let out = merge(d, &good, "merged");
     assert!(

@@ -47,6 +47,17 @@ pub struct Args {
 
 pub fn run(_ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
     let shards = ShardSet::read(&args.shards)?;
+    // The merge clears its folder before it reads the blocks.
+    let same = |a: &std::path::Path, b: &std::path::Path| {
+        matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
+    };
+    if let Some(shard) = args.shards.iter().find(|s| same(s, &args.out)) {
+        anyhow::bail!(
+            "--out {}: that is a shard folder being merged ({}); write the merge into another folder",
+            args.out.display(),
+            shard.display()
+        );
+    }
     let merge = Merge::plan(&shards)?;
     let out = super::out_dir::prepare(&args.out, args.force)?;
     let (pool, _) = worker_pool(args.threads)?;
