@@ -34,7 +34,90 @@ pub struct BlockOutput {
     /// Packages x packages paired comparisons (a < b filled).
     pub pairs: Vec<PairedSums>,
     pub deterrence_pairs: Vec<PairedSums>,
+    #[serde(with = "kept_runs")]
     pub records: Vec<RunRecord>,
+}
+
+/// A block's run records as a file keeps them: what a run drew is the same
+/// for every package, so it is kept once per run index with the outcome of
+/// each package (about a sixth of the bytes of one record per package).
+mod kept_runs {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use crate::batch::{Drawn, RunRecord};
+    use crate::model::Outcome;
+    use crate::model::params::Coefficients;
+
+    #[derive(Serialize, Deserialize)]
+    struct KeptRun {
+        scenario: usize,
+        run_index: u64,
+        /// Every coefficient, in declaration order.
+        coefficients: Vec<f64>,
+        event_months: Vec<u32>,
+        event_magnitudes: Vec<f64>,
+        /// (package position, outcome), in the block's order.
+        outcomes: Vec<(usize, Outcome)>,
+    }
+
+    pub fn serialize<S: Serializer>(records: &[RunRecord], s: S) -> Result<S::Ok, S::Error> {
+        let mut runs: Vec<KeptRun> = Vec::new();
+        for r in records {
+            let same_run = runs.last().is_some_and(|k| {
+                k.scenario == r.scenario
+                    && k.run_index == r.run_index
+                    && k.coefficients == r.drawn.coefficients.values()
+                    && k.event_months == r.drawn.event_months
+                    && k.event_magnitudes == r.drawn.event_magnitudes
+            });
+            if !same_run {
+                runs.push(KeptRun {
+                    scenario: r.scenario,
+                    run_index: r.run_index,
+                    coefficients: r.drawn.coefficients.values().to_vec(),
+                    event_months: r.drawn.event_months.clone(),
+                    event_magnitudes: r.drawn.event_magnitudes.clone(),
+                    outcomes: Vec::new(),
+                });
+            }
+            if let Some(run) = runs.last_mut() {
+                run.outcomes.push((r.package, r.outcome));
+            }
+        }
+        runs.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<RunRecord>, D::Error> {
+        let runs = Vec::<KeptRun>::deserialize(d)?;
+        let mut records = Vec::new();
+        for run in runs {
+            let mut coefficients = Coefficients::default();
+            if run.coefficients.len() != Coefficients::COUNT {
+                return Err(serde::de::Error::custom(format!(
+                    "{} coefficients, this version has {}",
+                    run.coefficients.len(),
+                    Coefficients::COUNT
+                )));
+            }
+            for (field, value) in coefficients.fields_mut().into_iter().zip(&run.coefficients) {
+                *field = *value;
+            }
+            for (package, outcome) in run.outcomes {
+                records.push(RunRecord {
+                    scenario: run.scenario,
+                    package,
+                    run_index: run.run_index,
+                    outcome,
+                    drawn: Drawn {
+                        coefficients,
+                        event_months: run.event_months.clone(),
+                        event_magnitudes: run.event_magnitudes.clone(),
+                    },
+                });
+            }
+        }
+        Ok(records)
+    }
 }
 
 /// Keeps finished blocks and hands them back; called from the worker

@@ -68,7 +68,7 @@ pub struct Plan {
 }
 
 /// One run's record, for the optional per-run output.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RunRecord {
     /// Positions in the plan's `scenarios` and `packages`.
     pub scenario: usize,
@@ -80,7 +80,7 @@ pub struct RunRecord {
 
 /// The values a run drew before its first month. They do not depend on the
 /// package, so every package of a run index sees the same ones.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Drawn {
     /// Every coefficient, in [`crate::model::params::COEFFICIENTS`] order
     /// (a fixed one keeps its value).

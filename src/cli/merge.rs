@@ -48,9 +48,7 @@ pub struct Args {
 pub fn run(_ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
     let shards = ShardSet::read(&args.shards)?;
     // The merge clears its folder before it reads the blocks.
-    let same = |a: &std::path::Path, b: &std::path::Path| {
-        matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
-    };
+    let same = |a: &std::path::Path, b: &std::path::Path| matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y);
     if let Some(shard) = args.shards.iter().find(|s| same(s, &args.out)) {
         anyhow::bail!(
             "--out {}: that is a shard folder being merged ({}); write the merge into another folder",

@@ -4,7 +4,7 @@
 //! name is already resolved to an index, every coefficient is a number or a
 //! distribution to sample. Nothing here knows about files, spans or TOML.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// Declares the model's coefficients once: the struct the model reads
 /// (plain `f64` fields, so the monthly loop does no look-ups), the list of
@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 macro_rules! coefficients {
     ($( $(#[doc = $doc:literal])+ $name:ident : $unit:literal ),+ $(,)?) => {
         /// One run's values of every model coefficient (after sampling).
-        #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
         pub struct Coefficients {
             $( $(#[doc = $doc])+ pub $name: f64, )+
         }
