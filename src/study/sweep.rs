@@ -181,9 +181,9 @@ impl SweepStudy {
         }
         let mut record = self.record();
         record.points_completed = results.interrupted.then_some(results.cells.len());
-        let mut manifest =
-            self.exploration
-                .manifest(record, &started, pool.current_num_threads());
+        let mut manifest = self
+            .exploration
+            .manifest(record, &started, pool.current_num_threads());
         if results.interrupted {
             manifest.run.status = RunStatus::Partial;
         }
