@@ -12,7 +12,7 @@ use super::sweep::parse_param;
 use crate::explore::ParameterRange;
 use crate::report::discovery::DISCOVERY_CSV;
 use crate::study::discover::{DiscoverRequest, DiscoverStudy, request_of};
-use crate::study::explore::Selection;
+use crate::study::explore::{PointStudy, Selection};
 
 const EXAMPLES: &str = "\
 EXAMPLES:

@@ -13,7 +13,7 @@ use super::sweep::parse_param;
 use crate::explore::ParameterRange;
 use crate::report::exploration::TOP_DRIVERS;
 use crate::report::sensitivity::SENSITIVITY_CSV;
-use crate::study::explore::Selection;
+use crate::study::explore::{PointStudy, Selection};
 use crate::study::sensitivity::{
     Method, SensitivityRequest, SensitivityStudy, request_of, top_drivers,
 };

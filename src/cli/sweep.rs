@@ -10,7 +10,7 @@ use super::common::{
 };
 use crate::explore::ParameterRange;
 use crate::report::sweep::SWEEP_CSV;
-use crate::study::explore::Selection;
+use crate::study::explore::{PointStudy, Selection};
 use crate::study::sweep::{SweepRequest, SweepStudy, request_of};
 
 const EXAMPLES: &str = "\

@@ -93,11 +93,6 @@ impl DiscoverStudy {
     pub fn package(&self) -> &str {
         &self.exploration.points.packages[0]
     }
-
-    /// Points of the design.
-    pub fn points(&self) -> usize {
-        self.worlds.len()
-    }
 }
 
 impl PointStudy for DiscoverStudy {
@@ -115,13 +110,9 @@ impl PointStudy for DiscoverStudy {
     /// What the manifest records of the discovery.
     fn record(&self) -> ExplorationRecord {
         ExplorationRecord {
-            command: Self::COMMAND.to_string(),
-            parameters: self.exploration.parameter_records(),
-            method: None,
             samples: Some(self.samples),
             package: Some(self.package().to_string()),
-            points: self.points(),
-            points_completed: None,
+            ..self.exploration.record(Self::COMMAND, self.points())
         }
     }
 

@@ -118,6 +118,20 @@ impl Exploration {
         }
     }
 
+    /// What a manifest records of an exploration by `command` over
+    /// `points` points, before the command adds its own settings.
+    pub fn record(&self, command: &str, points: usize) -> ExplorationRecord {
+        ExplorationRecord {
+            command: command.to_string(),
+            parameters: self.parameter_records(),
+            method: None,
+            samples: None,
+            package: None,
+            points,
+            points_completed: None,
+        }
+    }
+
     /// The explored parameters as a manifest records them.
     pub fn parameter_records(&self) -> Vec<ParameterRecord> {
         self.space
@@ -153,6 +167,10 @@ pub trait PointStudy {
     fn exploration(&self) -> &Exploration;
     /// Every point of the design, compiled.
     fn worlds(&self) -> &[World];
+    /// Points of the design.
+    fn points(&self) -> usize {
+        self.worlds().len()
+    }
     /// What its manifest records of the exploration.
     fn record(&self) -> ExplorationRecord;
     /// Whether its analysis reads every run's record (kept in each block).

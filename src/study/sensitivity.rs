@@ -250,11 +250,6 @@ impl SensitivityStudy {
             worlds,
         })
     }
-
-    /// Points of the design.
-    pub fn points(&self) -> usize {
-        self.worlds.len()
-    }
 }
 
 impl PointStudy for SensitivityStudy {
@@ -272,13 +267,9 @@ impl PointStudy for SensitivityStudy {
     /// What the manifest records of the study.
     fn record(&self) -> ExplorationRecord {
         ExplorationRecord {
-            command: Self::COMMAND.to_string(),
-            parameters: self.exploration.parameter_records(),
             method: Some(self.design.method().label().to_string()),
             samples: Some(self.samples),
-            package: None,
-            points: self.points(),
-            points_completed: None,
+            ..self.exploration.record(Self::COMMAND, self.points())
         }
     }
 

@@ -44,33 +44,6 @@ pub struct SweepStudy {
     values: Vec<Vec<f64>>,
 }
 
-impl PointStudy for SweepStudy {
-    type Outcome = SweepOutcome;
-    const COMMAND: &'static str = "sweep";
-
-    fn exploration(&self) -> &Exploration {
-        &self.exploration
-    }
-    fn worlds(&self) -> &[World] {
-        &self.worlds
-    }
-    fn record(&self) -> ExplorationRecord {
-        SweepStudy::record(self)
-    }
-    fn complete(&self, outcome: &SweepOutcome) -> bool {
-        outcome.manifest.run.status == RunStatus::Complete
-    }
-    fn run(
-        &self,
-        pool: &rayon::ThreadPool,
-        out_dir: &Path,
-        charts: bool,
-        hooks: &Hooks<'_>,
-    ) -> anyhow::Result<Option<SweepOutcome>> {
-        SweepStudy::run(self, pool, out_dir, charts, hooks)
-    }
-}
-
 /// A finished sweep whose outputs are written.
 pub struct SweepOutcome {
     pub rows: Vec<SweepRow>,
@@ -114,34 +87,38 @@ impl SweepStudy {
             values,
         })
     }
+}
 
-    /// Points of the grid.
-    pub fn points(&self) -> usize {
-        self.worlds.len()
+impl PointStudy for SweepStudy {
+    type Outcome = SweepOutcome;
+    const COMMAND: &'static str = "sweep";
+
+    fn exploration(&self) -> &Exploration {
+        &self.exploration
+    }
+
+    fn worlds(&self) -> &[World] {
+        &self.worlds
+    }
+
+    fn complete(&self, outcome: &SweepOutcome) -> bool {
+        outcome.manifest.run.status == RunStatus::Complete
     }
 
     /// What the manifest records of the sweep (every point to run).
-    pub fn record(&self) -> ExplorationRecord {
-        let mut parameters = self.exploration.parameter_records();
-        for (record, &steps) in parameters.iter_mut().zip(&self.steps) {
-            record.steps = Some(steps);
+    fn record(&self) -> ExplorationRecord {
+        let mut record = self.exploration.record(Self::COMMAND, self.points());
+        for (parameter, &steps) in record.parameters.iter_mut().zip(&self.steps) {
+            parameter.steps = Some(steps);
         }
-        ExplorationRecord {
-            command: Self::COMMAND.to_string(),
-            parameters,
-            method: None,
-            samples: None,
-            package: None,
-            points: self.points(),
-            points_completed: None,
-        }
+        record
     }
 
     /// Runs every point and writes sweep.csv, its charts and reports
     /// (unless `charts` is off) and the manifest, last. Interrupted, it
     /// writes the points that finished, every one with all its runs, and
     /// the manifest says `partial`; `None` when no point finished.
-    pub fn run(
+    fn run(
         &self,
         pool: &rayon::ThreadPool,
         out_dir: &Path,
@@ -174,10 +151,6 @@ impl SweepStudy {
                     });
                 }
             }
-        }
-        let mut parameters = self.exploration.parameter_records();
-        for (record, &steps) in parameters.iter_mut().zip(&self.steps) {
-            record.steps = Some(steps);
         }
         let mut record = self.record();
         record.points_completed = results.interrupted.then_some(results.cells.len());
