@@ -173,4 +173,49 @@ fn a_run_that_would_fill_the_disk_is_refused_before_any_work() {
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("MB free, but this run writes about"), "{err}");
     assert!(!dir.path().join("summary.csv").exists());
+    assert!(
+        !dir.path().join(".checkpoint").exists(),
+        "a refused run leaves no checkpoint to resume"
+    );
+}
+
+#[test]
+fn an_exploration_that_would_fill_the_disk_is_refused_before_any_work() {
+    // A billion runs at each of the design's points: terabytes of
+    // checkpointed blocks (and, for discover, of every run's record).
+    let resolve = "countries.united-states.resolve=0.1..0.9";
+    let studies: [&[&str]; 3] = [
+        &[
+            "sweep",
+            "--param",
+            "countries.united-states.resolve=0.1..0.9:100",
+        ],
+        &["sensitivity", "--method", "sobol", "--param", resolve],
+        &["discover", "--package", "aid-only", "--param", resolve],
+    ];
+    for study in studies {
+        let dir = tempfile::tempdir().unwrap();
+        let out = Command::cargo_bin("guarantee-sim")
+            .unwrap()
+            .env("NO_COLOR", "1")
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(&study[..1])
+            .arg("tests/fixtures/minimal.toml")
+            .args(&study[1..])
+            .args(["--runs", "1000000000", "--out"])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{}: {err}", study[0]);
+        assert!(err.contains("MB free, but this run writes about"), "{err}");
+        assert!(err.contains("fewer points"), "{err}");
+        let left: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .filter(|n| n != ".guarantee-sim.lock")
+            .collect();
+        assert!(left.is_empty(), "{}: work started: {left:?}", study[0]);
+    }
 }

@@ -218,6 +218,7 @@ pub fn run_exploration<S: PointStudy>(
         args.cluster.cluster(),
         study.key(charts)?,
         study.geometry(),
+        study.output_shape(charts),
     )?;
     let out_dir = session.path().to_path_buf();
     note_resumed(&session, args.quiet);

@@ -15,7 +15,7 @@ use crate::batch::BlockStore;
 use crate::batch::Completion;
 use crate::report::ranking::ranking_text;
 use crate::report::tables::RankBy;
-use crate::report::{OutputShape, RunStatus};
+use crate::report::{OutputShape, RunStatus, StudyTables};
 use crate::study::checkpoint::StudyKey;
 use crate::study::plan::{MIN_HALF_WIDTH, check_count, check_precision};
 use crate::study::run::{Started, run_manifest};
@@ -208,21 +208,21 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
         scenarios: plan.scenarios.len(),
     };
     let dir = args.cluster.out_dir(args.out.as_deref(), default_out)?;
-    let session = Session::open(&dir, args.force, cluster, study_key, geometry)?;
+    let shape = OutputShape {
+        tables: StudyTables::Run,
+        points: 1,
+        packages: plan.packages.len() as u64,
+        scenarios: plan.scenarios.len() as u64,
+        countries: world.countries.len() as u64,
+        horizon_months: u64::from(world.horizon_months),
+        runs: plan.precision.map_or(plan.runs, |p| p.max_runs),
+        per_run: options.per_run,
+        kept_runs: options.per_run,
+        charts: options.charts,
+        scenario_bytes: input.loaded.resolved_toml.len() as u64,
+    };
+    let session = Session::open(&dir, args.force, cluster, study_key, geometry, shape)?;
     let out_dir = session.path().to_path_buf();
-    session.out.check_space(
-        OutputShape {
-            packages: plan.packages.len() as u64,
-            scenarios: plan.scenarios.len() as u64,
-            countries: world.countries.len() as u64,
-            horizon_months: u64::from(world.horizon_months),
-            runs: plan.precision.map_or(plan.runs, |p| p.max_runs),
-            per_run: options.per_run,
-            charts: options.charts,
-            scenario_bytes: input.loaded.resolved_toml.len() as u64,
-        }
-        .estimated_bytes(),
-    )?;
     super::common::note_resumed(&session, args.quiet);
     let watch = Watch::start(&out_dir, args.quiet);
     if session.is_shard() {

@@ -104,39 +104,108 @@ pub const OUTPUT_FILES: [&str; 20] = [
     compare::COMPARE_HTML,
 ];
 
-/// What decides the size of a run's outputs.
+/// What decides the size of a study's outputs and of its checkpoint.
 #[derive(Debug, Clone, Copy)]
 pub struct OutputShape {
+    pub tables: StudyTables,
+    /// Points of an exploration's design (1 for `run`).
+    pub points: u64,
     pub packages: u64,
     pub scenarios: u64,
     pub countries: u64,
     pub horizon_months: u64,
-    /// Most runs per package and scenario (the cap with a precision target).
+    /// Most runs per point, package and scenario (the cap with a precision target).
     pub runs: u64,
+    /// runs.csv, one row per run (`run --per-run`).
     pub per_run: bool,
+    /// The checkpoint's blocks keep every run's record (`run --per-run`,
+    /// `discover`, which reads them all).
+    pub kept_runs: bool,
     pub charts: bool,
     /// Bytes of the resolved scenario file, which the manifest embeds.
     pub scenario_bytes: u64,
 }
 
+/// Which tables a study writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StudyTables {
+    /// `run`: summary, survival, guarantors, pairs, robustness.
+    Run,
+    /// An exploration: at most one row per point, package and scenario
+    /// (sweep.csv; sensitivity.csv and discovery.csv have fewer).
+    Exploration,
+}
+
 impl OutputShape {
-    /// A generous estimate of the bytes a run writes, so that a disk too
-    /// full for them is found before the simulation rather than after it.
-    /// Bytes per row are rounded up from the bundled file's outputs.
+    /// A generous estimate of the bytes a study writes, its checkpoint
+    /// included (it stays until the outputs are written), so that a disk
+    /// too full for them is found before the simulation rather than after
+    /// it. Bytes per row are rounded up from the bundled file's outputs.
     pub fn estimated_bytes(&self) -> u64 {
         let cells = self.packages * self.scenarios;
-        let mut bytes = cells * 512 // summary.csv
-            + cells * self.horizon_months * 96 // survival.csv
-            + cells * self.countries * 96 // guarantors.csv
-            + self.scenarios * self.packages * self.packages * 96 // pairs.csv
-            + self.packages * 256 // robustness.csv, infeasible.csv
-            + 4 * self.scenario_bytes + 64 * 1024; // manifest.json
+        let tables = match self.tables {
+            StudyTables::Run => {
+                cells * 512 // summary.csv
+                    + cells * self.horizon_months * 96 // survival.csv
+                    + cells * self.countries * 96 // guarantors.csv
+                    + self.scenarios * self.packages * self.packages * 96 // pairs.csv
+                    + self.packages * 256 // robustness.csv, infeasible.csv
+            }
+            StudyTables::Exploration => self.points.saturating_mul(cells).saturating_mul(256),
+        };
+        let mut bytes = tables
+            .saturating_add(4 * self.scenario_bytes + 64 * 1024) // manifest.json
+            .saturating_add(self.checkpoint_bytes());
         if self.per_run {
-            bytes += cells.saturating_mul(self.runs).saturating_mul(128);
+            bytes = bytes.saturating_add(cells.saturating_mul(self.runs).saturating_mul(128));
         }
         if self.charts {
-            let chart_files = 2 * (3 + 3 * self.scenarios);
-            bytes += chart_files * 512 * 1024 + 2 * 1024 * 1024 + cells * 4096;
+            let chart_files = match self.tables {
+                StudyTables::Run => 2 * (3 + 3 * self.scenarios),
+                StudyTables::Exploration => 2 * (cells + self.scenarios + self.packages),
+            };
+            bytes = bytes.saturating_add(chart_files * 512 * 1024 + 2 * 1024 * 1024 + cells * 4096);
+        }
+        bytes
+    }
+
+    /// The flags that make the outputs smaller, for the error of a disk
+    /// too full for them.
+    pub fn how_to_write_less(&self) -> &'static str {
+        match self.tables {
+            StudyTables::Run => "fewer --runs, no --per-run, --no-charts",
+            StudyTables::Exploration => {
+                "fewer --runs, fewer points (--samples, STEPS), --no-charts"
+            }
+        }
+    }
+
+    /// The bytes of one shard of `count`: its share of the checkpoint's
+    /// blocks, which it keeps as its shard folder; it writes no tables.
+    pub fn shard_bytes(&self, count: u64) -> u64 {
+        self.checkpoint_bytes().div_ceil(count.max(1)) + 4 * self.scenario_bytes + 64 * 1024
+    }
+
+    /// Every block of the study, as the checkpoint keeps it: each package's
+    /// aggregates and the pairs between packages, and with
+    /// [`OutputShape::kept_runs`] what each run drew, once per run index,
+    /// with every package's outcome. Rounded up from the bundled file's
+    /// block files.
+    fn checkpoint_bytes(&self) -> u64 {
+        let runs = self
+            .points
+            .saturating_mul(self.scenarios)
+            .saturating_mul(self.runs);
+        let blocks = self
+            .points
+            .saturating_mul(self.scenarios)
+            .saturating_mul(self.runs.div_ceil(crate::batch::BLOCK_RUNS));
+        let block = 512
+            + self.packages * (1024 + self.horizon_months * 16 + self.countries * 32)
+            + self.packages * self.packages * 2 * 96;
+        let mut bytes = blocks.saturating_mul(block);
+        if self.kept_runs {
+            bytes = bytes.saturating_add(runs.saturating_mul(1024 + self.packages * 320));
         }
         bytes
     }

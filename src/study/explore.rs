@@ -12,7 +12,7 @@ use super::session::Geometry;
 use crate::explore::{Design, Parameter, Space};
 use crate::model::params::World;
 use crate::report::manifest::{ExplorationManifest, ExplorationRecord, ParameterRecord};
-use crate::report::{Manifest, RunStatus};
+use crate::report::{Manifest, OutputShape, RunStatus, StudyTables};
 use crate::scenario::Merged;
 
 /// The parameters of an exploration and what every point runs.
@@ -207,6 +207,25 @@ pub trait PointStudy {
             points: self.worlds().len(),
             runs: plan.runs,
             scenarios: plan.scenarios.len(),
+        }
+    }
+
+    /// What decides the size of its outputs and checkpoint.
+    fn output_shape(&self, charts: bool) -> OutputShape {
+        let plan = &self.exploration().points;
+        let loaded = &self.exploration().input.loaded;
+        OutputShape {
+            tables: StudyTables::Exploration,
+            points: self.points() as u64,
+            packages: plan.packages.len() as u64,
+            scenarios: plan.scenarios.len() as u64,
+            countries: loaded.world.countries.len() as u64,
+            horizon_months: u64::from(loaded.world.horizon_months),
+            runs: plan.runs,
+            per_run: false,
+            kept_runs: self.reads_runs(),
+            charts,
+            scenario_bytes: loaded.resolved_toml.len() as u64,
         }
     }
 

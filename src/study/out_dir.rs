@@ -104,11 +104,12 @@ pub fn prepare_study(dir: &Path, force: bool, resume: bool) -> anyhow::Result<Ou
 }
 
 impl OutDir {
-    /// Refuses to start a run whose outputs would not fit on the disk, so
-    /// that a full disk is found before the simulation, not after it.
-    pub fn check_space(&self, needed: u64) -> anyhow::Result<()> {
+    /// Refuses to start a study whose outputs (`needed` bytes) would not
+    /// fit on the disk, so that a full disk is found before the simulation,
+    /// not after it; `write_less` names the flags that make them smaller.
+    pub fn check_space(&self, needed: u64, write_less: &str) -> anyhow::Result<()> {
         match free_bytes(&self.path) {
-            Some(free) => enough_space(free, needed)
+            Some(free) => enough_space(free, needed, write_less)
                 .map_err(|e| anyhow::anyhow!("--out {}: {e}", self.path.display())),
             // Unknown (not a Unix file system): the write errors will say.
             None => Ok(()),
@@ -116,14 +117,14 @@ impl OutDir {
     }
 }
 
-fn enough_space(free: u64, needed: u64) -> Result<(), String> {
+fn enough_space(free: u64, needed: u64, write_less: &str) -> Result<(), String> {
     if free >= needed {
         return Ok(());
     }
     let mb = |b: u64| b.div_ceil(1024 * 1024);
     Err(format!(
         "the disk has {} MB free, but this run writes about {} MB; free some space, \
-         choose another --out, or write less (fewer --runs, no --per-run, --no-charts)",
+         choose another --out, or write less ({write_less})",
         mb(free),
         mb(needed)
     ))
@@ -327,8 +328,8 @@ mod tests {
 
     #[test]
     fn a_run_larger_than_the_free_space_is_refused() {
-        assert!(enough_space(100 << 20, 10 << 20).is_ok());
-        let err = enough_space(1 << 20, 10 << 20).unwrap_err();
+        assert!(enough_space(100 << 20, 10 << 20, "fewer --runs").is_ok());
+        let err = enough_space(1 << 20, 10 << 20, "fewer --runs").unwrap_err();
         assert!(err.contains("1 MB free"), "{err}");
         assert!(err.contains("about 10 MB"), "{err}");
     }

@@ -10,6 +10,7 @@ use anyhow::bail;
 use super::checkpoint::{Checkpoint, CheckpointStore, StudyKey};
 use super::out_dir::{OutDir, prepare_study};
 use super::shard::{self, ShardId, Share};
+use crate::report::OutputShape;
 
 /// How a study runs beyond one machine: its shard, and whether it takes
 /// up an interrupted run.
@@ -52,16 +53,23 @@ pub enum Closed {
 }
 
 impl Session {
-    /// Prepares `dir` (see [`prepare_study`]) and starts or resumes its
-    /// checkpoint, before any work.
+    /// Prepares `dir` (see [`prepare_study`]), checks that the disk holds
+    /// what the study of `shape` writes (a shard: its blocks), and starts
+    /// or resumes its checkpoint, before any work.
     pub fn open(
         dir: &Path,
         force: bool,
         cluster: Cluster,
         study: StudyKey,
         geometry: Geometry,
+        shape: OutputShape,
     ) -> anyhow::Result<Session> {
         let out = prepare_study(dir, force, cluster.resume)?;
+        let needed = match cluster.shard {
+            Some(id) => shape.shard_bytes(id.count),
+            None => shape.estimated_bytes(),
+        };
+        out.check_space(needed, shape.how_to_write_less())?;
         let checkpoint = if cluster.resume {
             Checkpoint::resume(&out.path, &study, cluster.shard)?
         } else {
