@@ -4,10 +4,14 @@
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
+use guarantee_sim::explore::Parameter;
 use guarantee_sim::report::charts::CHARTS_DIR;
 use guarantee_sim::report::manifest::MANIFEST_JSON;
 use guarantee_sim::report::tables::RankBy;
 use guarantee_sim::report::{OUTPUT_FILES, clear_outputs, is_chart_file};
+use guarantee_sim::study::discover::{DiscoverRequest, DiscoverStudy};
+use guarantee_sim::study::explore::{PointStudy, Selection};
+use guarantee_sim::study::sensitivity::{Method, SensitivityRequest, SensitivityStudy};
 use guarantee_sim::study::{self, Hooks, Input, Options, Request, build_plan, replay};
 
 fn minimal() -> Input {
@@ -29,6 +33,7 @@ fn run_into(input: &Input, request: &Request, options: Options, dir: &Path) -> s
     let hooks = Hooks {
         cancel: &cancel,
         progress: &|_, _| {},
+        analysing: &|_, _| {},
         writing: &|| {},
         blocks: &guarantee_sim::batch::NoStore,
     };
@@ -236,4 +241,106 @@ fn runs_csv_records_every_drawn_input() {
         rows += 1;
     }
     assert!(rows > 0);
+}
+
+/// What a study told its hooks, in order.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Heard {
+    Progress,
+    Analysing(u64, u64),
+    Writing,
+}
+
+/// Runs an exploration with hooks that note what they hear.
+fn heard_while_running<S: PointStudy>(study: &S) -> Vec<Heard> {
+    let dir = tempfile::tempdir().unwrap();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    let heard = std::sync::Mutex::new(Vec::new());
+    let note = |h: Heard| heard.lock().unwrap().push(h);
+    let cancel = AtomicBool::new(false);
+    let hooks = Hooks {
+        cancel: &cancel,
+        progress: &|_, _| note(Heard::Progress),
+        analysing: &|done, planned| note(Heard::Analysing(done, planned)),
+        writing: &|| note(Heard::Writing),
+        blocks: &guarantee_sim::batch::NoStore,
+    };
+    let outcome = study.run(&pool, dir.path(), false, &hooks).unwrap();
+    assert!(outcome.is_some_and(|o| study.complete(&o)));
+    heard.into_inner().unwrap()
+}
+
+/// The analysis after the last run (Sobol's bootstrap, PRIM's resampled
+/// stability) is a phase of its own, counted from 0 to its end, between
+/// the runs' progress and the writing, so the terminal can show it.
+fn assert_analysis_is_heard_between_the_runs_and_the_writing(heard: &[Heard]) {
+    let analysing: Vec<(usize, u64, u64)> = heard
+        .iter()
+        .enumerate()
+        .filter_map(|(i, h)| match *h {
+            Heard::Analysing(done, planned) => Some((i, done, planned)),
+            _ => None,
+        })
+        .collect();
+    let (first, last) = (analysing[0], analysing[analysing.len() - 1]);
+    assert!(first.2 > 0 && first.1 == 0, "{heard:?}");
+    assert_eq!(last.1, last.2, "{heard:?}");
+    assert!(analysing.windows(2).all(|w| w[0].1 <= w[1].1), "{heard:?}");
+    let last_progress = heard.iter().rposition(|h| *h == Heard::Progress).unwrap();
+    let writing = heard.iter().position(|h| *h == Heard::Writing).unwrap();
+    assert!(last_progress < first.0 && last.0 < writing, "{heard:?}");
+}
+
+fn explored() -> (
+    guarantee_sim::scenario::Merged,
+    Input,
+    Vec<Parameter>,
+    Selection,
+) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minimal.toml");
+    let merged = guarantee_sim::scenario::merge(&path).expect("minimal.toml merges");
+    let input = Input {
+        loaded: merged.clone().compile().expect("minimal.toml compiles"),
+        shown: "minimal.toml".to_string(),
+        stem: "minimal".to_string(),
+    };
+    let parameters = vec![
+        Parameter::new("countries.united-states.resolve", 0.1, 0.9).unwrap(),
+        Parameter::new("countries.russia.resolve", 0.3, 0.9).unwrap(),
+    ];
+    let selection = Selection {
+        runs: Some(20),
+        scenarios: vec!["us-leaves".to_string()],
+        ..Selection::default()
+    };
+    (merged, input, parameters, selection)
+}
+
+#[test]
+fn the_sobol_bootstrap_is_heard_as_a_phase_after_the_runs() {
+    let (merged, input, parameters, selection) = explored();
+    let request = SensitivityRequest {
+        parameters,
+        selection,
+        method: Method::Sobol,
+        samples: Some(4),
+    };
+    let study = SensitivityStudy::plan(merged, input, &request).unwrap();
+    assert_analysis_is_heard_between_the_runs_and_the_writing(&heard_while_running(&study));
+}
+
+#[test]
+fn the_prim_stability_resamples_are_heard_as_a_phase_after_the_runs() {
+    let (merged, input, parameters, mut selection) = explored();
+    selection.packages = vec!["aid-only".to_string()];
+    let request = DiscoverRequest {
+        parameters,
+        selection,
+        samples: Some(10),
+    };
+    let study = DiscoverStudy::plan(merged, input, &request).unwrap();
+    assert_analysis_is_heard_between_the_runs_and_the_writing(&heard_while_running(&study));
 }

@@ -296,6 +296,9 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
 /// Ctrl-C, which stops the study cleanly.
 pub(super) struct Watch {
     bar: ProgressBar,
+    /// The analysis after the last run, with a spinner that turns while
+    /// one long step (a bootstrap) is under way.
+    analysis: ProgressBar,
     interrupt: Interrupt,
 }
 
@@ -303,6 +306,7 @@ impl Watch {
     pub fn start(out_dir: &Path, quiet: bool) -> Watch {
         Watch {
             bar: progress_bar(quiet),
+            analysis: analysis_bar(quiet),
             interrupt: Interrupt::install(out_dir.to_path_buf()),
         }
     }
@@ -320,29 +324,56 @@ impl Watch {
             self.bar.set_length(planned);
             self.bar.set_position(done);
         };
+        let analysis_started = std::sync::Once::new();
+        let analysing = |done: u64, planned: u64| {
+            analysis_started.call_once(|| {
+                self.bar.finish_and_clear();
+                self.interrupt.set_stage(Stage::Writing);
+                self.analysis
+                    .enable_steady_tick(std::time::Duration::from_millis(120));
+            });
+            self.analysis.set_length(planned);
+            self.analysis.set_position(done);
+        };
         let writing = || {
             self.bar.finish_and_clear();
+            self.analysis.finish_and_clear();
             self.interrupt.set_stage(Stage::Writing);
         };
         let result = f(&Hooks {
             cancel: &self.interrupt.cancel,
             progress: &progress,
+            analysing: &analysing,
             writing: &writing,
             blocks,
         });
         self.bar.finish_and_clear();
+        self.analysis.finish_and_clear();
         result
     }
 }
 
 pub(super) fn progress_bar(quiet: bool) -> ProgressBar {
+    styled_bar(
+        quiet,
+        "{spinner} [{elapsed_precise}] {wide_bar} {human_pos}/{human_len} runs ({per_sec:0}, {eta} left)",
+    )
+}
+
+fn analysis_bar(quiet: bool) -> ProgressBar {
+    styled_bar(
+        quiet,
+        "{spinner} [{elapsed_precise}] every run done; analysing them: step {pos} of {len}",
+    )
+}
+
+/// A bar on stderr in `template`, hidden when quiet or not a terminal.
+fn styled_bar(quiet: bool, template: &str) -> ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
-    if let Ok(style) = ProgressStyle::with_template(
-        "{spinner} [{elapsed_precise}] {wide_bar} {human_pos}/{human_len} runs ({per_sec:0}, {eta} left)",
-    ) {
+    if let Ok(style) = ProgressStyle::with_template(template) {
         bar.set_style(style);
     }
     bar

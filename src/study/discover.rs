@@ -171,7 +171,6 @@ impl PointStudy for DiscoverStudy {
         if results.interrupted {
             return Ok(None);
         }
-        (hooks.writing)();
         let names: Vec<String> = self
             .exploration
             .names()
@@ -183,7 +182,16 @@ impl PointStudy for DiscoverStudy {
         } else {
             "all".to_string()
         };
-        let found = find_boxes(names, rows, fails, self.package(), &scenario, plan.seed)?;
+        let found = find_boxes(
+            names,
+            rows,
+            fails,
+            self.package(),
+            &scenario,
+            plan.seed,
+            hooks.analysing,
+        )?;
+        (hooks.writing)();
         let manifest =
             self.exploration
                 .manifest(self.record(), &started, pool.current_num_threads());
@@ -236,7 +244,9 @@ struct Found {
     nothing_found: Option<String>,
 }
 
-/// Up to [`MAX_BOXES`] boxes, each among the runs no earlier box holds.
+/// Up to [`MAX_BOXES`] boxes, each among the runs no earlier box holds;
+/// `progress` hears (boxes searched, [`MAX_BOXES`]), each search being
+/// PRIM and its [`RESAMPLES`] resampled reruns.
 fn find_boxes(
     names: Vec<String>,
     mut rows: Vec<Vec<f64>>,
@@ -244,7 +254,10 @@ fn find_boxes(
     package: &str,
     scenario: &str,
     seed: u64,
+    progress: &dyn Fn(u64, u64),
 ) -> Result<Found, ExploreError> {
+    let planned = MAX_BOXES as u64;
+    progress(0, planned);
     let mut found = Found {
         rows: Vec::new(),
         inputs: Vec::new(),
@@ -266,6 +279,9 @@ fn find_boxes(
     let settings = Settings::default();
     let all_failures = found.failures;
     for rank in 1..=MAX_BOXES {
+        if rank > 1 {
+            progress(rank as u64 - 1, planned);
+        }
         // Later boxes only for a real share of the failures.
         let left = fails.iter().filter(|&&f| f).count();
         if rank > 1 && (left as f64) < MIN_FAILURES_LEFT * all_failures as f64 {
@@ -352,6 +368,8 @@ fn find_boxes(
         let mut k = keep.iter();
         fails.retain(|_| *k.next().unwrap_or(&true));
     }
+    // Fewer boxes than the most: the search is over all the same.
+    progress(planned, planned);
     Ok(found)
 }
 

@@ -28,6 +28,10 @@ pub struct Hooks<'a> {
     pub cancel: &'a AtomicBool,
     /// (runs done, runs planned so far), a run being one package under one scenario.
     pub progress: &'a (dyn Fn(u64, u64) + Sync),
+    /// (steps done, steps planned) of the analysis after the last run
+    /// (Sobol's bootstrap, PRIM's resampled stability): a second phase,
+    /// which can take a while once the runs' progress is full.
+    pub analysing: &'a dyn Fn(u64, u64),
     /// Called once the simulation is over and the outputs are being written.
     pub writing: &'a dyn Fn(),
     /// Blocks finished earlier (resume, merge) and where finished blocks go

@@ -100,12 +100,14 @@ impl SensitivityDesign {
 
 /// The analysis of every rate of every package under every scenario, in
 /// scenario, package, rate, parameter order. A package infeasible at some
-/// point has no rate there and is left out (returned by id).
+/// point has no rate there and is left out (returned by id). `progress`
+/// hears (rates analysed, rates to analyse).
 pub fn analyse(
     exploration: &Exploration,
     design: &SensitivityDesign,
     results: &PointResults,
     seed: u64,
+    progress: &dyn Fn(u64, u64),
 ) -> Result<(Vec<SensitivityRow>, Vec<String>), ExploreError> {
     let plan = &exploration.points;
     let names = exploration.names();
@@ -118,6 +120,10 @@ pub fn analyse(
         .map(|(p, _)| p.clone())
         .collect();
     let round = crate::report::tables::round_for_output;
+    let planned =
+        (plan.scenarios.len() * (plan.packages.len() - left_out.len()) * Rate::ALL.len()) as u64;
+    let mut analysed = 0;
+    progress(analysed, planned);
     for (s, scenario) in plan.scenarios.iter().enumerate() {
         for (p, package) in plan.packages.iter().enumerate() {
             if left_out.contains(package) {
@@ -187,6 +193,8 @@ pub fn analyse(
                         }
                     }
                 }
+                analysed += 1;
+                progress(analysed, planned);
             }
         }
     }
@@ -289,9 +297,15 @@ impl PointStudy for SensitivityStudy {
         if results.interrupted {
             return Ok(None);
         }
-        (hooks.writing)();
         let seed = self.exploration.points.seed;
-        let (rows, left_out) = analyse(&self.exploration, &self.design, &results, seed)?;
+        let (rows, left_out) = analyse(
+            &self.exploration,
+            &self.design,
+            &results,
+            seed,
+            hooks.analysing,
+        )?;
+        (hooks.writing)();
         let plan = &self.exploration.points;
         let manifest =
             self.exploration
