@@ -1,6 +1,6 @@
 //! `--resume DIR`: a study stopped at a random point (SIGKILL, SIGTERM)
 //! resumes from its checkpoint to the bytes of a study never stopped, for
-//! `run`, a shard and a sensitivity study; a resume that is not the same
+//! `run`, a shard, a sweep and a sensitivity study; a resume that is not the same
 //! study is refused, naming what differs.
 
 mod cluster_support;
@@ -57,7 +57,7 @@ fn stop_after(dir: &Path, args: &[&str], out: &str, blocks: usize, signal: i32) 
 }
 
 /// Starts the study `args` (output folder `out`), stops it with `signal`
-/// once a random number of blocks (1 to `most`) is checkpointed, checks
+/// once a random number of blocks (in `between`) is checkpointed, checks
 /// how it ended with `stopped` (given its exit status), resumes it with the
 /// same arguments and `--resume out`, and checks that the resume kept at
 /// least those blocks.
@@ -65,11 +65,11 @@ fn stop_and_resume(
     dir: &Path,
     args: &[&str],
     out: &str,
-    most: usize,
+    between: std::ops::RangeInclusive<usize>,
     signal: i32,
     stopped: impl Fn(std::process::ExitStatus),
 ) {
-    let blocks = rand::rng().random_range(1..=most);
+    let blocks = rand::rng().random_range(between);
     let mut victim = stop_after(dir, args, out, blocks, signal);
     stopped(victim.wait().unwrap());
     let mut resume = args.to_vec();
@@ -130,7 +130,7 @@ fn a_run_killed_at_a_random_point_resumes_to_the_bytes_of_one_never_stopped() {
         );
     };
     let victim = long_run(&file, "victim", &[]);
-    stop_and_resume(d, &victim, "victim", 40, libc::SIGKILL, killed_early);
+    stop_and_resume(d, &victim, "victim", 1..=40, libc::SIGKILL, killed_early);
     assert_same_outputs(&d.join("reference"), &d.join("victim"));
 
     // A shard killed the same way resumes, and merges with the other shard
@@ -140,7 +140,7 @@ fn a_run_killed_at_a_random_point_resumes_to_the_bytes_of_one_never_stopped() {
         assert!(!d.join("shard-0/shard.json").exists());
     };
     let shard = long_run(&file, "shard-0", &["--shard", "0/2"]);
-    stop_and_resume(d, &shard, "shard-0", 20, libc::SIGKILL, shard_killed);
+    stop_and_resume(d, &shard, "shard-0", 1..=20, libc::SIGKILL, shard_killed);
     ok(d, &long_run(&file, "shard-1", &["--shard", "1/2"]));
     ok(
         d,
@@ -174,7 +174,7 @@ fn a_run_stopped_by_sigterm_writes_partial_results_and_resumes_to_the_full_bytes
         let manifest = std::fs::read_to_string(d.join("victim/manifest.json")).unwrap();
         assert!(manifest.contains("\"status\": \"partial\""), "{manifest}");
     };
-    stop_and_resume(d, &args("victim"), "victim", 10, libc::SIGTERM, partial);
+    stop_and_resume(d, &args("victim"), "victim", 1..=10, libc::SIGTERM, partial);
     assert_same_outputs(&d.join("reference"), &d.join("victim"));
 }
 
@@ -211,10 +211,52 @@ fn a_sensitivity_study_killed_at_a_random_point_resumes_to_the_same_bytes() {
         d,
         &args("victim"),
         "victim",
-        12,
+        1..=12,
         libc::SIGKILL,
         nothing_written,
     );
+    assert_same_outputs(&d.join("reference"), &d.join("victim"));
+}
+
+/// A sweep stopped by SIGTERM writes the points that finished (partial,
+/// exit 130) and keeps its checkpoint; resumed, it writes every file as a
+/// sweep never stopped would, the partial sweep.csv, charts and report
+/// replaced.
+#[test]
+fn a_sweep_stopped_by_sigterm_resumes_to_the_bytes_of_one_never_stopped() {
+    let dir = TempDir::new().unwrap();
+    let d = dir.path();
+    let file = fixture();
+    // 6 points x 2 scenarios x 2 blocks: 24 blocks, a point's 4 in a row
+    // on one thread; charts and report too.
+    let args = |out: &'static str| {
+        vec![
+            "sweep",
+            file.as_str(),
+            "--param",
+            "countries.united-states.resolve=0.1..0.9:6",
+            "--runs",
+            "500",
+            "--threads",
+            "1",
+            "--out",
+            out,
+        ]
+    };
+    ok(d, &args("reference"));
+    let partial = |status: std::process::ExitStatus| {
+        assert_eq!(status.code(), Some(130));
+        let manifest = std::fs::read_to_string(d.join("victim/manifest.json")).unwrap();
+        assert!(manifest.contains("\"status\": \"partial\""), "{manifest}");
+        assert!(d.join("victim/sweep.csv").is_file());
+        assert!(
+            d.join("victim/.checkpoint").is_dir(),
+            "an interrupted sweep keeps its checkpoint"
+        );
+    };
+    // Stopped once at least one point (4 blocks) is checkpointed, so that
+    // the resume replaces a partial sweep.csv, charts and report.
+    stop_and_resume(d, &args("victim"), "victim", 5..=16, libc::SIGTERM, partial);
     assert_same_outputs(&d.join("reference"), &d.join("victim"));
 }
 
