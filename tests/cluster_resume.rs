@@ -87,6 +87,18 @@ fn stop_and_resume(
     );
 }
 
+/// A study stopped cleanly: exit 130, what finished written and marked
+/// partial, and the checkpoint kept for `--resume`.
+fn wrote_partial(out: &Path, status: std::process::ExitStatus) {
+    assert_eq!(status.code(), Some(130));
+    let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
+    assert!(manifest.contains("\"status\": \"partial\""), "{manifest}");
+    assert!(
+        out.join(".checkpoint").is_dir(),
+        "an interrupted study keeps its checkpoint"
+    );
+}
+
 /// Blocks the resume said it kept.
 fn kept(note: &str) -> usize {
     let at = note.find("resuming ").expect("a resume note");
@@ -169,11 +181,7 @@ fn a_run_stopped_by_sigterm_writes_partial_results_and_resumes_to_the_full_bytes
         ]
     };
     ok(d, &args("reference"));
-    let partial = |status: std::process::ExitStatus| {
-        assert_eq!(status.code(), Some(130));
-        let manifest = std::fs::read_to_string(d.join("victim/manifest.json")).unwrap();
-        assert!(manifest.contains("\"status\": \"partial\""), "{manifest}");
-    };
+    let partial = |status| wrote_partial(&d.join("victim"), status);
     stop_and_resume(d, &args("victim"), "victim", 1..=10, libc::SIGTERM, partial);
     assert_same_outputs(&d.join("reference"), &d.join("victim"));
 }
@@ -244,15 +252,9 @@ fn a_sweep_stopped_by_sigterm_resumes_to_the_bytes_of_one_never_stopped() {
         ]
     };
     ok(d, &args("reference"));
-    let partial = |status: std::process::ExitStatus| {
-        assert_eq!(status.code(), Some(130));
-        let manifest = std::fs::read_to_string(d.join("victim/manifest.json")).unwrap();
-        assert!(manifest.contains("\"status\": \"partial\""), "{manifest}");
+    let partial = |status| {
+        wrote_partial(&d.join("victim"), status);
         assert!(d.join("victim/sweep.csv").is_file());
-        assert!(
-            d.join("victim/.checkpoint").is_dir(),
-            "an interrupted sweep keeps its checkpoint"
-        );
     };
     // Stopped once at least one point (4 blocks) is checkpointed, so that
     // the resume replaces a partial sweep.csv, charts and report.

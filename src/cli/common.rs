@@ -8,7 +8,7 @@ use super::run::{parse_count, parse_threads};
 use crate::report::manifest::ExplorationManifest;
 use crate::scenario::{self, Merged};
 pub use crate::study::Input;
-use crate::study::explore::PointStudy;
+use crate::study::explore::{PointStudy, Selection};
 pub use crate::study::plan::{dedup, package_index, scenario_index};
 use crate::study::replay;
 use crate::study::session::{Cluster, Session};
@@ -269,6 +269,16 @@ pub struct BatchArgs {
 }
 
 impl BatchArgs {
+    /// What an exploration runs at every point.
+    pub fn selection(&self) -> Selection {
+        Selection {
+            runs: self.runs,
+            seed: self.seed,
+            packages: self.packages.clone(),
+            scenarios: self.scenarios.clone(),
+        }
+    }
+
     /// The worker pool and its size.
     pub fn pool(&self) -> anyhow::Result<(rayon::ThreadPool, usize)> {
         worker_pool(self.threads)
@@ -295,6 +305,25 @@ pub struct ExplorationSource {
     pub input: Input,
     pub replayed: Option<ExplorationManifest>,
     pub default_out: PathBuf,
+}
+
+impl ExplorationSource {
+    /// What to explore: the request the replayed manifest (`replay`)
+    /// recorded, read by `recorded`, else the one `from_flags` makes for
+    /// the scenario.
+    pub fn request<R>(
+        &self,
+        replay: Option<&Path>,
+        recorded: impl FnOnce(&ExplorationManifest) -> anyhow::Result<R>,
+        from_flags: impl FnOnce(&Input) -> anyhow::Result<R>,
+    ) -> anyhow::Result<R> {
+        match (&self.replayed, replay) {
+            (Some(manifest), Some(path)) => {
+                recorded(manifest).map_err(|e| e.context(format!("--replay {}", path.display())))
+            }
+            _ => from_flags(&self.input),
+        }
+    }
 }
 
 pub fn exploration_source(
@@ -371,6 +400,18 @@ pub fn exploration_params(
                 .map_err(|e| anyhow::anyhow!("[explore] params: {e}"))
         })
         .collect()
+}
+
+/// The parameters an exploration samples from their ranges (no steps):
+/// those of [`exploration_params`].
+pub fn sampled_params(
+    given: &[crate::explore::ParameterRange],
+    input: &Input,
+) -> anyhow::Result<Vec<crate::explore::Parameter>> {
+    Ok(exploration_params(given, input)?
+        .into_iter()
+        .map(|r| r.parameter)
+        .collect())
 }
 
 /// After an exploration: where its report is (written unless `--no-charts`).

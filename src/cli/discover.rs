@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use super::Context;
 use super::common::{
-    ExplorationArgs, Explored, exploration_params, exploration_source, run_exploration, worker_pool,
+    ExplorationArgs, Explored, exploration_source, run_exploration, sampled_params, worker_pool,
 };
 use super::sweep::parse_param;
 use crate::explore::ParameterRange;
@@ -79,15 +79,9 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
     else {
         return Ok(ExitCode::FAILURE);
     };
-    let request = match (&source.replayed, &args.replay) {
-        (Some(manifest), Some(path)) => {
-            request_of(manifest).map_err(|e| e.context(format!("--replay {}", path.display())))?
-        }
-        _ => DiscoverRequest {
-            parameters: exploration_params(&args.params, &source.input)?
-                .iter()
-                .map(|r| r.parameter.clone())
-                .collect(),
+    let request = source.request(args.replay.as_deref(), request_of, |input| {
+        Ok(DiscoverRequest {
+            parameters: sampled_params(&args.params, input)?,
             selection: Selection {
                 runs: args.runs,
                 seed: args.seed,
@@ -95,8 +89,8 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
                 scenarios: args.scenario.iter().cloned().collect(),
             },
             samples: args.samples.map(|n| n as usize),
-        },
-    };
+        })
+    })?;
     let (merged, input, default_out) = (source.merged, source.input, source.default_out);
     let study = DiscoverStudy::plan(merged, input, &request)?;
     let (pool, _) = worker_pool(args.threads)?;

@@ -7,13 +7,13 @@ use std::process::ExitCode;
 
 use super::Context;
 use super::common::{
-    BatchArgs, ExplorationArgs, Explored, exploration_params, exploration_source, run_exploration,
+    BatchArgs, ExplorationArgs, Explored, exploration_source, run_exploration, sampled_params,
 };
 use super::sweep::parse_param;
 use crate::explore::ParameterRange;
 use crate::report::exploration::TOP_DRIVERS;
 use crate::report::sensitivity::SENSITIVITY_CSV;
-use crate::study::explore::{PointStudy, Selection};
+use crate::study::explore::PointStudy;
 use crate::study::sensitivity::{
     Method, SensitivityRequest, SensitivityStudy, request_of, top_drivers,
 };
@@ -74,25 +74,14 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
     else {
         return Ok(ExitCode::FAILURE);
     };
-    let request = match (&source.replayed, &args.replay) {
-        (Some(manifest), Some(path)) => {
-            request_of(manifest).map_err(|e| e.context(format!("--replay {}", path.display())))?
-        }
-        _ => SensitivityRequest {
-            parameters: exploration_params(&args.params, &source.input)?
-                .iter()
-                .map(|r| r.parameter.clone())
-                .collect(),
-            selection: Selection {
-                runs: args.batch.runs,
-                seed: args.batch.seed,
-                packages: args.batch.packages.clone(),
-                scenarios: args.batch.scenarios.clone(),
-            },
+    let request = source.request(args.replay.as_deref(), request_of, |input| {
+        Ok(SensitivityRequest {
+            parameters: sampled_params(&args.params, input)?,
+            selection: args.batch.selection(),
             method: args.method,
             samples: args.samples.map(|n| n as usize),
-        },
-    };
+        })
+    })?;
     let (merged, input, default_out) = (source.merged, source.input, source.default_out);
     let study = SensitivityStudy::plan(merged, input, &request)?;
     let (pool, _) = args.batch.pool()?;

@@ -10,7 +10,7 @@ use super::common::{
 };
 use crate::explore::ParameterRange;
 use crate::report::sweep::SWEEP_CSV;
-use crate::study::explore::{PointStudy, Selection};
+use crate::study::explore::PointStudy;
 use crate::study::sweep::{SweepRequest, SweepStudy, request_of};
 
 const EXAMPLES: &str = "\
@@ -67,23 +67,15 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
     else {
         return Ok(ExitCode::FAILURE);
     };
-    let request = match (&source.replayed, &args.replay) {
-        (Some(manifest), Some(path)) => {
-            request_of(manifest).map_err(|e| e.context(format!("--replay {}", path.display())))?
-        }
-        _ => SweepRequest {
-            parameters: exploration_params(&args.params, &source.input)?
+    let request = source.request(args.replay.as_deref(), request_of, |input| {
+        Ok(SweepRequest {
+            parameters: exploration_params(&args.params, input)?
                 .iter()
                 .map(|r| (r.parameter.clone(), r.steps))
                 .collect(),
-            selection: Selection {
-                runs: args.batch.runs,
-                seed: args.batch.seed,
-                packages: args.batch.packages.clone(),
-                scenarios: args.batch.scenarios.clone(),
-            },
-        },
-    };
+            selection: args.batch.selection(),
+        })
+    })?;
     // Every range, step count and id is checked, and every point compiled,
     // before any run or any folder is made.
     let study = SweepStudy::plan(source.merged, source.input, &request)?;
