@@ -18,6 +18,7 @@ use crate::report::charts::CHARTS_DIR;
 use crate::report::manifest::MANIFEST_JSON;
 use crate::report::{OUTPUT_FILES, SIDE_OUTPUTS, clear_outputs, is_chart_file, is_stale_temp};
 use crate::scenario::read::{MAX_MANIFEST_BYTES, read_regular_text};
+use crate::scenario::suggest::name_list;
 
 /// The lock file inside an output folder; it holds the pid of the run that
 /// has the folder.
@@ -266,7 +267,7 @@ fn check_clearable(dir: &Path) -> anyhow::Result<()> {
     } else {
         format!(
             "\n  --force would delete or replace: {}",
-            shortened_list(&would_replace)
+            name_list(&would_replace)
         )
     };
     bail!(
@@ -275,7 +276,7 @@ fn check_clearable(dir: &Path) -> anyhow::Result<()> {
          choose a new or empty folder, or pass --force to let the run replace its own output files there \
          (other files are never touched)",
         dir.display(),
-        shortened_list(&theirs)
+        name_list(&theirs)
     )
 }
 
@@ -305,21 +306,6 @@ fn written_by_this_tool(path: &Path) -> bool {
         .ok()
         .and_then(|v| v.get("tool").and_then(|t| t.as_str()).map(str::to_string))
         .is_some_and(|tool| tool == env!("CARGO_PKG_NAME"))
-}
-
-/// At most eight names, then how many more.
-fn shortened_list(names: &[String]) -> String {
-    const SHOWN: usize = 8;
-    let mut text = names
-        .iter()
-        .take(SHOWN)
-        .cloned()
-        .collect::<Vec<_>>()
-        .join(", ");
-    if names.len() > SHOWN {
-        text.push_str(&format!(" and {} more", names.len() - SHOWN));
-    }
-    text
 }
 
 #[cfg(test)]

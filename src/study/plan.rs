@@ -88,29 +88,17 @@ fn check_max_runs(n: u64) -> Result<u64, String> {
 
 /// The plan a request asks for, checked against the compiled file.
 pub fn build_plan(world: &World, request: &Request) -> anyhow::Result<Plan> {
-    let packages: Vec<usize> = if request.packages.is_empty() {
-        (0..world.packages.len()).collect()
-    } else {
-        request
-            .packages
-            .iter()
-            .map(|p| package_index(world, p.trim()))
-            .collect::<anyhow::Result<_>>()?
-    };
+    let packages = selected_indices(&request.packages, world.packages.len(), |id| {
+        package_index(world, id)
+    })?;
     if packages.is_empty() {
         bail!(
             "no feasible package to simulate: every package breaks a hard constraint (see `guarantee-sim validate`)"
         );
     }
-    let scenarios: Vec<usize> = if request.scenarios.is_empty() {
-        (0..world.scenarios.len()).collect()
-    } else {
-        request
-            .scenarios
-            .iter()
-            .map(|s| scenario_index(world, s.trim()))
-            .collect::<anyhow::Result<_>>()?
-    };
+    let scenarios = selected_indices(&request.scenarios, world.scenarios.len(), |id| {
+        scenario_index(world, id)
+    })?;
     if scenarios.is_empty() {
         bail!("the scenario file defines no scenarios");
     }
@@ -259,6 +247,19 @@ pub fn dedup<T: PartialEq + Copy>(items: &[T]) -> Vec<T> {
         }
     }
     out
+}
+
+/// The positions of the ids `named` (trimmed), found by `index`, or all
+/// `count` when none is named.
+fn selected_indices(
+    named: &[String],
+    count: usize,
+    index: impl Fn(&str) -> anyhow::Result<usize>,
+) -> anyhow::Result<Vec<usize>> {
+    if named.is_empty() {
+        return Ok((0..count).collect());
+    }
+    named.iter().map(|id| index(id.trim())).collect()
 }
 
 /// The ids named on the command line (checked against the file, each
