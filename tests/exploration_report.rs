@@ -273,48 +273,59 @@ fn a_later_exploration_without_charts_clears_the_reports() {
 #[test]
 fn an_interrupted_sweep_writes_its_finished_points_marked_partial() {
     let dir = TempDir::new().unwrap();
-    // The points are compiled before any run, so how long the first point
-    // takes depends on the machine: wait longer until one has finished.
-    let mut waited = None;
-    for wait in [6, 15, 30] {
-        let _ = std::fs::remove_dir_all(dir.path().join("out"));
-        let child = std::process::Command::new(env!("CARGO_BIN_EXE_guarantee-sim"))
-            .current_dir(dir.path())
-            .args([
-                "sweep",
-                "--param",
-                "countries.united-states.resolve=0.1..0.9:500",
-                "--runs",
-                "100",
-                "--scenarios",
-                "renewed-attack",
-                "--packages",
-                "no-guarantee",
-                "--out",
-                "out",
-            ])
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(std::time::Duration::from_secs(wait));
-        let killed = std::process::Command::new("kill")
-            .args(["-TERM", &child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(killed.success());
-        let out = child.wait_with_output().unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
-        // Killed before its Ctrl-C handler was installed (still compiling
-        // the points), or interrupted before a point finished: wait longer.
-        if out.status.code().is_none() || stderr.contains("before any point finished") {
-            continue;
-        }
-        assert_eq!(out.status.code(), Some(130), "{stderr}");
-        waited = Some(stderr);
-        break;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_guarantee-sim"))
+        .current_dir(dir.path())
+        .args([
+            "sweep",
+            "--param",
+            "countries.united-states.resolve=0.1..0.9:500",
+            "--runs",
+            "100",
+            "--scenarios",
+            "renewed-attack",
+            "--packages",
+            "no-guarantee",
+            "--threads",
+            "1",
+            "--out",
+            "out",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // A point is one block here. Its signal handler is in place before the
+    // first block is checkpointed, so the stop comes once two are, however
+    // long compiling the points took on this machine (a fixed wait either
+    // came before the handler or after the last point).
+    let blocks = dir.path().join("out/.checkpoint/blocks");
+    let start = std::time::Instant::now();
+    let checkpointed = || {
+        std::fs::read_dir(&blocks).map_or(0, |e| {
+            e.flatten()
+                .filter(|f| f.file_name().to_string_lossy().starts_with("block-"))
+                .count()
+        })
+    };
+    while checkpointed() < 2 {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the sweep ended before two points were checkpointed"
+        );
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(120),
+            "no point finished in 120 s"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
     }
-    let stderr = waited.expect("no point finished in 30 s");
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
     assert!(stderr.contains("PARTIAL"), "{stderr}");
     let manifest: ExplorationManifest =
         serde_json::from_str(&read(dir.path().join("out/manifest.json"))).unwrap();
