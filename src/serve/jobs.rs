@@ -345,3 +345,31 @@ pub struct Saved {
     /// Validates the file and reproduces the page's numbers.
     pub command: String,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{bundled, merge_str};
+
+    fn served() -> Served {
+        let name = "paris-2026.toml";
+        let merged = merge_str(name, bundled(name).unwrap(), None).unwrap();
+        let loaded = merged.clone().compile().unwrap();
+        let extends = super::super::extends_target(&loaded.sources[0]);
+        Served::new(merged, loaded, name.to_string(), extends)
+    }
+
+    #[test]
+    fn a_cancelled_run_gives_no_answer() {
+        let cancel = AtomicBool::new(true);
+        let changes: Changes = [(
+            "packages.paris-draft.force.posture".to_string(),
+            LeverValue::Choice("line".into()),
+        )]
+        .into();
+        assert!(matches!(
+            served().run(&changes, 10, &cancel),
+            Err(JobError::Cancelled)
+        ));
+    }
+}

@@ -1,0 +1,136 @@
+//! A what-if server on a free loopback port, for the server and browser
+//! tests, with a small HTTP client that never treats a status as an error.
+
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+
+use guarantee_sim::scenario::{self, bundled};
+use guarantee_sim::serve::{AppState, Limits, Served, extends_target, router};
+
+pub const BUNDLED: &str = "paris-2026.toml";
+
+/// A running server; dropped, it shuts down.
+pub struct Server {
+    pub addr: SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Server {
+    pub fn start(limits: Limits) -> Server {
+        let text = bundled(BUNDLED).expect("the bundled file is built in");
+        let merged = scenario::merge_str(BUNDLED, text, None)
+            .unwrap_or_else(|e| panic!("{}", e.render(false)));
+        let loaded = merged
+            .clone()
+            .compile()
+            .unwrap_or_else(|e| panic!("{}", e.render(false)));
+        let extends = extends_target(&loaded.sources[0]);
+        let served = Served::new(merged, loaded, BUNDLED.to_string(), extends);
+        let state = AppState::new(served, limits);
+        let (addr_tx, addr_rx) = std::sync::mpsc::channel();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                addr_tx.send(listener.local_addr().unwrap()).unwrap();
+                let stopping = state.clone();
+                axum::serve(listener, router(state))
+                    .with_graceful_shutdown(async move {
+                        let _ = stopped.await;
+                        stopping.stop();
+                    })
+                    .await
+                    .unwrap();
+            });
+        });
+        Server {
+            addr: addr_rx.recv().unwrap(),
+            stop: Some(stop),
+            thread: Some(thread),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into()
+}
+
+/// Status, content type and body of an answer.
+pub struct Answer {
+    pub status: u16,
+    pub content_type: String,
+    pub body: String,
+}
+
+impl Answer {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    /// The `error` of a JSON error answer.
+    pub fn error(&self) -> String {
+        self.json()["error"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no error: {}", self.body))
+            .to_string()
+    }
+}
+
+fn answer(mut response: ureq::http::Response<ureq::Body>) -> Answer {
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let body = response.body_mut().read_to_string().unwrap_or_default();
+    Answer {
+        status,
+        content_type,
+        body,
+    }
+}
+
+pub fn get(url: &str) -> Answer {
+    answer(agent().get(url).call().unwrap())
+}
+
+pub fn post(url: &str, content_type: &str, body: &str) -> Answer {
+    answer(
+        agent()
+            .post(url)
+            .header("Content-Type", content_type)
+            .send(body)
+            .unwrap(),
+    )
+}
+
+pub fn post_json(url: &str, body: &serde_json::Value) -> Answer {
+    post(url, "application/json", &body.to_string())
+}
