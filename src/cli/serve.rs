@@ -37,6 +37,10 @@ pub struct Args {
     /// machines drive the page (and the CPU): a warning is printed.
     #[arg(long, default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
     pub bind: IpAddr,
+    /// Runs per package and scenario of the first answer after a lever
+    /// moves (the page then asks for 10,000 while nothing moves).
+    #[arg(long, default_value_t = crate::serve::QUICK_RUNS, value_parser = clap::value_parser!(u64).range(1..=crate::serve::MAX_RUNS))]
+    pub runs: u64,
     /// Open the page in the default browser.
     #[arg(long)]
     pub open: bool,
@@ -47,7 +51,7 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::FAILURE);
     };
     let extends = extends_target(&input.loaded.sources[0]);
-    let served = Served::new(merged, input.loaded, input.shown, extends);
+    let served = Served::new(merged, input.loaded, input.shown, extends).with_runs(args.runs);
     let state = AppState::new(served, Limits::default());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -16,7 +16,7 @@ use serde::de::DeserializeOwned;
 use serde_json::json;
 
 use super::jobs::{Changes, JobError};
-use super::{AppState, MAX_BODY_BYTES, MAX_RUNS, QUICK_RUNS};
+use super::{AppState, MAX_BODY_BYTES, MAX_RUNS};
 
 const INDEX_HTML: &str = include_str!("page/index.html");
 const APP_JS: &str = include_str!("page/app.js");
@@ -161,7 +161,8 @@ async fn levers(State(state): State<Arc<AppState>>) -> Response {
         "file": served.shown,
         "extends": served.extends,
         "seed": served.seed,
-        "quick_runs": QUICK_RUNS,
+        "quick_runs": served.quick_runs,
+        "refined_runs": served.refined_runs,
         "max_runs": MAX_RUNS,
         "packages": world.packages.iter().map(|p| named(&p.id, &p.name)).collect::<Vec<_>>(),
         "scenarios": world.scenarios.iter().map(|s| named(&s.id, &s.name)).collect::<Vec<_>>(),
@@ -178,8 +179,8 @@ struct RunRequest {
     runs: Option<u64>,
 }
 
-fn checked_runs(runs: Option<u64>) -> Result<u64, ApiError> {
-    let runs = runs.unwrap_or(QUICK_RUNS);
+fn checked_runs(runs: Option<u64>, served: &super::Served) -> Result<u64, ApiError> {
+    let runs = runs.unwrap_or(served.quick_runs);
     if runs == 0 || runs > MAX_RUNS {
         return Err(ApiError::bad(format!(
             "`runs` = {runs} is out of range: 1 to {MAX_RUNS} per package and scenario"
@@ -220,7 +221,7 @@ async fn run(
     State(state): State<Arc<AppState>>,
     Body(request): Body<RunRequest>,
 ) -> Result<Response, ApiError> {
-    let runs = checked_runs(request.runs)?;
+    let runs = checked_runs(request.runs, &state.served)?;
     let cancel = state.replace_latest();
     let result = simulate(&state, cancel, move |state, cancel| {
         state.served.run(&request.changes, runs, cancel)
@@ -245,7 +246,7 @@ async fn explain(
     State(state): State<Arc<AppState>>,
     Body(request): Body<ExplainRequest>,
 ) -> Result<Response, ApiError> {
-    let runs = checked_runs(request.runs)?;
+    let runs = checked_runs(request.runs, &state.served)?;
     if request.run >= MAX_RUNS {
         return Err(ApiError::bad(format!(
             "`run` = {} is out of range: 0 to {}",
@@ -274,7 +275,7 @@ async fn save(
     State(state): State<Arc<AppState>>,
     Body(request): Body<RunRequest>,
 ) -> Result<Response, ApiError> {
-    let runs = checked_runs(request.runs)?;
+    let runs = checked_runs(request.runs, &state.served)?;
     let cancel = Arc::new(AtomicBool::new(false));
     let saved = simulate(&state, cancel, move |state, _| {
         state.served.save(&request.changes, runs)

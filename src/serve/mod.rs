@@ -23,6 +23,8 @@ pub use jobs::{Changes, Interval};
 
 /// Runs per package and scenario of a first answer after a lever moved.
 pub const QUICK_RUNS: u64 = 2_000;
+/// Runs per package and scenario the page asks for next, while nothing moves.
+pub const REFINED_RUNS: u64 = 10_000;
 /// Most runs per package and scenario a request may ask for: the bundled
 /// file's 48 cells take about a second per 10,000 paired runs here.
 pub const MAX_RUNS: u64 = 20_000;
@@ -60,6 +62,10 @@ pub struct Served {
     pub extends: String,
     /// The seed of every batch (the file's `simulation.seed`).
     pub seed: u64,
+    /// Runs of the page's first answer after a move, and of the refined
+    /// answer that follows ([`QUICK_RUNS`], [`REFINED_RUNS`] by default).
+    pub quick_runs: u64,
+    pub refined_runs: u64,
 }
 
 impl Served {
@@ -73,7 +79,17 @@ impl Served {
             shown,
             extends,
             seed,
+            quick_runs: QUICK_RUNS,
+            refined_runs: REFINED_RUNS,
         }
+    }
+
+    /// The page's first answer after a move takes `quick` runs, the
+    /// refined one at least as many (both at most [`MAX_RUNS`]).
+    pub fn with_runs(mut self, quick: u64) -> Served {
+        self.quick_runs = quick.clamp(1, MAX_RUNS);
+        self.refined_runs = REFINED_RUNS.max(self.quick_runs).min(MAX_RUNS);
+        self
     }
 }
 

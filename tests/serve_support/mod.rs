@@ -19,6 +19,11 @@ pub struct Server {
 
 impl Server {
     pub fn start(limits: Limits) -> Server {
+        Self::start_with_runs(limits, guarantee_sim::serve::QUICK_RUNS)
+    }
+
+    /// A server whose page asks for `runs` per cell, and no more.
+    pub fn start_with_runs(limits: Limits, runs: u64) -> Server {
         let text = bundled(BUNDLED).expect("the bundled file is built in");
         let merged = scenario::merge_str(BUNDLED, text, None)
             .unwrap_or_else(|e| panic!("{}", e.render(false)));
@@ -27,7 +32,8 @@ impl Server {
             .compile()
             .unwrap_or_else(|e| panic!("{}", e.render(false)));
         let extends = extends_target(&loaded.sources[0]);
-        let served = Served::new(merged, loaded, BUNDLED.to_string(), extends);
+        let mut served = Served::new(merged, loaded, BUNDLED.to_string(), extends).with_runs(runs);
+        served.refined_runs = runs;
         let state = AppState::new(served, limits);
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

@@ -3,7 +3,6 @@
 // server), then refines with more runs while nothing moves.
 "use strict";
 
-const REFINED_RUNS = 10000;
 const page = {
   info: null, changes: {}, result: null, request: null, generation: 0,
   timings: [], movedAt: 0, selected: null,
@@ -119,8 +118,8 @@ async function runBatch(runs) {
     document.body.dataset.runs = String(result.runs);
     document.body.dataset.updates = String(page.timings.length);
     page.movedAt = 0;
-    if (runs < REFINED_RUNS && runs < page.info.max_runs) {
-      setTimeout(() => { if (generation === page.generation) runBatch(Math.min(REFINED_RUNS, page.info.max_runs)); }, 300);
+    if (runs < page.info.refined_runs) {
+      setTimeout(() => { if (generation === page.generation) runBatch(page.info.refined_runs); }, 300);
     }
   } catch (e) {
     if (e.name === "AbortError" || e.cancelled) return;
