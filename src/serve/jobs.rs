@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Served;
 use crate::batch::stats::{Estimate, kaplan_meier_with_month_0, wilson};
-use crate::batch::{Control, Plan, run_batch, run_paired};
+use crate::batch::{Control, Plan, run_batch, run_paired_known};
 use crate::model::params::World;
 use crate::model::{Outcome, RunKey, Trace, Workspace, simulate};
 use crate::report::narrative::{NarrativeOptions, narrative};
@@ -130,7 +130,8 @@ impl Served {
         let started = std::time::Instant::now();
         let whatif = self.what_if(changes)?;
         let (base, world) = (&self.base.world, &whatif.world);
-        let paired = run_paired(base, world, self.seed, runs, cancel);
+        let known = self.known_outcomes(runs, cancel);
+        let paired = run_paired_known(base, known.as_deref(), world, self.seed, runs, cancel);
         if !paired.complete {
             return Err(JobError::Cancelled);
         }
@@ -357,6 +358,39 @@ mod tests {
         let loaded = merged.clone().compile().unwrap();
         let extends = super::super::extends_target(&loaded.sources[0]);
         Served::new(merged, loaded, name.to_string(), extends)
+    }
+
+    #[test]
+    fn known_base_outcomes_give_the_counts_of_simulating_the_base() {
+        let served = served();
+        let levers = &served.levers;
+        let values = [(
+            "countries.united-states.resolve".to_string(),
+            LeverValue::Number(0.3),
+        )];
+        let whatif = served.merged.compile_levers(levers, &values).unwrap();
+        let small = |w: &World| {
+            let mut w = w.clone();
+            w.packages.truncate(3);
+            w.scenarios.truncate(2);
+            w
+        };
+        let (base, whatif) = (small(&served.base.world), small(&whatif.world));
+        let cancel = AtomicBool::new(false);
+        let seed = served.seed;
+        let known = crate::batch::KnownOutcomes::simulate(&base, seed, 40, &cancel).unwrap();
+        let simulated = crate::batch::run_paired(&base, &whatif, seed, 30, &cancel);
+        let from_known = run_paired_known(&base, Some(&known), &whatif, seed, 30, &cancel);
+        assert_eq!(from_known, simulated);
+        assert!(
+            simulated.counts.iter().any(|c| c.hold.sum != 0),
+            "the change matters"
+        );
+        // More runs than known: the rest of the base is simulated.
+        assert_eq!(
+            run_paired_known(&base, Some(&known), &whatif, seed, 60, &cancel),
+            crate::batch::run_paired(&base, &whatif, seed, 60, &cancel)
+        );
     }
 
     #[test]

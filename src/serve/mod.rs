@@ -66,6 +66,9 @@ pub struct Served {
     /// answer that follows ([`QUICK_RUNS`], [`REFINED_RUNS`] by default).
     pub quick_runs: u64,
     pub refined_runs: u64,
+    /// The base's outcomes run by run, once simulated: each what-if then
+    /// simulates only its own changed cells.
+    known: Mutex<Option<Arc<crate::batch::KnownOutcomes>>>,
 }
 
 impl Served {
@@ -81,6 +84,7 @@ impl Served {
             seed,
             quick_runs: QUICK_RUNS,
             refined_runs: REFINED_RUNS,
+            known: Mutex::new(None),
         }
     }
 
@@ -90,6 +94,32 @@ impl Served {
         self.quick_runs = quick.clamp(1, MAX_RUNS);
         self.refined_runs = REFINED_RUNS.max(self.quick_runs).min(MAX_RUNS);
         self
+    }
+}
+
+impl Served {
+    /// The base's outcomes for at least `runs` runs, simulated now unless
+    /// known already; `None` when `cancel` stopped the simulation.
+    fn known_outcomes(
+        &self,
+        runs: u64,
+        cancel: &AtomicBool,
+    ) -> Option<Arc<crate::batch::KnownOutcomes>> {
+        let lock = || self.known.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(known) = lock().as_ref().filter(|k| k.runs() >= runs) {
+            return Some(known.clone());
+        }
+        let known = Arc::new(crate::batch::KnownOutcomes::simulate(
+            &self.base.world,
+            self.seed,
+            runs,
+            cancel,
+        )?);
+        let mut cached = lock();
+        if cached.as_ref().is_none_or(|k| k.runs() < runs) {
+            *cached = Some(known.clone());
+        }
+        Some(known)
     }
 }
 
