@@ -381,63 +381,7 @@ fn the_saved_file_validates_and_run_reproduces_the_page() {
     let seed = shown["seed"].as_u64().unwrap();
     assert!(command.contains(&format!("--seed {seed}")), "{command}");
 
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join(saved["file_name"].as_str().unwrap());
-    std::fs::write(&file, text).unwrap();
-    let bin = env!("CARGO_BIN_EXE_guarantee-sim");
-    let validate = Command::new(bin)
-        .arg("validate")
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert!(
-        validate.status.success(),
-        "{}",
-        String::from_utf8_lossy(&validate.stderr)
-    );
-    let out = dir.path().join("out");
-    let run = Command::new(bin)
-        .current_dir(dir.path())
-        .args([
-            "run",
-            "what-if.toml",
-            "--runs",
-            &RUNS.to_string(),
-            "--seed",
-            &seed.to_string(),
-            "--quiet",
-            "--out",
-        ])
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let mut summary = csv::Reader::from_path(out.join("summary.csv")).unwrap();
-    let headers = summary.headers().unwrap().clone();
-    let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
-    let mut compared = 0;
-    for row in summary.records() {
-        let row = row.unwrap();
-        let c = cell(&shown, &row[column("scenario")], &row[column("package")]);
-        let runs: u64 = row[column("runs")].parse().unwrap();
-        let rate: f64 = row[column("hold_rate")].parse().unwrap();
-        assert_eq!(runs, RUNS);
-        let page_rate = c["holds"].as_u64().unwrap() as f64 / RUNS as f64;
-        assert!((rate - page_rate).abs() < 1e-9, "{row:?}: page {page_rate}");
-        compared += 1;
-    }
-    let cells: usize = shown["scenarios"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["cells"].as_array().unwrap().len())
-        .sum();
-    assert_eq!(compared, cells);
-    assert!(compared > 30);
+    check_run_reproduces(&shown, text);
 }
 
 #[test]

@@ -15,7 +15,7 @@ use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use guarantee_sim::serve::Limits;
 use serde_json::{Value, json};
-use serve_support::Server;
+use serve_support::{Server, check_run_reproduces};
 
 /// Runs per cell: a debug build is slow, and the page only has to update.
 const RUNS: u64 = 10;
@@ -121,6 +121,16 @@ fn a_student_moves_a_slider_reads_a_run_and_saves_the_file() {
     check_saved_file(&shown);
 }
 
+async fn text_of(client: &Client, id: &str) -> String {
+    let element = client.find(Locator::Id(id)).await.unwrap();
+    element.text().await.unwrap()
+}
+
+async fn click(client: &Client, css: &str) {
+    let element = client.find(Locator::Css(css)).await.unwrap();
+    element.click().await.unwrap();
+}
+
 /// What the page showed at the end and the file it saved.
 struct Shown {
     result: Value,
@@ -130,12 +140,8 @@ struct Shown {
 
 async fn drive(client: &Client, server: &Server) -> Shown {
     client.goto(&server.url("/")).await.unwrap();
-    wait_for(
-        client,
-        "the first answer",
-        "return document.body.dataset.updates === '1'",
-    )
-    .await;
+    let first_answer = "return document.body.dataset.updates === '1'";
+    wait_for(client, "the first answer", first_answer).await;
     let bars = client
         .find_all(Locator::Css("#chart svg rect.bar"))
         .await
@@ -143,63 +149,35 @@ async fn drive(client: &Client, server: &Server) -> Shown {
     assert!(bars.len() >= 5, "{} bars", bars.len());
 
     // Move the US resolve slider down with the keyboard.
-    let slider = client
-        .find(Locator::Css(
-            "input[type=range][data-path='countries.united-states.resolve']",
-        ))
-        .await
-        .unwrap();
+    let slider_css = "input[type=range][data-path='countries.united-states.resolve']";
+    let slider = client.find(Locator::Css(slider_css)).await.unwrap();
+    let left = char::from(Key::Left).to_string();
     for _ in 0..40 {
-        slider
-            .send_keys(&char::from(Key::Left).to_string())
-            .await
-            .unwrap();
+        slider.send_keys(&left).await.unwrap();
     }
-    let moved = wait_for(
-        client,
-        "the answer after the move",
-        "const r = window.whatIf.result; return r && r.changes.some(c => c.includes('resolve')) && document.body.dataset.runs === String(r.runs) && !window.whatIf.request.signal.aborted && window.whatIf.movedAt === 0 ? r : null",
-    )
-    .await;
-    assert!(
-        moved["changes"][0]
-            .as_str()
-            .unwrap()
-            .contains("united-states"),
-        "{}",
-        moved["changes"]
-    );
-    let summary = client
-        .find(Locator::Id("summary"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let settled = |word: &str| {
+        format!(
+            "const p = window.whatIf, r = p.result; \
+             return r && r.changes.some(c => c.includes('{word}')) && p.movedAt === 0 \
+             && document.body.dataset.runs === String(r.runs) ? r : null"
+        )
+    };
+    let moved = wait_for(client, "the answer after the move", &settled("resolve")).await;
+    let changes = moved["changes"].to_string();
+    assert!(changes.contains("united-states"), "{changes}");
+    let summary = text_of(client, "summary").await;
     assert!(summary.contains("resolve"), "{summary}");
+
     // The ranking and the chart show the new answer for the chosen scenario.
-    let chosen = client
-        .find(Locator::Id("scenario-pick"))
-        .await
-        .unwrap()
-        .prop("value")
-        .await
-        .unwrap()
-        .unwrap();
-    let scenario = moved["scenarios"]
-        .as_array()
-        .unwrap()
+    let pick = client.find(Locator::Id("scenario-pick")).await.unwrap();
+    let chosen = pick.prop("value").await.unwrap().unwrap();
+    let scenarios = moved["scenarios"].as_array().unwrap();
+    let scenario = scenarios
         .iter()
         .find(|s| s["id"] == chosen.as_str())
         .unwrap();
     let first = scenario["ranking"][0].as_str().unwrap();
-    let ranking = client
-        .find(Locator::Id("ranking"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let ranking = text_of(client, "ranking").await;
     assert!(
         ranking.starts_with(&format!("{first}:")),
         "{ranking} (expected {first} first)"
@@ -212,61 +190,32 @@ async fn drive(client: &Client, server: &Server) -> Shown {
         top_bar.attr("data-package").await.unwrap().as_deref(),
         Some(first)
     );
-    let grid = client
-        .find(Locator::Id("grid"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let grid = text_of(client, "grid").await;
     assert!(
         grid.contains("pts"),
         "the table shows paired changes: {grid}"
     );
 
     // A posture change through its select, then a cell for the story.
-    client
-        .find(Locator::Id("package-pick"))
-        .await
-        .unwrap()
-        .select_by_value("paris-draft")
-        .await
-        .unwrap();
-    let posture = client
-        .find(Locator::Css(
-            "select[data-path='packages.paris-draft.force.posture']",
-        ))
-        .await
-        .unwrap();
+    let package_pick = client.find(Locator::Id("package-pick")).await.unwrap();
+    package_pick.select_by_value("paris-draft").await.unwrap();
+    let posture_css = "select[data-path='packages.paris-draft.force.posture']";
+    let posture = client.find(Locator::Css(posture_css)).await.unwrap();
     posture.select_by_value("line").await.unwrap();
     wait_for(
         client,
         "the answer after the posture change",
-        "const r = window.whatIf.result; return r && r.changes.some(c => c.includes('posture')) && window.whatIf.movedAt === 0 ? r : null",
+        &settled("posture"),
     )
     .await;
-    client
-        .find(Locator::Css(
-            "#grid button[data-package='paris-draft'][data-scenario='renewed-attack']",
-        ))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    wait_for(
+    click(
         client,
-        "the story",
-        "return document.body.dataset.explained === 'paris-draft/renewed-attack'",
+        "#grid button[data-package='paris-draft'][data-scenario='renewed-attack']",
     )
     .await;
-    let story = client
-        .find(Locator::Id("story"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let told = "return document.body.dataset.explained === 'paris-draft/renewed-attack'";
+    wait_for(client, "the story", told).await;
+    let story = text_of(client, "story").await;
     assert!(story.contains("Run 0 of package `paris-draft`"), "{story}");
     let curves = client
         .find_all(Locator::Css("#survival svg path.curve"))
@@ -275,127 +224,26 @@ async fn drive(client: &Client, server: &Server) -> Shown {
     assert_eq!(curves.len(), 2, "what-if and as loaded");
 
     // Save: the file and the command appear on the page.
-    client
-        .find(Locator::Id("save"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    wait_for(
-        client,
-        "the saved file",
-        "return document.getElementById('saved-text').textContent.length > 0",
-    )
-    .await;
-    let saved_text = client
-        .find(Locator::Id("saved-text"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let command = client
-        .find(Locator::Id("command"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let result = client
-        .execute("return window.whatIf.result", vec![])
-        .await
-        .unwrap();
+    click(client, "#save").await;
+    let saved = "return document.getElementById('saved-text').textContent.length > 0";
+    wait_for(client, "the saved file", saved).await;
     Shown {
-        result,
-        saved_text,
-        command,
+        result: client
+            .execute("return window.whatIf.result", vec![])
+            .await
+            .unwrap(),
+        saved_text: text_of(client, "saved-text").await,
+        command: text_of(client, "command").await,
     }
-}
-
-fn result_runs(result: &Value) -> u64 {
-    result["runs"].as_u64().unwrap()
 }
 
 fn check_saved_file(shown: &Shown) {
-    assert!(
-        shown.saved_text.contains("extends = \"paris-2026.toml\""),
-        "{}",
-        shown.saved_text
-    );
-    assert!(
-        shown.saved_text.contains("posture = \"line\""),
-        "{}",
-        shown.saved_text
-    );
-    let runs = result_runs(&shown.result);
+    let text = &shown.saved_text;
+    assert!(text.contains("extends = \"paris-2026.toml\""), "{text}");
+    assert!(text.contains("posture = \"line\""), "{text}");
+    let runs = shown.result["runs"].as_u64().unwrap();
     let seed = shown.result["seed"].as_u64().unwrap();
-    assert!(
-        shown
-            .command
-            .contains(&format!("--runs {runs} --seed {seed}")),
-        "{}",
-        shown.command
-    );
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("what-if.toml"), &shown.saved_text).unwrap();
-    let bin = env!("CARGO_BIN_EXE_guarantee-sim");
-    let validate = Command::new(bin)
-        .current_dir(dir.path())
-        .args(["validate", "what-if.toml"])
-        .output()
-        .unwrap();
-    assert!(
-        validate.status.success(),
-        "{}",
-        String::from_utf8_lossy(&validate.stderr)
-    );
-    let out = dir.path().join("out");
-    let run = Command::new(bin)
-        .current_dir(dir.path())
-        .args([
-            "run",
-            "what-if.toml",
-            "--runs",
-            &runs.to_string(),
-            "--seed",
-            &seed.to_string(),
-            "--quiet",
-            "--out",
-        ])
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let mut summary = csv::Reader::from_path(out.join("summary.csv")).unwrap();
-    let headers = summary.headers().unwrap().clone();
-    let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
-    let mut compared = 0;
-    for row in summary.records() {
-        let row = row.unwrap();
-        let scenario = shown.result["scenarios"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|s| s["id"] == row[column("scenario")])
-            .unwrap();
-        let cell = scenario["cells"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["package"] == row[column("package")])
-            .unwrap();
-        let rate: f64 = row[column("hold_rate")].parse().unwrap();
-        let page = cell["holds"].as_u64().unwrap() as f64 / runs as f64;
-        assert!(
-            (rate - page).abs() < 1e-9,
-            "{row:?}: the page showed {page}"
-        );
-        compared += 1;
-    }
-    assert!(compared > 30, "{compared} cells compared");
+    let expected = format!("--runs {runs} --seed {seed}");
+    assert!(shown.command.contains(&expected), "{}", shown.command);
+    check_run_reproduces(&shown.result, text);
 }

@@ -103,6 +103,24 @@ pub fn run_paired(
     run_paired_known(base, None, whatif, seed, runs, cancel)
 }
 
+/// The outcome of run `run_index` of a (package, scenario) of `world`.
+fn outcome(
+    world: &World,
+    ws: &mut Workspace,
+    (package, scenario): (usize, usize),
+    seed: u64,
+    run_index: u64,
+) -> crate::model::Outcome {
+    let key = RunKey {
+        world,
+        package: &world.packages[package],
+        scenario: &world.scenarios[scenario],
+        seed,
+        run_index,
+    };
+    simulate(key, ws, &mut NoTrace)
+}
+
 /// Whether each run of each package under each scenario of a world held
 /// and deterred, so that a base explored against many what-ifs (the
 /// what-if page) is simulated once.
@@ -144,14 +162,7 @@ impl KnownOutcomes {
                     let end = (first + BLOCK_RUNS).min(runs);
                     let bits = (first..end)
                         .map(|run_index| {
-                            let key = RunKey {
-                                world,
-                                package: &world.packages[package],
-                                scenario: &world.scenarios[scenario],
-                                seed,
-                                run_index,
-                            };
-                            let o = simulate(key, ws, &mut NoTrace);
+                            let o = outcome(world, ws, (package, scenario), seed, run_index);
                             u8::from(o.kind.holds()) * HELD + u8::from(o.kind.deters()) * DETERRED
                         })
                         .collect();
@@ -242,14 +253,7 @@ pub fn run_paired_known(
                                   package: usize,
                                   scenario: usize,
                                   run_index: u64| {
-                        let key = RunKey {
-                            world,
-                            package: &world.packages[package],
-                            scenario: &world.scenarios[scenario],
-                            seed,
-                            run_index,
-                        };
-                        simulate(key, ws, &mut NoTrace)
+                        outcome(world, ws, (package, scenario), seed, run_index)
                     };
                     for run_index in first..end {
                         for (i, c) in out.iter_mut() {

@@ -828,21 +828,10 @@ fn set_node(root: &mut Node, path: &str, value: Value) {
                 Some(next) => next,
                 None => return,
             },
-            None => {
-                let template = plain(Value::Table(Vec::new()));
-                let template = Node {
-                    file: node.file,
-                    key_span: node.span.clone(),
-                    span: node.span.clone(),
-                    ..template
-                };
-                let Value::Table(entries) = &mut node.value else {
-                    return;
-                };
-                entries.push((name.to_string(), template));
-                let last = entries.len() - 1;
-                &mut entries[last].1
+            None if matches!(node.value, Value::Table(_)) => {
+                super::path::child_table(node, name.to_string())
             }
+            None => return,
         };
     }
     node.value = value;

@@ -140,3 +140,74 @@ pub fn post(url: &str, content_type: &str, body: &str) -> Answer {
 pub fn post_json(url: &str, body: &serde_json::Value) -> Answer {
     post(url, "application/json", &body.to_string())
 }
+
+/// Writes a saved what-if next to nothing else, checks that `validate`
+/// accepts it and that `run` with the page's runs and seed gives, cell by
+/// cell, the hold rates `shown` (an `/api/run` answer) gave.
+pub fn check_run_reproduces(shown: &serde_json::Value, saved_text: &str) {
+    let runs = shown["runs"].as_u64().unwrap();
+    let seed = shown["seed"].as_u64().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("what-if.toml"), saved_text).unwrap();
+    let bin = env!("CARGO_BIN_EXE_guarantee-sim");
+    let command = |args: &[&str]| {
+        let output = std::process::Command::new(bin)
+            .current_dir(dir.path())
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    };
+    command(&["validate", "what-if.toml"]);
+    let (runs_text, seed_text) = (runs.to_string(), seed.to_string());
+    command(&[
+        "run",
+        "what-if.toml",
+        "--runs",
+        &runs_text,
+        "--seed",
+        &seed_text,
+        "--quiet",
+        "--out",
+        "out",
+    ]);
+    let mut summary = csv::Reader::from_path(dir.path().join("out/summary.csv")).unwrap();
+    let headers = summary.headers().unwrap().clone();
+    let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let mut compared = 0;
+    for row in summary.records() {
+        let row = row.unwrap();
+        let scenario = shown["scenarios"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == row[column("scenario")])
+            .unwrap();
+        let cell = scenario["cells"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["package"] == row[column("package")])
+            .unwrap();
+        assert_eq!(row[column("runs")].parse::<u64>().unwrap(), runs);
+        let rate: f64 = row[column("hold_rate")].parse().unwrap();
+        let page = cell["holds"].as_u64().unwrap() as f64 / runs as f64;
+        assert!(
+            (rate - page).abs() < 1e-9,
+            "{row:?}: the page showed {page}"
+        );
+        compared += 1;
+    }
+    let cells: usize = shown["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["cells"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(compared, cells);
+    assert!(compared > 30, "{compared} cells compared");
+}
