@@ -95,10 +95,12 @@ function leverMoved() {
   page.movedAt = performance.now();
   if (page.request) page.request.abort();
   clearTimeout(timer);
-  timer = setTimeout(() => runBatch(page.info.quick_runs), 60);
+  const movedAt = page.movedAt;
+  timer = setTimeout(() => runBatch(page.info.quick_runs, movedAt), 60);
 }
 
-async function runBatch(runs) {
+// `movedAt`: when the lever moved (0 for the first answer and refinements).
+async function runBatch(runs, movedAt) {
   const generation = ++page.generation;
   if (page.request) page.request.abort();
   const controller = new AbortController();
@@ -111,15 +113,17 @@ async function runBatch(runs) {
     page.result = result;
     render();
     const now = performance.now();
-    const sinceMove = page.movedAt ? now - page.movedAt : now - started;
-    page.timings.push({ runs, server_ms: result.elapsed_ms, page_ms: sinceMove });
+    const page_ms = now - (movedAt || started);
+    page.timings.push({ runs, server_ms: result.elapsed_ms, page_ms, after_move: Boolean(movedAt) });
+    const how = movedAt ? `${Math.round(page_ms)} ms from the move to this page`
+      : runs === page.info.quick_runs ? `${Math.round(page_ms)} ms to this page` : "refined while nothing moved";
     status(`${result.runs.toLocaleString("en")} runs per package and scenario, seed ${result.seed}: ` +
-      `${Math.round(result.elapsed_ms)} ms on the server, ${Math.round(sinceMove)} ms from the move to this page.`);
+      `${Math.round(result.elapsed_ms)} ms on the server, ${how}.`);
     document.body.dataset.runs = String(result.runs);
     document.body.dataset.updates = String(page.timings.length);
     page.movedAt = 0;
     if (runs < page.info.refined_runs) {
-      setTimeout(() => { if (generation === page.generation) runBatch(page.info.refined_runs); }, 300);
+      setTimeout(() => { if (generation === page.generation) runBatch(page.info.refined_runs, 0); }, 300);
     }
   } catch (e) {
     if (e.name === "AbortError" || e.cancelled) return;
@@ -296,7 +300,7 @@ async function start() {
   const preferred = page.info.packages.find((p) => p.id !== page.info.packages[0].id);
   if (preferred) $("package-pick").value = preferred.id;
   showLevers();
-  runBatch(page.info.quick_runs);
+  runBatch(page.info.quick_runs, 0);
 }
 
 start().catch((e) => status("Could not load the levers: " + e.message, true));
