@@ -20,4 +20,5 @@ pub mod explore;
 pub mod model;
 pub mod report;
 pub mod scenario;
+pub mod serve;
 pub mod study;

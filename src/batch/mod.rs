@@ -23,7 +23,9 @@ use crate::model::{NoTrace, Outcome, RunKey, Workspace, simulate};
 
 pub use aggregate::Cell;
 pub use blocks::{BlockKey, BlockOutput, BlockStore, NoStore, Stored};
-pub use paired::{MatchedCell, PairedCounts, PairedWorlds, run_paired};
+pub use paired::{
+    KnownOutcomes, MatchedCell, PairedCounts, PairedWorlds, run_paired, run_paired_known,
+};
 pub use stats::PairedSums;
 
 /// Runs per block. Fixed, never derived from the thread count, so the

@@ -100,6 +100,118 @@ pub fn run_paired(
     runs: u64,
     cancel: &AtomicBool,
 ) -> PairedWorlds {
+    run_paired_known(base, None, whatif, seed, runs, cancel)
+}
+
+/// The outcome of run `run_index` of a (package, scenario) of `world`.
+fn outcome(
+    world: &World,
+    ws: &mut Workspace,
+    (package, scenario): (usize, usize),
+    seed: u64,
+    run_index: u64,
+) -> crate::model::Outcome {
+    let key = RunKey {
+        world,
+        package: &world.packages[package],
+        scenario: &world.scenarios[scenario],
+        seed,
+        run_index,
+    };
+    simulate(key, ws, &mut NoTrace)
+}
+
+/// Whether each run of each package under each scenario of a world held
+/// and deterred, so that a base explored against many what-ifs (the
+/// what-if page) is simulated once.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KnownOutcomes {
+    seed: u64,
+    runs: u64,
+    packages: usize,
+    /// By `(scenario * packages + package) * runs + run index`: bit 0 the
+    /// line held, bit 1 deterrence worked.
+    bits: Vec<u8>,
+}
+
+const HELD: u8 = 1;
+const DETERRED: u8 = 2;
+
+impl KnownOutcomes {
+    /// Runs `0..runs` of every package under every scenario of `world`;
+    /// `None` when `cancel` stopped it.
+    pub fn simulate(world: &World, seed: u64, runs: u64, cancel: &AtomicBool) -> Option<Self> {
+        let packages = world.packages.len();
+        let cells: Vec<(usize, usize)> = (0..world.scenarios.len())
+            .flat_map(|s| (0..packages).map(move |p| (s, p)))
+            .collect();
+        let blocks: Vec<(usize, u64)> = cells
+            .iter()
+            .enumerate()
+            .flat_map(|(c, _)| (0..runs.div_ceil(BLOCK_RUNS)).map(move |b| (c, b * BLOCK_RUNS)))
+            .collect();
+        let parts: Vec<Option<Vec<u8>>> = blocks
+            .par_iter()
+            .map_init(
+                || Workspace::new(world),
+                |ws, &(c, first)| {
+                    if cancel.load(Ordering::SeqCst) {
+                        return None;
+                    }
+                    let (scenario, package) = cells[c];
+                    let end = (first + BLOCK_RUNS).min(runs);
+                    let bits = (first..end)
+                        .map(|run_index| {
+                            let o = outcome(world, ws, (package, scenario), seed, run_index);
+                            u8::from(o.kind.holds()) * HELD + u8::from(o.kind.deters()) * DETERRED
+                        })
+                        .collect();
+                    Some(bits)
+                },
+            )
+            .collect();
+        let bits = parts.into_iter().collect::<Option<Vec<_>>>()?.concat();
+        Some(KnownOutcomes {
+            seed,
+            runs,
+            packages,
+            bits,
+        })
+    }
+
+    /// Runs simulated per package and scenario.
+    pub fn runs(&self) -> u64 {
+        self.runs
+    }
+
+    /// (held, deterred) of a run, if known for this seed.
+    fn get(
+        &self,
+        seed: u64,
+        package: usize,
+        scenario: usize,
+        run_index: u64,
+    ) -> Option<(bool, bool)> {
+        if seed != self.seed || run_index >= self.runs || package >= self.packages {
+            return None;
+        }
+        let at = (scenario * self.packages + package) as u64 * self.runs + run_index;
+        let b = *self.bits.get(at as usize)?;
+        Some((b & HELD != 0, b & DETERRED != 0))
+    }
+}
+
+/// [`run_paired`], with the base's outcomes taken from `known` where it
+/// has them (the counts are the same: a run's outcome depends only on its
+/// world, seed and index). `known` must be of `base`.
+pub fn run_paired_known(
+    base: &World,
+    known: Option<&KnownOutcomes>,
+    whatif: &World,
+    seed: u64,
+    runs: u64,
+    cancel: &AtomicBool,
+) -> PairedWorlds {
     let cells = match_cells(base, whatif);
     let mut counts = vec![PairedCounts::default(); cells.len()];
     // Cells of one scenario share a block, so the scenario's draws are
@@ -141,30 +253,31 @@ pub fn run_paired(
                                   package: usize,
                                   scenario: usize,
                                   run_index: u64| {
-                        let key = RunKey {
-                            world,
-                            package: &world.packages[package],
-                            scenario: &world.scenarios[scenario],
-                            seed,
-                            run_index,
-                        };
-                        simulate(key, ws, &mut NoTrace)
+                        outcome(world, ws, (package, scenario), seed, run_index)
                     };
                     for run_index in first..end {
                         for (i, c) in out.iter_mut() {
                             let cell = &cells[*i];
-                            let b = run_in(
-                                base,
-                                ws_base,
-                                cell.base_package,
-                                cell.base_scenario,
-                                run_index,
-                            );
+                            let (b_holds, b_deters) = match known.and_then(|k| {
+                                k.get(seed, cell.base_package, cell.base_scenario, run_index)
+                            }) {
+                                Some(bits) => bits,
+                                None => {
+                                    let b = run_in(
+                                        base,
+                                        ws_base,
+                                        cell.base_package,
+                                        cell.base_scenario,
+                                        run_index,
+                                    );
+                                    (b.kind.holds(), b.kind.deters())
+                                }
+                            };
                             if cell.identical_inputs {
                                 // Same inputs, same draws: the what-if's run is
                                 // this one; no need to simulate it twice.
-                                c.hold.add(b.kind.holds(), b.kind.holds());
-                                c.deterrence.add(b.kind.deters(), b.kind.deters());
+                                c.hold.add(b_holds, b_holds);
+                                c.deterrence.add(b_deters, b_deters);
                                 continue;
                             }
                             let w = run_in(
@@ -174,8 +287,8 @@ pub fn run_paired(
                                 cell.whatif_scenario,
                                 run_index,
                             );
-                            c.hold.add(w.kind.holds(), b.kind.holds());
-                            c.deterrence.add(w.kind.deters(), b.kind.deters());
+                            c.hold.add(w.kind.holds(), b_holds);
+                            c.deterrence.add(w.kind.deters(), b_deters);
                         }
                     }
                     out

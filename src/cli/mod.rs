@@ -23,6 +23,7 @@ pub mod patterns;
 pub mod run;
 pub mod schema;
 pub mod sensitivity;
+pub mod serve;
 pub mod show;
 pub mod sweep;
 pub mod validate;
@@ -44,6 +45,7 @@ EXAMPLES:
                                                      which assumptions drive which rates
   guarantee-sim discover --package paris-draft --param countries.united-states.resolve=0.1..0.9
                                                      the conditions under which a package fails
+  guarantee-sim serve --open                         a what-if page: move a lever, see which packages hold
   guarantee-sim validate scenarios/paris-2026.toml   check a scenario file
   guarantee-sim list scenarios/paris-2026.toml       show its countries, packages, scenarios
   guarantee-sim show --package paris-draft           one entry with its comments (works anywhere)
@@ -96,6 +98,8 @@ pub enum Command {
     Patterns(patterns::Args),
     /// What each component of a package is worth: removed one at a time, added one at a time.
     Decompose(decompose::Args),
+    /// A local what-if page: move a lever, see which packages hold, save the file.
+    Serve(serve::Args),
     /// Check scenario files and report every problem with file and line.
     Validate(validate::Args),
     /// Show the countries, packages and scenarios of a scenario file.
@@ -226,6 +230,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Chart(args) => chart::run(&ctx, args),
         Command::Patterns(args) => patterns::run(&ctx, args),
         Command::Decompose(args) => decompose::run(&ctx, args),
+        Command::Serve(args) => serve::run(&ctx, args),
         Command::Validate(args) => validate::run(&ctx, args),
         Command::List(args) => list::run(&ctx, args),
         Command::Show(args) => show::run(&ctx, args),

@@ -26,6 +26,7 @@ pub mod diff;
 mod edits;
 mod expand;
 mod items;
+pub mod levers;
 mod path;
 mod patterns;
 pub mod read;

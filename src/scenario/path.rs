@@ -132,7 +132,7 @@ impl Merged {
 
 /// The table `key` below `node`, created (spanned like `node`, so that
 /// messages point at the entry it belongs to) if absent.
-fn child_table(node: &mut Node, key: String) -> &mut Node {
+pub(super) fn child_table(node: &mut Node, key: String) -> &mut Node {
     let template = Node {
         file: node.file,
         key_span: node.span.clone(),

@@ -1,0 +1,285 @@
+//! Routes: the page, its script and style, and the JSON API. Every error is
+//! JSON, `{"error": "..."}`, with a status that says whose fault it is.
+
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{DefaultBodyLimit, FromRequest, Request, State};
+use axum::http::{StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::json;
+
+use super::jobs::{Changes, JobError};
+use super::{AppState, MAX_BODY_BYTES, MAX_RUNS};
+
+const INDEX_HTML: &str = include_str!("page/index.html");
+const APP_JS: &str = include_str!("page/app.js");
+const APP_CSS: &str = include_str!("page/app.css");
+
+/// The routes of the what-if page.
+pub fn router(state: Arc<AppState>) -> Router {
+    let api = Router::new()
+        .route("/api/levers", get(levers))
+        .route("/api/run", post(run))
+        .route("/api/explain", post(explain))
+        .route("/api/save", post(save))
+        .layer(middleware::from_fn_with_state(state.clone(), admit))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
+    Router::new()
+        .route("/", get(|| page(INDEX_HTML, "text/html; charset=utf-8")))
+        .route(
+            "/app.js",
+            get(|| page(APP_JS, "text/javascript; charset=utf-8")),
+        )
+        .route("/app.css", get(|| page(APP_CSS, "text/css; charset=utf-8")))
+        .merge(api)
+        .fallback(|| async {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                "no such page; the API is GET /api/levers, POST /api/run, /api/explain, /api/save",
+            )
+        })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "wrong method: GET /api/levers; POST /api/run, /api/explain, /api/save",
+            )
+        })
+        .with_state(state)
+}
+
+async fn page(body: &'static str, content_type: &'static str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// An error answer: `{"error": message}`.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    message: String,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            message: message.into(),
+        }
+    }
+
+    fn bad(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, message)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let cancelled = self.status == StatusCode::CONFLICT;
+        (
+            self.status,
+            Json(json!({ "error": self.message, "cancelled": cancelled })),
+        )
+            .into_response()
+    }
+}
+
+impl From<JobError> for ApiError {
+    fn from(e: JobError) -> Self {
+        match e {
+            JobError::Invalid(message) => ApiError::bad(message),
+            JobError::Cancelled => ApiError::new(
+                StatusCode::CONFLICT,
+                "cancelled: a newer request replaced this one",
+            ),
+        }
+    }
+}
+
+/// A JSON body whose problems (not JSON, wrong fields, too large) are
+/// answered as JSON errors.
+struct Body<T>(T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(value)) => Ok(Body(value)),
+            Err(rejection) => Err(rejection_error(rejection)),
+        }
+    }
+}
+
+fn rejection_error(rejection: JsonRejection) -> ApiError {
+    let status = rejection.status();
+    let message = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            format!("the request body is larger than {MAX_BODY_BYTES} bytes")
+        }
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            "send JSON with the header Content-Type: application/json".to_string()
+        }
+        _ => rejection.body_text(),
+    };
+    ApiError::new(status, message)
+}
+
+/// Refuses a request at once (503) when the server already has its limit
+/// of requests in flight, instead of letting a queue grow.
+async fn admit(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
+    match state.admitted.clone().try_acquire_owned() {
+        Ok(_permit) => next.run(req).await,
+        Err(_) => ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!(
+                "busy: {} requests are being served; try again in a moment",
+                state.limits.in_flight
+            ),
+        )
+        .into_response(),
+    }
+}
+
+async fn levers(State(state): State<Arc<AppState>>) -> Response {
+    let served = &state.served;
+    let world = &served.base.world;
+    let named = |id: &str, name: &str| json!({ "id": id, "name": name });
+    Json(json!({
+        "file": served.shown,
+        "extends": served.extends,
+        "seed": served.seed,
+        "quick_runs": served.quick_runs,
+        "refined_runs": served.refined_runs,
+        "max_runs": MAX_RUNS,
+        "packages": world.packages.iter().map(|p| named(&p.id, &p.name)).collect::<Vec<_>>(),
+        "scenarios": world.scenarios.iter().map(|s| named(&s.id, &s.name)).collect::<Vec<_>>(),
+        "levers": served.levers,
+    }))
+    .into_response()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RunRequest {
+    #[serde(default)]
+    changes: Changes,
+    runs: Option<u64>,
+}
+
+fn checked_runs(runs: Option<u64>, served: &super::Served) -> Result<u64, ApiError> {
+    let runs = runs.unwrap_or(served.quick_runs);
+    if runs == 0 || runs > MAX_RUNS {
+        return Err(ApiError::bad(format!(
+            "`runs` = {runs} is out of range: 1 to {MAX_RUNS} per package and scenario"
+        )));
+    }
+    Ok(runs)
+}
+
+/// Runs `job` on a blocking thread once a simulation slot is free, unless
+/// `cancel` is set by then.
+async fn simulate<T: Send + 'static>(
+    state: &Arc<AppState>,
+    cancel: Arc<AtomicBool>,
+    job: impl FnOnce(&AppState, &AtomicBool) -> Result<T, JobError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let _slot = state
+        .simulating
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|_| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "shutting down"))?;
+    if cancel.load(std::sync::atomic::Ordering::SeqCst) {
+        return Err(JobError::Cancelled.into());
+    }
+    let state = state.clone();
+    let answer = tokio::task::spawn_blocking(move || job(&state, &cancel))
+        .await
+        .map_err(|e| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("the simulation stopped unexpectedly: {e}"),
+            )
+        })?;
+    Ok(answer?)
+}
+
+async fn run(
+    State(state): State<Arc<AppState>>,
+    Body(request): Body<RunRequest>,
+) -> Result<Response, ApiError> {
+    let runs = checked_runs(request.runs, &state.served)?;
+    let cancel = state.replace_latest();
+    let result = simulate(&state, cancel, move |state, cancel| {
+        state.served.run(&request.changes, runs, cancel)
+    })
+    .await?;
+    Ok(Json(result).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExplainRequest {
+    #[serde(default)]
+    changes: Changes,
+    package: String,
+    scenario: String,
+    #[serde(default)]
+    run: u64,
+    runs: Option<u64>,
+}
+
+async fn explain(
+    State(state): State<Arc<AppState>>,
+    Body(request): Body<ExplainRequest>,
+) -> Result<Response, ApiError> {
+    let runs = checked_runs(request.runs, &state.served)?;
+    if request.run >= MAX_RUNS {
+        return Err(ApiError::bad(format!(
+            "`run` = {} is out of range: 0 to {}",
+            request.run,
+            MAX_RUNS - 1
+        )));
+    }
+    let cancel = Arc::new(AtomicBool::new(false));
+    let stopping = state.stopping.clone();
+    let result = simulate(&state, cancel, move |state, cancel| {
+        let stop = stopping.load(std::sync::atomic::Ordering::SeqCst);
+        cancel.store(stop, std::sync::atomic::Ordering::SeqCst);
+        state.served.explain(
+            &request.changes,
+            (&request.package, &request.scenario),
+            request.run,
+            runs,
+            cancel,
+        )
+    })
+    .await?;
+    Ok(Json(result).into_response())
+}
+
+async fn save(
+    State(state): State<Arc<AppState>>,
+    Body(request): Body<RunRequest>,
+) -> Result<Response, ApiError> {
+    let runs = checked_runs(request.runs, &state.served)?;
+    let cancel = Arc::new(AtomicBool::new(false));
+    let saved = simulate(&state, cancel, move |state, _| {
+        state.served.save(&request.changes, runs)
+    })
+    .await?;
+    Ok(Json(saved).into_response())
+}

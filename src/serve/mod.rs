@@ -1,0 +1,185 @@
+//! The what-if page (`guarantee-sim serve`): a local web server that shows
+//! a scenario file's levers, re-runs a paired batch on common random
+//! numbers when one moves, tells single runs, and saves the exploration as
+//! a small `extends` file that `run` reproduces.
+//!
+//! The HTTP layer is axum; simulations run on blocking threads (rayon
+//! inside), never on the async runtime's threads. A newer `/api/run`
+//! cancels the one under way; requests beyond [`Limits::in_flight`] get a
+//! 503 at once, and at most [`Limits::simulations`] batches run together
+//! (the others wait their turn).
+
+mod api;
+mod jobs;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use crate::scenario::levers::Lever;
+use crate::scenario::{Loaded, Merged};
+
+pub use api::router;
+pub use jobs::{Changes, Interval};
+
+/// Runs per package and scenario of a first answer after a lever moved.
+pub const QUICK_RUNS: u64 = 2_000;
+/// Runs per package and scenario the page asks for next, while nothing moves.
+pub const REFINED_RUNS: u64 = 10_000;
+/// Most runs per package and scenario a request may ask for: the bundled
+/// file's 48 cells take about a second per 10,000 paired runs here.
+pub const MAX_RUNS: u64 = 20_000;
+/// Largest request body accepted (lever values are a few hundred bytes).
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// How much the server takes on at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// API requests being served or waiting; more get a 503.
+    pub in_flight: usize,
+    /// Batches simulated at the same time (each uses every core).
+    pub simulations: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            in_flight: 16,
+            simulations: 2,
+        }
+    }
+}
+
+/// The scenario file being explored.
+pub struct Served {
+    /// The merged file, which lever values are applied to.
+    pub merged: Merged,
+    /// The file as loaded: the base of every paired difference.
+    pub base: Loaded,
+    pub levers: Vec<Lever>,
+    /// The file's name as shown on the page.
+    pub shown: String,
+    /// What a saved what-if `extends`: a bundled name or the file's path.
+    pub extends: String,
+    /// The seed of every batch (the file's `simulation.seed`).
+    pub seed: u64,
+    /// Runs of the page's first answer after a move, and of the refined
+    /// answer that follows ([`QUICK_RUNS`], [`REFINED_RUNS`] by default).
+    pub quick_runs: u64,
+    pub refined_runs: u64,
+    /// The base's outcomes run by run, once simulated: each what-if then
+    /// simulates only its own changed cells.
+    known: Mutex<Option<Arc<crate::batch::KnownOutcomes>>>,
+}
+
+impl Served {
+    pub fn new(merged: Merged, base: Loaded, shown: String, extends: String) -> Served {
+        let levers = merged.levers();
+        let seed = base.world.default_seed;
+        Served {
+            merged,
+            base,
+            levers,
+            shown,
+            extends,
+            seed,
+            quick_runs: QUICK_RUNS,
+            refined_runs: REFINED_RUNS,
+            known: Mutex::new(None),
+        }
+    }
+
+    /// The page's first answer after a move takes `quick` runs, the
+    /// refined one at least as many (both at most [`MAX_RUNS`]).
+    pub fn with_runs(mut self, quick: u64) -> Served {
+        self.quick_runs = quick.clamp(1, MAX_RUNS);
+        self.refined_runs = REFINED_RUNS.max(self.quick_runs).min(MAX_RUNS);
+        self
+    }
+}
+
+impl Served {
+    /// The base's outcomes for at least `runs` runs, simulated now unless
+    /// known already; `None` when `cancel` stopped the simulation.
+    fn known_outcomes(
+        &self,
+        runs: u64,
+        cancel: &AtomicBool,
+    ) -> Option<Arc<crate::batch::KnownOutcomes>> {
+        let lock = || self.known.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(known) = lock().as_ref().filter(|k| k.runs() >= runs) {
+            return Some(known.clone());
+        }
+        let known = Arc::new(crate::batch::KnownOutcomes::simulate(
+            &self.base.world,
+            self.seed,
+            runs,
+            cancel,
+        )?);
+        let mut cached = lock();
+        if cached.as_ref().is_none_or(|k| k.runs() < runs) {
+            *cached = Some(known.clone());
+        }
+        Some(known)
+    }
+}
+
+/// Shared state of the server.
+pub struct AppState {
+    pub served: Served,
+    limits: Limits,
+    admitted: Arc<tokio::sync::Semaphore>,
+    simulating: Arc<tokio::sync::Semaphore>,
+    /// The cancel flag of the latest `/api/run`.
+    latest: Mutex<Arc<AtomicBool>>,
+    /// Set on shutdown: every batch stops after its blocks under way.
+    stopping: Arc<AtomicBool>,
+}
+
+impl AppState {
+    pub fn new(served: Served, limits: Limits) -> Arc<AppState> {
+        Arc::new(AppState {
+            served,
+            limits,
+            admitted: Arc::new(tokio::sync::Semaphore::new(limits.in_flight)),
+            simulating: Arc::new(tokio::sync::Semaphore::new(limits.simulations.max(1))),
+            latest: Mutex::new(Arc::new(AtomicBool::new(false))),
+            stopping: Arc::new(AtomicBool::new(false)),
+        })
+    }
+
+    /// Stops every batch under way (for a clean shutdown).
+    pub fn stop(&self) {
+        self.stopping.store(true, Ordering::SeqCst);
+        self.replace_latest().store(true, Ordering::SeqCst);
+    }
+
+    /// A fresh cancel flag for a new `/api/run`; the previous run's flag is
+    /// set, so that run stops after its blocks under way.
+    fn replace_latest(&self) -> Arc<AtomicBool> {
+        let fresh = Arc::new(AtomicBool::new(self.stopping.load(Ordering::SeqCst)));
+        let mut latest = self.latest.lock().unwrap_or_else(|e| e.into_inner());
+        let old = std::mem::replace(&mut *latest, fresh.clone());
+        old.store(true, Ordering::SeqCst);
+        fresh
+    }
+}
+
+/// Whether an address is the machine's own (a page anyone on the network
+/// could drive is opt-in).
+pub fn is_loopback(addr: &std::net::IpAddr) -> bool {
+    addr.is_loopback()
+}
+
+/// What a saved what-if `extends`: a bundled file by its bare name (found
+/// anywhere, from the copy in the binary), any other file by its full path.
+pub fn extends_target(file: &crate::scenario::SourceFile) -> String {
+    let name = std::path::Path::new(&file.path)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let is_bundled = crate::scenario::bundled(&name).is_some_and(|t| *t == *file.text);
+    match &file.disk_path {
+        Some(disk) if !is_bundled => disk.display().to_string(),
+        _ => name,
+    }
+}
