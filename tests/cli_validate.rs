@@ -596,3 +596,22 @@ fn plain_number_fields_are_checked_against_their_declared_range() {
         "resolve is a 0-1 index: 0 to 1, found 7",
     );
 }
+
+#[test]
+fn far_apart_duplicates_name_the_first_line_instead_of_printing_every_line_between() {
+    // Each duplicate's snippet used to span every line back to the first
+    // definition: twenty of them printed hundreds of lines.
+    let copies = "[[packages]]\nid = \"p\"\n".repeat(60);
+    let (_d, p) = write("bad.toml", &format!("{FIXTURE}\n{copies}"));
+    let err = fails(&p);
+    let first = line_of(&p, "id = \"p\"") - 1; // the `[[packages]]` line above it
+    assert!(
+        err.contains(&format!("first defined here: line {first}")),
+        "{err}"
+    );
+    assert!(
+        err.lines().count() <= 300,
+        "{} lines:\n{err}",
+        err.lines().count()
+    );
+}

@@ -220,11 +220,25 @@ impl Diagnostic {
     }
 
     /// Adds a secondary label in the same file (ignored without a source).
+    /// A label far from the primary one is named by its line in the
+    /// primary label instead: a snippet shows every line between its
+    /// labels, and twenty such diagnostics would fill many screens.
     pub(crate) fn also(mut self, span: Range<usize>, label: impl Into<String>) -> Self {
         // Not in an excerpt: the excerpt holds the primary span only.
-        if let Some(src) = self.source.as_ref().filter(|s| s.first_line == 0) {
-            let span = clamp_span(&src.text, span);
+        let Some(src) = self.source.as_ref().filter(|s| s.first_line == 0) else {
+            return self;
+        };
+        let span = clamp_span(&src.text, span);
+        let (line, _) = line_col(&src.text, span.start);
+        let primary_line = self.location.as_ref().map_or(line, |l| l.line);
+        if line.abs_diff(primary_line) <= MAX_LINES_BETWEEN_LABELS {
             self.labels.push((span, Some(label.into())));
+        } else if let Some((_, primary)) = self.labels.first_mut() {
+            let named = format!("{}: line {line}", label.into());
+            *primary = Some(match primary.take() {
+                Some(text) => format!("{text} ({named})"),
+                None => named,
+            });
         }
         self
     }
@@ -429,6 +443,9 @@ pub(crate) fn clamp_span(text: &str, span: Range<usize>) -> Range<usize> {
 }
 
 /// 1-based line and column (in chars) of a byte offset.
+/// Most lines between two labels shown in one snippet.
+const MAX_LINES_BETWEEN_LABELS: usize = 6;
+
 pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = clamp_span(text, offset..offset).start;
     let before = text.get(..offset).unwrap_or("");
