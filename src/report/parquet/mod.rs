@@ -8,14 +8,16 @@
 //! Each column's type comes from the row type itself (traced through its
 //! `Deserialize` impl), not from the values, so an all-empty column is
 //! still typed and the schema of a table never depends on the run. Values
-//! go through the same `Serialize` impl as the CSV, so both files hold the
-//! same numbers.
+//! go through the same `Serialize` impl as the CSV ([`cells`]), so both
+//! files hold the same numbers.
+
+mod cells;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use parquet::basic::{Compression, LogicalType, Repetition, Type as PhysicalType};
-use parquet::data_type::{ByteArray, ByteArrayType, DoubleType, Int64Type};
+use parquet::data_type::{ByteArrayType, DoubleType, Int64Type};
 use parquet::errors::ParquetError;
 use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
@@ -34,6 +36,7 @@ use super::tables::{
 use super::{Manifest, Output, ReportContext, ReportError};
 use crate::batch::RunRecord;
 use crate::model::params::World;
+use cells::{Buffer, ColumnBuffer};
 
 pub const SUMMARY_PARQUET: &str = "summary.parquet";
 pub const SURVIVAL_PARQUET: &str = "survival.parquet";
@@ -126,8 +129,7 @@ pub fn write_parquet<T: Serialize + DeserializeOwned>(
 ) -> Result<PathBuf, ReportError> {
     let mut file = ParquetFile::create(path, columns_of::<T>())?;
     for row in rows {
-        let cells = cells_of(row);
-        file.push_row(file.columns_named(&cells))?;
+        file.push_row(row)?;
     }
     file.commit(manifest)
 }
@@ -172,17 +174,9 @@ impl RunsParquet {
         records: &[RunRecord],
     ) -> Result<(), ReportError> {
         for r in records {
+            // Its drawn values come last, one column each, as in runs.csv.
             let row = RunRow::new(world, packages, scenarios, &self.drawn, r);
-            let cells = cells_of(&row);
-            let Some(Value::Array(drawn)) = cells.get("drawn") else {
-                unreachable!("RunRow serializes its drawn values as a sequence")
-            };
-            let fixed = self.file.columns.len() - drawn.len();
-            let named = self.file.columns[..fixed]
-                .iter()
-                .map(|c| &cells[c.name.as_str()]);
-            let row: Vec<&Value> = named.chain(drawn).collect();
-            self.file.push_row(row)?;
+            self.file.push_row(&row)?;
         }
         Ok(())
     }
@@ -253,29 +247,12 @@ fn columns_of<T: DeserializeOwned>() -> Vec<Column> {
         .collect()
 }
 
-/// The fields of a row as its `Serialize` impl (shared with the CSV) gives
-/// them, by name.
-fn cells_of<T: Serialize>(row: &T) -> serde_json::Map<String, Value> {
-    match serde_json::to_value(row) {
-        Ok(Value::Object(map)) => map,
-        _ => unreachable!("a row serializes as a struct of plain values"),
-    }
-}
-
-/// A column's values of the row group being buffered, and its
-/// definition levels (0: empty cell) when it is nullable.
-enum Buffer {
-    Int(Vec<i64>),
-    Double(Vec<f64>),
-    Text(Vec<ByteArray>),
-}
-
 /// A Parquet file being written row by row.
 struct ParquetFile {
     writer: SerializedFileWriter<AtomicFile>,
     path: PathBuf,
     columns: Vec<Column>,
-    buffers: Vec<(Buffer, Vec<i16>)>,
+    buffers: Vec<ColumnBuffer>,
     rows: usize,
 }
 
@@ -313,13 +290,13 @@ impl ParquetFile {
             .map_err(parquet_error(path))?;
         let buffers = columns
             .iter()
-            .map(|c| {
-                let values = match c.kind {
+            .map(|c| ColumnBuffer {
+                values: match c.kind {
                     Kind::Int => Buffer::Int(Vec::new()),
                     Kind::Double => Buffer::Double(Vec::new()),
                     Kind::Text => Buffer::Text(Vec::new()),
-                };
-                (values, Vec::new())
+                },
+                levels: Vec::new(),
             })
             .collect();
         Ok(ParquetFile {
@@ -331,28 +308,11 @@ impl ParquetFile {
         })
     }
 
-    /// The cells of a row in column order.
-    fn columns_named<'a>(&self, cells: &'a serde_json::Map<String, Value>) -> Vec<&'a Value> {
-        self.columns
-            .iter()
-            .map(|c| &cells[c.name.as_str()])
-            .collect()
-    }
-
-    fn push_row(&mut self, cells: Vec<&Value>) -> Result<(), ReportError> {
-        for ((buffer, levels), cell) in self.buffers.iter_mut().zip(cells) {
-            let present = !cell.is_null();
-            levels.push(i16::from(present));
-            match (buffer, cell) {
-                (_, Value::Null) => {}
-                (Buffer::Int(v), Value::Number(n)) if n.as_i64().is_some() => {
-                    v.push(n.as_i64().unwrap_or_default())
-                }
-                (Buffer::Double(v), Value::Number(n)) => v.push(n.as_f64().unwrap_or(f64::NAN)),
-                (Buffer::Text(v), Value::String(s)) => v.push(ByteArray::from(s.as_str())),
-                (_, cell) => unreachable!("a cell of the wrong type: {cell}"),
-            }
-        }
+    fn push_row<T: Serialize>(&mut self, row: &T) -> Result<(), ReportError> {
+        cells::push_row(row, &mut self.buffers).map_err(|message| ReportError::Parquet {
+            path: self.path.clone(),
+            source: ParquetError::General(message),
+        })?;
         self.rows += 1;
         if self.rows == ROW_GROUP_ROWS {
             self.flush()?;
@@ -364,12 +324,12 @@ impl ParquetFile {
     fn flush(&mut self) -> Result<(), ReportError> {
         let err = parquet_error(&self.path);
         let mut group = self.writer.next_row_group().map_err(err)?;
-        for ((buffer, levels), column) in self.buffers.iter_mut().zip(&self.columns) {
+        for (buffer, column) in self.buffers.iter_mut().zip(&self.columns) {
             let Some(mut writer) = group.next_column().map_err(err)? else {
                 unreachable!("one column writer per column of the schema")
             };
-            let levels = column.nullable.then_some(levels.as_slice());
-            match buffer {
+            let levels = column.nullable.then_some(buffer.levels.as_slice());
+            match &buffer.values {
                 Buffer::Int(v) => writer.typed::<Int64Type>().write_batch(v, levels, None),
                 Buffer::Double(v) => writer.typed::<DoubleType>().write_batch(v, levels, None),
                 Buffer::Text(v) => writer.typed::<ByteArrayType>().write_batch(v, levels, None),
@@ -378,13 +338,9 @@ impl ParquetFile {
             writer.close().map_err(err)?;
         }
         group.close().map_err(err)?;
-        for (buffer, levels) in &mut self.buffers {
-            match buffer {
-                Buffer::Int(v) => v.clear(),
-                Buffer::Double(v) => v.clear(),
-                Buffer::Text(v) => v.clear(),
-            }
-            levels.clear();
+        for buffer in &mut self.buffers {
+            buffer.values.clear();
+            buffer.levels.clear();
         }
         self.rows = 0;
         Ok(())
@@ -411,7 +367,9 @@ impl ParquetFile {
 /// The [`PROVENANCE`] fields of the manifest that have a value, strings
 /// as they are, other values as JSON.
 fn provenance(manifest: &Manifest) -> Vec<KeyValue> {
-    let fields = cells_of(manifest);
+    let Ok(Value::Object(fields)) = serde_json::to_value(manifest) else {
+        unreachable!("a manifest serializes as a struct")
+    };
     PROVENANCE
         .iter()
         .filter_map(|&key| {
