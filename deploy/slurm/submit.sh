@@ -50,7 +50,7 @@ if [ -n "$retry" ]; then
   merge=$(GS_JOB_ENV=$env_file sbatch --parsable --dependency=afterok:"$array" \
     --output="$out/logs/merge.out" "$here/merge.sbatch")
   echo "$merge" >"$out/merge.jobid"
-  echo "array job: $array (shard $retry again, resuming $out/shards/shard-$retry)"
+  echo "array job: $array (shard $retry again, from its checkpoint if it left one)"
   echo "merge job: $merge (after it succeeds) -> $out/merged"
   exit 0
 fi
