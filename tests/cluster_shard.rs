@@ -48,8 +48,9 @@ fn merge(dir: &Path, shards: &[String], out: &str) -> std::process::Output {
 fn shards_merged_are_the_bytes_of_one_machine_for_any_shard_count() {
     let dir = TempDir::new().unwrap();
     let file = fixture();
-    // Charts, reports and runs.csv: every output a run writes.
-    let full = ["--per-run"];
+    // Charts, reports, runs.csv and the Parquet copies: every output a run
+    // writes (the shards record --parquet for the merge).
+    let full = ["--per-run", "--parquet"];
     ok(dir.path(), &run_args(&file, "single", &full));
     let three = shards(dir.path(), &file, "full", 3, &full);
     let out = merge(dir.path(), &three, "merged-3");

@@ -90,6 +90,7 @@ fn every_column_of_every_output_is_documented() {
             "--runs",
             "20",
             "--per-run",
+            "--parquet",
             "--no-charts",
             "--quiet",
             "--precision",
@@ -157,6 +158,18 @@ fn every_column_of_every_output_is_documented() {
         "compare.csv".to_string(),
         header(&d.join("compare/compare.csv")),
     ));
+
+    // Every Parquet file copies a CSV file: they are listed together, and
+    // their columns are those of the CSV.
+    let parquet: Vec<String> = guarantee_sim::report::OUTPUT_FILES
+        .iter()
+        .filter(|name| name.ends_with(".parquet"))
+        .map(|name| name.to_string())
+        .collect();
+    for name in &parquet {
+        assert!(d.join("run").join(name).exists(), "{name} not written");
+    }
+    written.push(("*.parquet".to_string(), parquet));
 
     let mut missing = Vec::new();
     for (file, columns) in &written {

@@ -44,6 +44,7 @@ const ALL: Options = Options {
     per_run: true,
     rank_by: RankBy::WorstCase,
     charts: true,
+    parquet: true,
 };
 
 /// Every file a study writes is registered, so clearing the folder leaves
@@ -111,7 +112,13 @@ fn a_replayed_manifest_reproduces_the_tables() {
     let again = replay::input(&manifest).expect("the recorded scenario compiles");
     let second = tempfile::tempdir().unwrap();
     run_into(&again, &replay::request(&manifest), options, second.path());
-    for name in ["summary.csv", "pairs.csv", "runs.csv"] {
+    for name in [
+        "summary.csv",
+        "pairs.csv",
+        "runs.csv",
+        "summary.parquet",
+        "runs.parquet",
+    ] {
         let read = |d: &Path| std::fs::read(d.join(name)).unwrap();
         assert_eq!(read(first.path()), read(second.path()), "{name} differs");
     }

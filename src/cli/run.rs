@@ -30,10 +30,12 @@ EXAMPLES:
   guarantee-sim run --precision 0.01 --max-runs 200000
                                                      add runs until every 95% interval is +-1 point
   guarantee-sim run --replay output/paris-2026/manifest.json --out /tmp/check
+  guarantee-sim run --runs 1000000 --per-run --parquet --no-charts
+                                                     a million runs, one row each, also as Parquet
 
 Outputs go to output/<file name>/: summary.csv, survival.csv, guarantors.csv,
-robustness.csv, pairs.csv, infeasible.csv, manifest.json (runs.csv with --per-run),
-report.html and report.md, and charts/ with every chart as PNG and SVG.
+robustness.csv, pairs.csv, infeasible.csv, manifest.json (runs.csv with --per-run;
+a .parquet copy of each table with --parquet), report.html and report.md, and charts/ with every chart as PNG and SVG.
 The same file, seed and version give the same bytes with any --threads.
 A run replaces only its own files, and only in a new or empty folder or one
 holding an earlier run (its manifest.json); any other folder is refused
@@ -58,6 +60,11 @@ pub struct Args {
     /// Also write runs.csv, one row per run.
     #[arg(long)]
     pub per_run: bool,
+    /// Also write every table as Parquet (summary.parquet, ...; runs.parquet
+    /// with --per-run): typed columns, the manifest's provenance in the file
+    /// metadata, for pandas, polars or DuckDB.
+    #[arg(long)]
+    pub parquet: bool,
     /// No progress bar and no ranking table; errors still print.
     #[arg(long, short)]
     pub quiet: bool,
@@ -186,6 +193,7 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
         per_run: replay.as_ref().map_or(args.per_run, |m| m.per_run),
         rank_by: replay.as_ref().map_or(args.rank_by, |m| m.rank_by),
         charts: !args.no_charts,
+        parquet: args.parquet,
     };
     let cluster = args.cluster.cluster();
     check_shardable(cluster, plan.precision.is_some())?;
@@ -201,7 +209,8 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
             &pool,
         ),
         options.charts,
-    )?;
+    )?
+    .with_parquet(options.parquet);
     let geometry = Geometry {
         points: 1,
         runs: plan.runs,
@@ -218,6 +227,7 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
         runs: plan.precision.map_or(plan.runs, |p| p.max_runs),
         per_run: options.per_run,
         kept_runs: options.per_run,
+        parquet: options.parquet,
         charts: options.charts,
         scenario_bytes: input.loaded.resolved_toml.len() as u64,
     };

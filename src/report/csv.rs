@@ -3,13 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::atomic::AtomicFile;
-use super::tables::round_for_output;
-use super::tables::{
-    GUARANTORS_CSV, INFEASIBLE_CSV, PAIRS_CSV, ROBUSTNESS_CSV, SUMMARY_CSV, SURVIVAL_CSV, Tables,
-};
+use super::tables::{EachTable, round_for_output};
 use super::{Output, ReportContext, ReportError};
 use crate::batch::RunRecord;
 use crate::model::NEVER;
@@ -25,15 +23,29 @@ impl Output<ReportContext<'_>> for CsvTables {
     }
 
     fn write(&self, ctx: &ReportContext<'_>, dir: &Path) -> Result<Vec<PathBuf>, ReportError> {
-        let t: &Tables = ctx.tables;
-        Ok(vec![
-            write_csv(&dir.join(SUMMARY_CSV), &t.summary)?,
-            write_csv(&dir.join(SURVIVAL_CSV), &t.survival)?,
-            write_csv(&dir.join(GUARANTORS_CSV), &t.guarantors)?,
-            write_csv(&dir.join(ROBUSTNESS_CSV), &t.robustness)?,
-            write_csv(&dir.join(INFEASIBLE_CSV), &t.infeasible)?,
-            write_csv(&dir.join(PAIRS_CSV), &t.pairs)?,
-        ])
+        let mut written = Written {
+            dir,
+            paths: Vec::new(),
+        };
+        ctx.tables.each(&mut written)?;
+        Ok(written.paths)
+    }
+}
+
+/// Writes each table into `dir` and records its path.
+struct Written<'a> {
+    dir: &'a Path,
+    paths: Vec<PathBuf>,
+}
+
+impl EachTable for Written<'_> {
+    fn table<T: Serialize + DeserializeOwned>(
+        &mut self,
+        csv_name: &'static str,
+        rows: &[T],
+    ) -> Result<(), ReportError> {
+        self.paths.push(write_csv(&self.dir.join(csv_name), rows)?);
+        Ok(())
     }
 }
 
@@ -66,7 +78,7 @@ pub fn write_csv<T: Serialize + for<'de> Deserialize<'de>>(
 
 /// Field names of a row type, read from its `Deserialize` impl, so that
 /// empty tables still get their header line.
-fn header_of<T: for<'de> Deserialize<'de>>() -> &'static [&'static str] {
+pub(crate) fn header_of<T: for<'de> Deserialize<'de>>() -> &'static [&'static str] {
     serde_aux::serde_introspection::serde_introspect::<T>()
 }
 
@@ -78,8 +90,9 @@ pub struct RunsCsv {
     drawn: DrawnColumns,
 }
 
+/// One row of `runs.csv` (and `runs.parquet`).
 #[derive(Serialize, Deserialize)]
-struct RunRow {
+pub(crate) struct RunRow {
     scenario: String,
     package: String,
     run: u64,
@@ -102,6 +115,39 @@ struct RunRow {
     /// so the header is written by hand.
     #[serde(skip_deserializing)]
     drawn: Vec<Option<DrawnValue>>,
+}
+
+impl RunRow {
+    pub(crate) fn new(
+        world: &World,
+        packages: &[usize],
+        scenarios: &[usize],
+        drawn: &DrawnColumns,
+        r: &RunRecord,
+    ) -> RunRow {
+        let o = &r.outcome;
+        RunRow {
+            scenario: world.scenarios[scenarios[r.scenario]].id.clone(),
+            package: world.packages[packages[r.package]].id.clone(),
+            run: r.run_index,
+            outcome: o.kind.label().to_string(),
+            failure_mode: o.failure_mode.label().to_string(),
+            first_major_month: o.first_major_month,
+            end_month: o.end_month,
+            defended_by: o.defence.label().to_string(),
+            territory_lost_pct: super::tables::round_for_output(o.territory_lost_pct),
+            war_months: o.war_months,
+            violations_detected: o.violations_detected,
+            violations_answered: o.violations_answered,
+            violations_undetected: o.violations_undetected,
+            incidents: o.incidents,
+            sanctions_applied: o.sanctions_applied,
+            troop_months: round_for_output(o.troop_months),
+            erosion: round_for_output(o.erosion),
+            russia_intent: round_for_output(o.russia_intent),
+            drawn: drawn.cells(r).collect(),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -171,6 +217,13 @@ impl DrawnColumns {
     /// coefficients (the event columns come after them).
     pub fn shared(&self) -> usize {
         self.coefficients.len()
+    }
+
+    /// For each column, in order: whether it holds a month (a whole
+    /// number) rather than a drawn number.
+    pub fn months(&self) -> impl Iterator<Item = bool> + '_ {
+        let coefficients = self.coefficients.iter().map(|_| false);
+        coefficients.chain(self.events.iter().map(|e| e.month))
     }
 
     /// Column names, in order.
@@ -262,28 +315,7 @@ impl RunsCsv {
         records: &[RunRecord],
     ) -> Result<(), ReportError> {
         for r in records {
-            let o = &r.outcome;
-            let row = RunRow {
-                scenario: world.scenarios[scenarios[r.scenario]].id.clone(),
-                package: world.packages[packages[r.package]].id.clone(),
-                run: r.run_index,
-                outcome: o.kind.label().to_string(),
-                failure_mode: o.failure_mode.label().to_string(),
-                first_major_month: o.first_major_month,
-                end_month: o.end_month,
-                defended_by: o.defence.label().to_string(),
-                territory_lost_pct: super::tables::round_for_output(o.territory_lost_pct),
-                war_months: o.war_months,
-                violations_detected: o.violations_detected,
-                violations_answered: o.violations_answered,
-                violations_undetected: o.violations_undetected,
-                incidents: o.incidents,
-                sanctions_applied: o.sanctions_applied,
-                troop_months: round_for_output(o.troop_months),
-                erosion: round_for_output(o.erosion),
-                russia_intent: round_for_output(o.russia_intent),
-                drawn: self.drawn.cells(r).collect(),
-            };
+            let row = RunRow::new(world, packages, scenarios, &self.drawn, r);
             self.writer
                 .serialize(row)
                 .map_err(|source| ReportError::Csv {

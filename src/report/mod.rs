@@ -15,6 +15,7 @@ pub mod html;
 pub mod manifest;
 pub mod markdown;
 pub mod narrative;
+pub mod parquet;
 pub mod ranking;
 pub mod readings;
 pub mod sensitivity;
@@ -59,6 +60,11 @@ pub enum ReportError {
     },
     #[error("cannot write {path}: {source}")]
     Csv { path: PathBuf, source: ::csv::Error },
+    #[error("cannot write {path}: {source}")]
+    Parquet {
+        path: PathBuf,
+        source: ::parquet::errors::ParquetError,
+    },
     #[error("cannot draw {path}: {message}")]
     Chart { path: PathBuf, message: String },
     /// A table of an earlier run could not be read back.
@@ -81,7 +87,7 @@ impl ReportError {
 /// first. Clearing a folder, refusing to clear one and the documentation of
 /// the outputs all read this list, so they cannot drift apart. Charts live
 /// in [`charts::CHARTS_DIR`] and are recognised by [`is_chart_file`].
-pub const OUTPUT_FILES: [&str; 20] = [
+pub const OUTPUT_FILES: [&str; 27] = [
     manifest::MANIFEST_JSON,
     tables::SUMMARY_CSV,
     tables::SURVIVAL_CSV,
@@ -90,6 +96,13 @@ pub const OUTPUT_FILES: [&str; 20] = [
     tables::INFEASIBLE_CSV,
     tables::PAIRS_CSV,
     csv::RUNS_CSV,
+    parquet::SUMMARY_PARQUET,
+    parquet::SURVIVAL_PARQUET,
+    parquet::GUARANTORS_PARQUET,
+    parquet::ROBUSTNESS_PARQUET,
+    parquet::INFEASIBLE_PARQUET,
+    parquet::PAIRS_PARQUET,
+    parquet::RUNS_PARQUET,
     html::REPORT_HTML,
     markdown::REPORT_MD,
     attribution::EVENTS_CSV,
@@ -121,6 +134,8 @@ pub struct OutputShape {
     /// The checkpoint's blocks keep every run's record (`run --per-run`,
     /// `discover`, which reads them all).
     pub kept_runs: bool,
+    /// Parquet copies of the tables (and of runs.csv with `per_run`).
+    pub parquet: bool,
     pub charts: bool,
     /// Bytes of the resolved scenario file, which the manifest embeds.
     pub scenario_bytes: u64,
@@ -153,11 +168,18 @@ impl OutputShape {
             }
             StudyTables::Exploration => self.points.saturating_mul(cells).saturating_mul(256),
         };
+        // Parquet copies are smaller than their CSV files.
+        let tables = if self.parquet {
+            tables + tables / 2
+        } else {
+            tables
+        };
         let mut bytes = tables
             .saturating_add(4 * self.scenario_bytes + 64 * 1024) // manifest.json
             .saturating_add(self.checkpoint_bytes());
         if self.per_run {
-            bytes = bytes.saturating_add(cells.saturating_mul(self.runs).saturating_mul(128));
+            let per_row = if self.parquet { 192 } else { 128 };
+            bytes = bytes.saturating_add(cells.saturating_mul(self.runs).saturating_mul(per_row));
         }
         if self.charts {
             let chart_files = match self.tables {

@@ -247,6 +247,29 @@ pub struct Tables {
     pub pairs: Vec<PairRow>,
 }
 
+/// Something done to every table of a batch, whatever its row type
+/// (writing it in one format).
+pub trait EachTable {
+    /// Called once per table with the name of its CSV file.
+    fn table<T: Serialize + DeserializeOwned>(
+        &mut self,
+        csv_name: &'static str,
+        rows: &[T],
+    ) -> Result<(), super::ReportError>;
+}
+
+impl Tables {
+    /// Calls `each` on every table, in the order they are written.
+    pub fn each<E: EachTable>(&self, each: &mut E) -> Result<(), super::ReportError> {
+        each.table(SUMMARY_CSV, &self.summary)?;
+        each.table(SURVIVAL_CSV, &self.survival)?;
+        each.table(GUARANTORS_CSV, &self.guarantors)?;
+        each.table(ROBUSTNESS_CSV, &self.robustness)?;
+        each.table(INFEASIBLE_CSV, &self.infeasible)?;
+        each.table(PAIRS_CSV, &self.pairs)
+    }
+}
+
 /// File names of the tables inside a run's output folder.
 pub const SUMMARY_CSV: &str = "summary.csv";
 pub const SURVIVAL_CSV: &str = "survival.csv";

@@ -52,6 +52,10 @@ pub struct StudyKey {
     pub manifest: serde_json::Map<String, serde_json::Value>,
     /// Whether charts and reports are written (not in the manifest).
     pub charts: bool,
+    /// Whether the tables are also written as Parquet (`run --parquet`;
+    /// not in the manifest).
+    #[serde(default)]
+    pub parquet: bool,
 }
 
 impl StudyKey {
@@ -69,7 +73,13 @@ impl StudyKey {
             command: command.to_string(),
             manifest: fields,
             charts,
+            parquet: false,
         })
+    }
+
+    /// The same key for a study that also writes Parquet (or not).
+    pub fn with_parquet(self, parquet: bool) -> StudyKey {
+        StudyKey { parquet, ..self }
     }
 
     /// The manifest back, with the run's own fields blank, to replay it.
@@ -111,6 +121,13 @@ impl StudyKey {
                 on_off(other.charts)
             ));
         }
+        if self.parquet != other.parquet {
+            found.push(format!(
+                "parquet: {} vs {} (--parquet)",
+                on_off(self.parquet),
+                on_off(other.parquet)
+            ));
+        }
         let mut fields: Vec<&String> = self.manifest.keys().chain(other.manifest.keys()).collect();
         fields.sort();
         fields.dedup();
@@ -124,8 +141,8 @@ impl StudyKey {
     }
 }
 
-fn on_off(charts: bool) -> &'static str {
-    if charts { "written" } else { "not written" }
+fn on_off(written: bool) -> &'static str {
+    if written { "written" } else { "not written" }
 }
 
 fn shown(value: Option<&serde_json::Value>) -> String {

@@ -224,6 +224,7 @@ pub trait PointStudy {
             runs: plan.runs,
             per_run: false,
             kept_runs: self.reads_runs(),
+            parquet: false,
             charts,
             scenario_bytes: loaded.resolved_toml.len() as u64,
         }

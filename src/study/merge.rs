@@ -59,6 +59,7 @@ impl Merge {
                         per_run: manifest.per_run,
                         rank_by: manifest.rank_by,
                         charts: study.charts,
+                        parquet: study.parquet,
                     },
                 })
             }

@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use serde::Serialize;
 
+use crate::batch::RunRecord;
+use crate::model::params::World;
 use crate::report::charts::{ChartOptions, Charts};
 use crate::report::csv::{CsvTables, RunsCsv};
 use crate::report::exploration::ExplorationContext;
@@ -16,14 +18,27 @@ use crate::report::exploration_md::ExplorationMarkdown;
 use crate::report::html::HtmlReport;
 use crate::report::manifest::MANIFEST_JSON;
 use crate::report::markdown::MarkdownReport;
-use crate::report::{ExplorationOutput, ReportContext, RunOutput};
+use crate::report::parquet::{ParquetTables, RunsParquet};
+use crate::report::{ExplorationOutput, ReportContext, ReportError, RunOutput};
+
+/// Which formats a study writes beyond the CSV tables and the manifest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Formats {
+    /// The charts, report.html and report.md.
+    pub charts: bool,
+    /// A Parquet copy of every table (and of runs.csv).
+    pub parquet: bool,
+}
 
 /// The output formats of a study in the order they are written: the CSV
-/// tables always, the charts and reports unless `charts` is off.
-pub fn formats(charts: bool) -> Vec<Box<RunOutput>> {
+/// tables always, then those `formats` asks for.
+pub fn formats(formats: Formats) -> Vec<Box<RunOutput>> {
     let chart_options = ChartOptions::default();
     let mut outputs: Vec<Box<RunOutput>> = vec![Box::new(CsvTables)];
-    if charts {
+    if formats.parquet {
+        outputs.push(Box::new(ParquetTables));
+    }
+    if formats.charts {
         outputs.push(Box::new(Charts {
             options: chart_options.clone(),
         }));
@@ -51,20 +66,71 @@ pub fn write_exploration_reports(ctx: &ExplorationContext<'_>, dir: &Path) -> an
     Ok(())
 }
 
-/// Writes every format and the per-run table, then the manifest.
+/// The per-run tables, streamed wave by wave while a batch runs:
+/// runs.csv, and runs.parquet beside it when Parquet is asked for.
+pub struct PerRun {
+    csv: RunsCsv,
+    parquet: Option<RunsParquet>,
+}
+
+impl PerRun {
+    /// Starts the per-run tables in `dir` for a batch of `scenarios`
+    /// (indices into `world.scenarios`, in plan order).
+    pub fn create(
+        dir: &Path,
+        world: &World,
+        scenarios: &[usize],
+        parquet: bool,
+    ) -> Result<PerRun, ReportError> {
+        Ok(PerRun {
+            csv: RunsCsv::create(dir, world, scenarios)?,
+            parquet: match parquet {
+                true => Some(RunsParquet::create(dir, world, scenarios)?),
+                false => None,
+            },
+        })
+    }
+
+    /// Appends a wave of records (already in run-index order).
+    pub fn write(
+        &mut self,
+        world: &World,
+        packages: &[usize],
+        scenarios: &[usize],
+        records: &[RunRecord],
+    ) -> Result<(), ReportError> {
+        self.csv.write(world, packages, scenarios, records)?;
+        if let Some(p) = &mut self.parquet {
+            p.write(world, packages, scenarios, records)?;
+        }
+        Ok(())
+    }
+
+    /// Finishes the files and moves them into place; Parquet records the
+    /// run's provenance.
+    pub fn commit(self, manifest: &crate::report::Manifest) -> Result<(), ReportError> {
+        self.csv.commit()?;
+        if let Some(p) = self.parquet {
+            p.commit(manifest)?;
+        }
+        Ok(())
+    }
+}
+
+/// Writes every format and the per-run tables, then the manifest.
 pub fn write_all(
     report: &ReportContext<'_>,
     dir: &Path,
-    charts: bool,
-    runs_csv: Option<RunsCsv>,
+    formats: Formats,
+    per_run: Option<PerRun>,
 ) -> anyhow::Result<()> {
-    for output in formats(charts) {
+    for output in self::formats(formats) {
         output
             .write(report, dir)
             .with_context(|| format!("writing the {}", output.name()))?;
     }
-    if let Some(w) = runs_csv {
-        w.commit()?;
+    if let Some(w) = per_run {
+        w.commit(report.manifest)?;
     }
     write_manifest(dir, report.manifest)?;
     Ok(())

@@ -7,7 +7,6 @@ use std::time::{Instant, SystemTime};
 use super::outputs;
 use super::plan::Input;
 use crate::batch::{BatchResult, BlockStore, Completion, Control, Plan, Stored, run_stored_batch};
-use crate::report::csv::RunsCsv;
 use crate::report::manifest::{PrecisionRecord, build_commit};
 use crate::report::tables::RankBy;
 use crate::report::{Manifest, ReportContext, RunStatus, Tables};
@@ -20,6 +19,8 @@ pub struct Options {
     pub rank_by: RankBy,
     /// Draw the charts and write the reports (else CSV and manifest only).
     pub charts: bool,
+    /// Also write every table (and runs.csv) as Parquet.
+    pub parquet: bool,
 }
 
 /// What the caller hears while a study runs.
@@ -64,7 +65,12 @@ pub fn run(
     let started = Started::now();
     let world = &input.loaded.world;
     let mut runs_csv = if options.per_run {
-        Some(RunsCsv::create(out_dir, world, &plan.scenarios)?)
+        Some(outputs::PerRun::create(
+            out_dir,
+            world,
+            &plan.scenarios,
+            options.parquet,
+        )?)
     } else {
         None
     };
@@ -108,7 +114,11 @@ pub fn run(
         tables: &tables,
         manifest: &manifest,
     };
-    outputs::write_all(&report, out_dir, options.charts, runs_csv)?;
+    let formats = outputs::Formats {
+        charts: options.charts,
+        parquet: options.parquet,
+    };
+    outputs::write_all(&report, out_dir, formats, runs_csv)?;
     Ok(Finished {
         tables,
         manifest,
