@@ -75,7 +75,27 @@ fn chart_reproduces_the_runs_charts_byte_for_byte_and_names_broken_files() {
         .args(["--only", "pie"])
         .assert()
         .failure()
-        .stderr(predicate::str::contains("unknown chart `pie`"));
+        .stderr(predicate::str::contains("invalid value 'pie'"))
+        .stderr(predicate::str::contains("not a chart"))
+        .stderr(predicate::str::contains("expected one of: heatmap"));
+    sim()
+        .arg("chart")
+        .arg(dir.path())
+        .args(["--only", "survivl"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("did you mean `survival`?"));
+    // The fuzz test's case: a long value once made a 217-character line.
+    let long_value = "x".repeat(100);
+    let out = sim()
+        .arg("chart")
+        .arg(dir.path())
+        .args(["--only", long_value.as_str()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let widest = stderr.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    assert!(widest <= 200, "a line of {widest} characters:\n{stderr}");
 
     // A number no run can produce is refused with its file and line, not drawn.
     let summary = fs::read_to_string(dir.path().join("summary.csv")).unwrap();

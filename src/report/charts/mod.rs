@@ -154,11 +154,13 @@ impl FromStr for ChartKind {
             .into_iter()
             .find(|k| k.name() == s)
             .ok_or_else(|| {
+                // The value is not repeated (clap shows it), and the list
+                // gets a line of its own, so the message stays narrow.
                 let names: Vec<&str> = ChartKind::ALL.iter().map(|k| k.name()).collect();
-                format!(
-                    "unknown chart `{s}` (expected one of: {})",
-                    names.join(", ")
-                )
+                let hint = crate::scenario::suggest::did_you_mean(s, &names)
+                    .map(|n| format!(" (did you mean `{n}`?)"))
+                    .unwrap_or_default();
+                format!("not a chart{hint}\n  expected one of: {}", names.join(", "))
             })
     }
 }
