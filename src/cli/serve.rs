@@ -38,9 +38,11 @@ pub struct Args {
     #[arg(long, default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
     pub bind: IpAddr,
     /// Runs per package and scenario of the first answer after a lever
-    /// moves (the page then asks for 10,000 while nothing moves).
-    #[arg(long, default_value_t = crate::serve::QUICK_RUNS, value_parser = clap::value_parser!(u64).range(1..=crate::serve::MAX_RUNS))]
-    pub runs: u64,
+    /// moves (the page then asks for 10,000 while nothing moves). Default:
+    /// as many as answer within a second, 500 to 2,000 (1,000 for the
+    /// bundled file).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=crate::serve::MAX_RUNS))]
+    pub runs: Option<u64>,
     /// Open the page in the default browser.
     #[arg(long)]
     pub open: bool,
@@ -51,7 +53,10 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::FAILURE);
     };
     let extends = extends_target(&input.loaded.sources[0]);
-    let served = Served::new(merged, input.loaded, input.shown, extends).with_runs(args.runs);
+    let mut served = Served::new(merged, input.loaded, input.shown, extends);
+    if let Some(runs) = args.runs {
+        served = served.with_runs(runs);
+    }
     let state = AppState::new(served, Limits::default());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
