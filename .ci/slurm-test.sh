@@ -39,6 +39,15 @@ chmod 0755 "$S"
 daemons=()
 stop_daemons() {
   local status=$?
+  # Jobs first: a job step outlives slurmd, and would go on writing into
+  # the scratch folder after it is removed.
+  if [ -n "${slurmd_pid:-}" ]; then
+    scancel --full $(squeue -h -o %i 2>/dev/null) 2>/dev/null || true
+    for _ in $(seq 100); do
+      [ -z "$(squeue -h 2>/dev/null)" ] && break
+      sleep 0.1
+    done
+  fi
   # Let the job steps of finished jobs end first (slurmd's children).
   for _ in $(seq 50); do
     [ -n "${slurmd_pid:-}" ] && pgrep -P "$slurmd_pid" >/dev/null || break
@@ -137,7 +146,7 @@ wait_jobs() {
   done
   for job in "$@"; do
     local states
-    states=$(scontrol -o show job "$job" | grep -o 'JobState=[A-Z_]*' | sort -u | tr '\n' ' ')
+    states=$(scontrol -o show job "$job" | grep -o 'JobState=[A-Z_]*' | sort -u | tr '\n' ' ' || true)
     [ "$states" = "JobState=COMPLETED " ] || {
       log "job $job: $states"
       find "$S/out" -name '*.out' -exec tail -n 20 {} + 2>/dev/null || true
@@ -167,15 +176,22 @@ bash "$repo/deploy/slurm/submit.sh" --shards "$SHARDS" --out "$cluster" \
   --bin "$bin" "$file" -- "${FLAGS[@]}" | tee "$S/submit.txt"
 array=$(sed -n 's/^array job: \([0-9]*\).*/\1/p' "$S/submit.txt")
 failed=$((SHARDS - 1))
-scancel "${array}_$failed"
+# Pending behind the first shards (2 CPUs): cancelled before it starts,
+# unless the scheduler was quicker; either way the retry must succeed.
+scancel "${array}_$failed" || log "shard $failed could not be cancelled (already over?)"
 "$bin" run "$file" "${FLAGS[@]}" --quiet --out "$S/single"
 log "one-machine run done; waiting for array $array"
 deadline=$((SECONDS + 150))
 while [ -n "$(squeue -h -j "$array" 2>/dev/null)" ] && [ "$SECONDS" -lt "$deadline" ]; do
   sleep 0.5
 done
-states=$(scontrol -o show job "$array" | grep -o 'JobState=[A-Z_]*' | sort | uniq -c | tr -s ' \n' ' ')
+states=$(scontrol -o show job "$array" | grep -o 'JobState=[A-Z_]*' | sort | uniq -c | tr -s ' \n' ' ' || true)
 log "array $array:$states"
+if [ -f "$cluster/shards/shard-$failed/shard.json" ]; then
+  log "note: shard $failed finished before it was cancelled; the retry reruns a finished shard"
+else
+  log "shard $failed was cancelled: no shard.json, so the first merge can never run"
+fi
 
 bash "$repo/deploy/slurm/submit.sh" --retry "$failed" --out "$cluster" | tee "$S/retry.txt"
 array=$(sed -n 's/^array job: \([0-9]*\).*/\1/p' "$S/retry.txt")

@@ -4,7 +4,7 @@
 # where the outputs go. See README.md beside this file.
 #
 #   submit.sh --shards N [--out DIR] [--bin PATH] [FILE] [-- RUN FLAGS...]
-#   submit.sh --retry K --out DIR
+#   submit.sh --retry K[,K...] --out DIR
 #
 # Extra sbatch options (partition, account, time) go in the environment:
 # SBATCH_PARTITION, SBATCH_ACCOUNT, SBATCH_TIMELIMIT, ...
@@ -19,10 +19,15 @@ usage() {
 shards="" out="" bin="" retry="" file=() flags=()
 while [ $# -gt 0 ]; do
   case $1 in
-  --shards) shards=${2:-}; shift 2 ;;
-  --out) out=${2:-}; shift 2 ;;
-  --bin) bin=${2:-}; shift 2 ;;
-  --retry) retry=${2:-}; shift 2 ;;
+  --shards | --out | --bin | --retry)
+    [ $# -ge 2 ] || usage "$1 needs a value"
+    case $1 in
+    --shards) shards=$2 ;;
+    --out) out=$2 ;;
+    --bin) bin=$2 ;;
+    --retry) retry=$2 ;;
+    esac
+    shift 2 ;;
   --) shift; flags=("$@"); break ;;
   -*) usage "unknown option $1" ;;
   *) [ ${#file[@]} -eq 0 ] || usage "one scenario file only, got $1 after ${file[0]}"
@@ -37,20 +42,26 @@ out=$(realpath -m "$out")
 env_file="$out/job.env"
 
 if [ -n "$retry" ]; then
-  # One failed shard again: the same settings, that array index alone, and
-  # a new merge job waiting for it (the first one never starts once a shard
-  # has failed).
+  # Failed shards again: the same settings, those array indices alone, and
+  # a new merge job waiting for them (the first one never starts once a
+  # shard has failed). Name every unfinished shard in one --retry: the new
+  # merge waits for these alone, and the previous merge job is cancelled.
   [ -f "$env_file" ] || usage "$env_file not found: was $out submitted with submit.sh?"
   source "$env_file"
-  [[ $retry =~ ^[0-9]+$ ]] && [ "$retry" -lt "$GS_SHARDS" ] ||
-    usage "--retry takes a shard from 0 to $((GS_SHARDS - 1)), got '$retry'"
+  [[ $retry =~ ^[0-9]+(,[0-9]+)*$ ]] ||
+    usage "--retry takes shards from 0 to $((GS_SHARDS - 1)), comma-separated, got '$retry'"
+  for k in ${retry//,/ }; do
+    [ "$k" -lt "$GS_SHARDS" ] || usage "--retry: shard $k does not exist (0 to $((GS_SHARDS - 1)))"
+  done
   scancel "$(cat "$out/merge.jobid")" 2>/dev/null || true
-  array=$(GS_JOB_ENV=$env_file GS_SHARD="$retry/$GS_SHARDS" sbatch --parsable \
+  # --shard /N: K from the task's index; the array's own count would be
+  # the number of retried shards, not N.
+  array=$(GS_JOB_ENV=$env_file GS_SHARD="/$GS_SHARDS" sbatch --parsable \
     --array="$retry" --output="$out/logs/shard-%a.out" "$here/array.sbatch")
   merge=$(GS_JOB_ENV=$env_file sbatch --parsable --dependency=afterok:"$array" \
     --output="$out/logs/merge.out" "$here/merge.sbatch")
   echo "$merge" >"$out/merge.jobid"
-  echo "array job: $array (shard $retry again, from its checkpoint if it left one)"
+  echo "array job: $array (shards $retry again, each from its checkpoint if it left one)"
   echo "merge job: $merge (after it succeeds) -> $out/merged"
   exit 0
 fi
@@ -79,4 +90,4 @@ merge=$(GS_JOB_ENV=$env_file sbatch --parsable --dependency=afterok:"$array" \
 echo "$merge" >"$out/merge.jobid"
 echo "array job: $array ($shards shards) -> $out/shards/shard-K, logs in $out/logs"
 echo "merge job: $merge (after every shard succeeds) -> $out/merged"
-echo "watch: squeue -j $array,$merge; one shard failed: $0 --retry K --out $out"
+echo "watch: squeue -j $array,$merge; shards failed: $0 --retry K[,K...] --out $out"
