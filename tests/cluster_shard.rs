@@ -147,6 +147,55 @@ fn exploration_shards_merge_to_the_bytes_of_one_machine() {
     }
 }
 
+/// The state of a shard killed while being finished: its blocks moved to
+/// `blocks/`, its `shard.json` not yet written, its checkpoint still there
+/// (so the job array resumes it).
+fn kill_while_finishing(shard: &Path) {
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(shard.join("shard.json")).unwrap()).unwrap();
+    let record = serde_json::json!({
+        "study": manifest["study"],
+        "shard": {"index": manifest["shard"], "count": manifest["shards"]},
+    });
+    std::fs::create_dir_all(shard.join(".checkpoint")).unwrap();
+    std::fs::write(
+        shard.join(".checkpoint/study.json"),
+        serde_json::to_vec_pretty(&record).unwrap(),
+    )
+    .unwrap();
+    std::fs::remove_file(shard.join("shard.json")).unwrap();
+}
+
+#[test]
+fn a_shard_killed_while_being_finished_resumes_with_its_blocks() {
+    let dir = TempDir::new().unwrap();
+    let d = dir.path();
+    let file = fixture();
+    let tables = ["--no-charts"];
+    ok(d, &run_args(&file, "single", &tables));
+    let folders = shards(d, &file, "killed", 2, &tables);
+    kill_while_finishing(&d.join(&folders[1]));
+
+    let mut args = run_args(&file, &folders[1], &tables);
+    args.retain(|a| *a != "--quiet");
+    args.extend(["--shard", "1/2", "--resume", &folders[1]]);
+    let out = sim(d, &args);
+    let note = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{note}");
+    assert!(
+        note.contains("3 finished block(s) kept"),
+        "the moved blocks are kept, not computed again: {note}"
+    );
+    assert!(!d.join(&folders[1]).join(".checkpoint").exists());
+    let out = merge(d, &folders, "merged");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_same_outputs(&d.join("single"), &d.join("merged"));
+}
+
 #[test]
 fn a_merge_refuses_shards_that_do_not_make_up_one_study_naming_the_shard() {
     let dir = TempDir::new().unwrap();

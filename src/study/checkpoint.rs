@@ -235,9 +235,13 @@ impl Checkpoint {
                 differences.join("\n  ")
             );
         }
+        Checkpoint::recover_blocks(out)?;
+        let blocks = dir.join(BLOCKS_DIR);
+        fs::create_dir_all(&blocks)
+            .with_context(|| format!("cannot create the checkpoint {}", blocks.display()))?;
         // A killed process may have left a block half-written under its
         // temporary name; the block itself is computed again.
-        if let Ok(entries) = fs::read_dir(dir.join(BLOCKS_DIR)) {
+        if let Ok(entries) = fs::read_dir(&blocks) {
             for entry in entries.flatten() {
                 if entry.file_name().to_string_lossy().ends_with(".tmp") {
                     let _ = fs::remove_file(entry.path());
@@ -245,6 +249,26 @@ impl Checkpoint {
             }
         }
         Ok(Checkpoint { dir })
+    }
+
+    /// Moves a shard's blocks back into the checkpoint of `out` when the
+    /// shard was killed while being finished (after its blocks were moved
+    /// to `out/blocks/`, before the checkpoint was removed): they are
+    /// finished blocks, each checked by its own header when read, and
+    /// would otherwise be cleared with the earlier shard's outputs.
+    pub fn recover_blocks(out: &Path) -> anyhow::Result<()> {
+        let kept = out.join(CHECKPOINT_DIR).join(BLOCKS_DIR);
+        let moved = out.join(BLOCKS_DIR);
+        if !Checkpoint::exists(out) || kept.exists() || !moved.is_dir() {
+            return Ok(());
+        }
+        fs::rename(&moved, &kept).with_context(|| {
+            format!(
+                "cannot move the blocks of a shard stopped while finishing back from {} to {}",
+                moved.display(),
+                kept.display()
+            )
+        })
     }
 
     /// The store that reads and keeps this checkpoint's blocks, computing

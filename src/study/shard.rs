@@ -157,7 +157,9 @@ pub struct ShardManifest {
 }
 
 /// Turns a finished shard's checkpoint into its shard folder: the blocks
-/// under `blocks/`, then `shard.json` with their checksums, last.
+/// are hashed where they are, moved under `blocks/`, then `shard.json` with
+/// their checksums is written, last. A shard killed after the move resumes
+/// with its blocks moved back (see [`Checkpoint::recover_blocks`]).
 pub fn finish(
     out: &Path,
     checkpoint: Checkpoint,
@@ -165,12 +167,12 @@ pub fn finish(
     shard: ShardId,
     study_blocks: u64,
 ) -> anyhow::Result<PathBuf> {
-    let blocks = out.join(BLOCKS_DIR);
-    remove_dir(&blocks)?;
-    fs::rename(checkpoint.blocks_dir(), &blocks)
-        .with_context(|| format!("cannot move the shard's blocks into {}", blocks.display()))?;
+    let kept = checkpoint.blocks_dir();
     let mut files = Vec::new();
-    for entry in fs::read_dir(&blocks)?.flatten() {
+    for entry in fs::read_dir(&kept)
+        .with_context(|| format!("cannot list the shard's blocks in {}", kept.display()))?
+        .flatten()
+    {
         let name = entry.file_name().to_string_lossy().into_owned();
         let Some(block) = key_of_file(&name) else {
             continue;
@@ -183,6 +185,10 @@ pub fn finish(
             sha256: sha256_hex(&bytes),
         });
     }
+    let blocks = out.join(BLOCKS_DIR);
+    remove_dir(&blocks)?;
+    fs::rename(&kept, &blocks)
+        .with_context(|| format!("cannot move the shard's blocks into {}", blocks.display()))?;
     files.sort_by_key(|f| f.block);
     let manifest = ShardManifest {
         tool: env!("CARGO_PKG_NAME").to_string(),
