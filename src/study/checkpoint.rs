@@ -277,8 +277,7 @@ impl Checkpoint {
         CheckpointStore {
             dir: self.dir.join(BLOCKS_DIR),
             share,
-            failed: AtomicBool::new(false),
-            error: Mutex::new(None),
+            failure: StoreFailure::default(),
         }
     }
 
@@ -315,26 +314,61 @@ pub fn remove_dir(dir: &Path) -> anyhow::Result<()> {
     }
 }
 
-/// A checkpoint's blocks as the batch sees them.
-pub struct CheckpointStore {
-    dir: PathBuf,
-    share: Option<Share>,
+/// Why a block store failed, kept for after the batch: the first reason
+/// given, and a flag the worker threads read.
+#[derive(Default)]
+pub struct StoreFailure {
     failed: AtomicBool,
     error: Mutex<Option<anyhow::Error>>,
 }
 
-impl CheckpointStore {
-    /// Why keeping a block failed, if it did.
+impl StoreFailure {
+    pub fn fail(&self, error: anyhow::Error) {
+        if let Ok(mut e) = self.error.lock() {
+            e.get_or_insert(error);
+        }
+        self.failed.store(true, Ordering::SeqCst);
+    }
+
+    pub fn failed(&self) -> bool {
+        self.failed.load(Ordering::SeqCst)
+    }
+
+    /// Why the store failed, if it did.
     pub fn error(&self) -> Option<anyhow::Error> {
         self.error.lock().ok().and_then(|mut e| e.take())
     }
 }
 
+/// A checkpoint's blocks as the batch sees them.
+pub struct CheckpointStore {
+    dir: PathBuf,
+    share: Option<Share>,
+    failure: StoreFailure,
+}
+
+impl CheckpointStore {
+    /// Why keeping or reading a block failed, if it did.
+    pub fn error(&self) -> Option<anyhow::Error> {
+        self.failure.error()
+    }
+}
+
 impl BlockStore for CheckpointStore {
-    fn stored(&self, key: &BlockKey) -> Option<BlockOutput> {
-        // A damaged block is computed again rather than trusted.
-        let bytes = fs::read(self.dir.join(block_file_name(key))).ok()?;
-        decode_block(&bytes).ok()
+    fn stored(&self, key: &BlockKey, packages: usize) -> Option<BlockOutput> {
+        let path = self.dir.join(block_file_name(key));
+        let bytes = fs::read(&path).ok()?;
+        // A damaged block is computed again rather than trusted; a whole
+        // one of another shape was not written by this study.
+        let output = decode_block(&bytes).ok()?;
+        if let Err(e) = output.check_shape(packages) {
+            self.failure.fail(anyhow::anyhow!(
+                "{} is not a block of this study: {e}; start the study again without --resume",
+                path.display()
+            ));
+            return None;
+        }
+        Some(output)
     }
 
     fn assigned(&self, key: &BlockKey) -> bool {
@@ -344,20 +378,15 @@ impl BlockStore for CheckpointStore {
     fn keep(&self, key: &BlockKey, output: &BlockOutput) {
         let path = self.dir.join(block_file_name(key));
         if let Err(e) = write_atomic(&path, &encode_block(output)) {
-            if let Ok(mut error) = self.error.lock() {
-                error.get_or_insert_with(|| {
-                    anyhow::Error::from(e).context(format!(
-                        "cannot checkpoint a finished block to {}",
-                        path.display()
-                    ))
-                });
-            }
-            self.failed.store(true, Ordering::SeqCst);
+            self.failure.fail(anyhow::Error::from(e).context(format!(
+                "cannot checkpoint a finished block to {}",
+                path.display()
+            )));
         }
     }
 
     fn failed(&self) -> bool {
-        self.failed.load(Ordering::SeqCst)
+        self.failure.failed()
     }
 }
 

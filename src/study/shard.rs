@@ -7,14 +7,13 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context as _, bail};
 use serde::{Deserialize, Serialize};
 
 use super::checkpoint::{
-    BLOCKS_DIR, Checkpoint, StudyKey, block_file_name, decode_block, remove_dir, sha256_hex,
+    BLOCKS_DIR, Checkpoint, StoreFailure, StudyKey, block_file_name, decode_block, remove_dir,
+    sha256_hex,
 };
 use crate::batch::{BLOCK_RUNS, BlockKey, BlockOutput, BlockStore};
 use crate::report::atomic::write_atomic;
@@ -360,8 +359,7 @@ impl ShardSet {
     pub fn store(&self) -> MergedBlocks<'_> {
         MergedBlocks {
             files: &self.files,
-            failed: AtomicBool::new(false),
-            error: Mutex::new(None),
+            failure: StoreFailure::default(),
         }
     }
 }
@@ -394,39 +392,35 @@ fn read_shard(dir: &Path) -> anyhow::Result<ShardManifest> {
 /// Every block of a merged study, read from the shard folders.
 pub struct MergedBlocks<'a> {
     files: &'a BTreeMap<BlockKey, PathBuf>,
-    failed: AtomicBool,
-    error: Mutex<Option<anyhow::Error>>,
+    failure: StoreFailure,
 }
 
 impl MergedBlocks<'_> {
     pub fn error(&self) -> Option<anyhow::Error> {
-        self.error.lock().ok().and_then(|mut e| e.take())
-    }
-
-    fn fail(&self, error: anyhow::Error) {
-        if let Ok(mut e) = self.error.lock() {
-            e.get_or_insert(error);
-        }
-        self.failed.store(true, Ordering::SeqCst);
+        self.failure.error()
     }
 }
 
 impl BlockStore for MergedBlocks<'_> {
-    fn stored(&self, key: &BlockKey) -> Option<BlockOutput> {
+    fn stored(&self, key: &BlockKey, packages: usize) -> Option<BlockOutput> {
         let Some(path) = self.files.get(key) else {
-            self.fail(anyhow::anyhow!(
+            self.failure.fail(anyhow::anyhow!(
                 "no shard holds block {}; the shards do not make up the study",
                 block_file_name(key)
             ));
             return None;
         };
-        match fs::read(path)
+        let output = fs::read(path)
             .map_err(|e| e.to_string())
             .and_then(|b| decode_block(&b))
-        {
+            .and_then(|output| output.check_shape(packages).map(|()| output));
+        match output {
             Ok(output) => Some(output),
             Err(e) => {
-                self.fail(anyhow::anyhow!("{} is corrupt: {e}", path.display()));
+                self.failure.fail(anyhow::anyhow!(
+                    "{} is corrupt: {e}; run that shard again",
+                    path.display()
+                ));
                 None
             }
         }
@@ -439,7 +433,7 @@ impl BlockStore for MergedBlocks<'_> {
     fn keep(&self, _: &BlockKey, _: &BlockOutput) {}
 
     fn failed(&self) -> bool {
-        self.failed.load(Ordering::SeqCst)
+        self.failure.failed()
     }
 }
 
