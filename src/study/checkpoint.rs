@@ -31,15 +31,49 @@ const STUDY_JSON: &str = "study.json";
 /// First bytes of every block file; the SHA-256 of the rest follows.
 const BLOCK_HEADER: &str = "guarantee-sim block sha256=";
 
-/// Manifest fields that differ between two runs of the same study by
-/// nature (times, threads) or that only the results decide.
-const RESULT_FIELDS: [&str; 6] = [
-    "status",
-    "runs_completed",
-    "threads",
-    "started_at",
-    "finished_at",
-    "wall_seconds",
+/// A manifest field the run decides, not the study.
+pub struct RunField {
+    pub name: &'static str,
+    /// Whether two runs of one study differ in it by nature (times,
+    /// threads) rather than by how far they got (status, runs completed).
+    pub by_nature: bool,
+    /// Its value, as JSON, in a manifest replayed from a study key.
+    blank: &'static str,
+}
+
+/// The manifest fields a run decides: left out of a [`StudyKey`], blank
+/// in a manifest replayed from one.
+pub const RUN_FIELDS: [RunField; 6] = [
+    RunField {
+        name: "status",
+        by_nature: false,
+        blank: r#""complete""#,
+    },
+    RunField {
+        name: "runs_completed",
+        by_nature: false,
+        blank: "0",
+    },
+    RunField {
+        name: "threads",
+        by_nature: true,
+        blank: "0",
+    },
+    RunField {
+        name: "started_at",
+        by_nature: true,
+        blank: r#""""#,
+    },
+    RunField {
+        name: "finished_at",
+        by_nature: true,
+        blank: r#""""#,
+    },
+    RunField {
+        name: "wall_seconds",
+        by_nature: true,
+        blank: "0.0",
+    },
 ];
 
 /// What a study is: the command and the manifest it writes (file, seed,
@@ -63,8 +97,8 @@ impl StudyKey {
         let serde_json::Value::Object(mut fields) = serde_json::to_value(manifest)? else {
             bail!("a manifest is a JSON object");
         };
-        for field in RESULT_FIELDS {
-            fields.remove(field);
+        for field in &RUN_FIELDS {
+            fields.remove(field.name);
         }
         if let Some(serde_json::Value::Object(precision)) = fields.get_mut("precision") {
             precision.remove("met");
@@ -85,16 +119,8 @@ impl StudyKey {
     /// The manifest back, with the run's own fields blank, to replay it.
     pub fn manifest<T: DeserializeOwned>(&self) -> anyhow::Result<T> {
         let mut fields = self.manifest.clone();
-        let blank = [
-            ("status", serde_json::json!("complete")),
-            ("runs_completed", serde_json::json!(0)),
-            ("threads", serde_json::json!(0)),
-            ("started_at", serde_json::json!("")),
-            ("finished_at", serde_json::json!("")),
-            ("wall_seconds", serde_json::json!(0.0)),
-        ];
-        for (field, value) in blank {
-            fields.insert(field.to_string(), value);
+        for field in &RUN_FIELDS {
+            fields.insert(field.name.to_string(), serde_json::from_str(field.blank)?);
         }
         if let Some(serde_json::Value::Object(precision)) = fields.get_mut("precision") {
             precision.insert("met".to_string(), serde_json::json!(false));
