@@ -310,17 +310,18 @@ fn a_merge_refuses_shards_that_do_not_make_up_one_study_naming_the_shard() {
         "{err}"
     );
 
-    // Another version (a shard written by another release).
+    // Another version (a shard written by another release, which records
+    // its version in the study too).
     copy_dir(&d.join(&good[0]), &d.join("old-version"));
     let manifest = d.join("old-version/shard.json");
     let json = std::fs::read_to_string(&manifest).unwrap();
     let version = format!("\"version\": \"{}\"", env!("CARGO_PKG_VERSION"));
-    assert!(json.contains(&version));
-    std::fs::write(
-        &manifest,
-        json.replacen(&version, "\"version\": \"0.0.1\"", 1),
-    )
-    .unwrap();
+    assert_eq!(
+        json.matches(&version).count(),
+        2,
+        "in the shard and its study"
+    );
+    std::fs::write(&manifest, json.replace(&version, "\"version\": \"0.0.1\"")).unwrap();
     let err = refusal(&with(0, "old-version"));
     assert!(
         err.contains("shard 0 (old-version)") && err.contains("version"),

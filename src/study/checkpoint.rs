@@ -160,6 +160,10 @@ impl StudyKey {
         for field in fields {
             let (a, b) = (self.manifest.get(field), other.manifest.get(field));
             if a != b {
+                let field = match field.as_str() {
+                    "scenario_sha256" => "scenario file (SHA-256 of the resolved file)",
+                    other => other,
+                };
                 found.push(format!("{field}: {} vs {}", shown(a), shown(b)));
             }
         }

@@ -251,39 +251,17 @@ impl ShardSet {
         let (first_dir, first) = &shards[0];
         let name = |dir: &Path, m: &ShardManifest| format!("shard {} ({})", m.shard, dir.display());
         for (dir, shard) in &shards[1..] {
-            let checks: [(&str, String, String); 5] = [
-                ("version", shard.version.clone(), first.version.clone()),
-                ("command", shard.command.clone(), first.command.clone()),
-                (
-                    "seed",
-                    format!("{:?}", shard.seed),
-                    format!("{:?}", first.seed),
-                ),
-                (
-                    "scenario file (SHA-256 of the resolved file)",
-                    format!("{:?}", shard.scenario_sha256),
-                    format!("{:?}", first.scenario_sha256),
-                ),
-                (
-                    "number of shards",
-                    shard.shards.to_string(),
-                    first.shards.to_string(),
-                ),
-            ];
-            for (what, theirs, ours) in checks {
-                if theirs != ours {
-                    bail!(
-                        "{} and {} belong to different studies: different {what} ({theirs} vs {ours}); \
-                         merge only the shards of one `--shard K/N` study",
-                        name(dir, shard),
-                        name(first_dir, first)
-                    );
-                }
+            let mut differences = shard.study.differences(&first.study);
+            if shard.shards != first.shards {
+                differences.push(format!(
+                    "number of shards: {} vs {}",
+                    shard.shards, first.shards
+                ));
             }
-            let differences = shard.study.differences(&first.study);
             if !differences.is_empty() {
                 bail!(
-                    "{} and {} belong to different studies (flags or file differ):\n  {}",
+                    "{} and {} belong to different studies (file, seed, version, flags or shard count \
+                     differ):\n  {}\n  merge only the shards of one `--shard K/N` study",
                     name(dir, shard),
                     name(first_dir, first),
                     differences.join("\n  ")
