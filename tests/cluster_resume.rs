@@ -1,7 +1,7 @@
 //! `--resume DIR`: a study stopped at a random point (SIGKILL, SIGTERM)
 //! resumes from its checkpoint to the bytes of a study never stopped, for
 //! `run`, a shard, a sweep and a sensitivity study; a resume that is not the same
-//! study is refused, naming what differs.
+//! study is refused, naming what differs and leaving the folder as it was.
 
 mod cluster_support;
 
@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::{Child, Command as StdCommand, Stdio};
 use std::time::{Duration, Instant};
 
-use cluster_support::{assert_same_outputs, fixture, ok, refused, sim};
+use cluster_support::{assert_same_outputs, files, fixture, ok, refused, sim};
 use rand::RngExt as _;
 use tempfile::TempDir;
 
@@ -268,14 +268,23 @@ fn a_resume_that_is_not_the_stopped_study_is_refused_naming_what_differs() {
     let d = dir.path();
     let file = fixture();
     let args = |extra: &[&'static str]| long_run(&file, "victim", extra);
-    let mut victim = stop_after(d, &args(&[]), "victim", 1, libc::SIGKILL);
-    victim.wait().unwrap();
+    // Stopped cleanly, so the folder holds partial results as well.
+    let mut victim = stop_after(d, &args(&[]), "victim", 1, libc::SIGTERM);
+    wrote_partial(&d.join("victim"), victim.wait().unwrap());
+    let before = files(&d.join("victim"));
+    let untouched = || {
+        assert!(
+            files(&d.join("victim")) == before,
+            "a refused resume changed the folder"
+        );
+    };
 
     let err = refused(d, &args(&["--resume", "victim", "--seed", "7"]));
     assert!(
         err.contains("not the study that was interrupted") && err.contains("seed: 7 vs 42"),
         "{err}"
     );
+    untouched();
     let fewer = [
         "run",
         file.as_str(),
@@ -291,6 +300,7 @@ fn a_resume_that_is_not_the_stopped_study_is_refused_naming_what_differs() {
     assert!(err.contains("runs_requested: 500 vs 10000"), "{err}");
     let err = refused(d, &args(&["--resume", "victim", "--shard", "0/2"]));
     assert!(err.contains("shard: 0/2 vs none"), "{err}");
+    untouched();
     // A new run there would throw the checkpoint away: refused, unless --force.
     let err = refused(d, &args(&[]));
     assert!(

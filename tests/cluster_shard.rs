@@ -7,6 +7,7 @@ mod cluster_support;
 use std::path::Path;
 
 use cluster_support::{assert_same_outputs, fixture, ok, refused, sim};
+use sha2::Digest as _;
 use tempfile::TempDir;
 
 /// 600 runs under the fixture's two scenarios: 3 block rows, 6 blocks.
@@ -147,6 +148,125 @@ fn exploration_shards_merge_to_the_bytes_of_one_machine() {
     }
 }
 
+/// The state of a shard killed while being finished: its blocks moved to
+/// `blocks/`, its `shard.json` not yet written, its checkpoint still there
+/// (so the job array resumes it).
+fn kill_while_finishing(shard: &Path) {
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(shard.join("shard.json")).unwrap()).unwrap();
+    let record = serde_json::json!({
+        "study": manifest["study"],
+        "shard": {"index": manifest["shard"], "count": manifest["shards"]},
+    });
+    std::fs::create_dir_all(shard.join(".checkpoint")).unwrap();
+    std::fs::write(
+        shard.join(".checkpoint/study.json"),
+        serde_json::to_vec_pretty(&record).unwrap(),
+    )
+    .unwrap();
+    std::fs::remove_file(shard.join("shard.json")).unwrap();
+}
+
+#[test]
+fn a_shard_killed_while_being_finished_resumes_with_its_blocks() {
+    let dir = TempDir::new().unwrap();
+    let d = dir.path();
+    let file = fixture();
+    let tables = ["--no-charts"];
+    ok(d, &run_args(&file, "single", &tables));
+    let folders = shards(d, &file, "killed", 2, &tables);
+    kill_while_finishing(&d.join(&folders[1]));
+
+    let mut args = run_args(&file, &folders[1], &tables);
+    args.retain(|a| *a != "--quiet");
+    args.extend(["--shard", "1/2", "--resume", &folders[1]]);
+    let out = sim(d, &args);
+    let note = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{note}");
+    assert!(
+        note.contains("3 finished block(s) kept"),
+        "the moved blocks are kept, not computed again: {note}"
+    );
+    assert!(!d.join(&folders[1]).join(".checkpoint").exists());
+    let out = merge(d, &folders, "merged");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_same_outputs(&d.join("single"), &d.join("merged"));
+}
+
+/// Rewrites the first block file of scenario 1 in `blocks` with one cell
+/// too few and a header checksum that matches (as a hand-made or
+/// another version's file could); returns its name and new bytes.
+fn one_cell_too_few(blocks: &Path) -> (String, Vec<u8>) {
+    let mut names: Vec<String> = std::fs::read_dir(blocks)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("block-0-1-"))
+        .collect();
+    names.sort();
+    let name = names.first().expect("a block of scenario 1").clone();
+    let bytes = std::fs::read(blocks.join(&name)).unwrap();
+    let newline = bytes.iter().position(|&b| b == b'\n').unwrap();
+    let mut block: serde_json::Value = serde_json::from_slice(&bytes[newline + 1..]).unwrap();
+    block["cells"].as_array_mut().unwrap().pop();
+    let json = serde_json::to_vec(&block).unwrap();
+    let mut file = format!("guarantee-sim block sha256={}\n", sha256_hex(&json)).into_bytes();
+    file.extend_from_slice(&json);
+    std::fs::write(blocks.join(&name), &file).unwrap();
+    (name, file)
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[test]
+fn a_block_of_the_wrong_shape_is_refused_naming_its_file() {
+    let dir = TempDir::new().unwrap();
+    let d = dir.path();
+    let file = fixture();
+    let tables = ["--no-charts"];
+    let folders = shards(d, &file, "shaped", 2, &tables);
+    let refused_naming = |out: std::process::Output, name: &str, why: &str| {
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success() && !err.contains("panicked"), "{err}");
+        assert!(err.contains(name) && err.contains(why), "{err}");
+    };
+
+    // A merge: the shard's manifest vouches for the altered file.
+    let shard = d.join(&folders[1]);
+    let (name, bytes) = one_cell_too_few(&shard.join("blocks"));
+    let manifest_path = shard.join("shard.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&manifest_path).unwrap()).unwrap();
+    for entry in manifest["files"].as_array_mut().unwrap() {
+        if entry["file"] == format!("blocks/{name}") {
+            entry["sha256"] = serde_json::json!(sha256_hex(&bytes));
+        }
+    }
+    std::fs::write(&manifest_path, serde_json::to_vec(&manifest).unwrap()).unwrap();
+    let out = merge(d, &folders, "merged");
+    refused_naming(out, &name, "cells where a block of");
+    // What the merge wrote before the block was read says it is not complete.
+    let merged = std::fs::read_to_string(d.join("merged/manifest.json")).unwrap_or_default();
+    assert!(!merged.contains("\"status\": \"complete\""), "{merged}");
+
+    // A resume: the same block in the checkpoint.
+    let shard = d.join(&folders[0]);
+    kill_while_finishing(&shard);
+    let (name, _) = one_cell_too_few(&shard.join("blocks"));
+    let mut args = run_args(&file, &folders[0], &tables);
+    args.extend(["--shard", "0/2", "--resume", &folders[0]]);
+    refused_naming(sim(d, &args), &name, "is not a block of this study");
+}
+
 #[test]
 fn a_merge_refuses_shards_that_do_not_make_up_one_study_naming_the_shard() {
     let dir = TempDir::new().unwrap();
@@ -190,17 +310,18 @@ fn a_merge_refuses_shards_that_do_not_make_up_one_study_naming_the_shard() {
         "{err}"
     );
 
-    // Another version (a shard written by another release).
+    // Another version (a shard written by another release, which records
+    // its version in the study too).
     copy_dir(&d.join(&good[0]), &d.join("old-version"));
     let manifest = d.join("old-version/shard.json");
     let json = std::fs::read_to_string(&manifest).unwrap();
     let version = format!("\"version\": \"{}\"", env!("CARGO_PKG_VERSION"));
-    assert!(json.contains(&version));
-    std::fs::write(
-        &manifest,
-        json.replacen(&version, "\"version\": \"0.0.1\"", 1),
-    )
-    .unwrap();
+    assert_eq!(
+        json.matches(&version).count(),
+        2,
+        "in the shard and its study"
+    );
+    std::fs::write(&manifest, json.replace(&version, "\"version\": \"0.0.1\"")).unwrap();
     let err = refusal(&with(0, "old-version"));
     assert!(
         err.contains("shard 0 (old-version)") && err.contains("version"),

@@ -38,6 +38,36 @@ pub struct BlockOutput {
     pub records: Vec<RunRecord>,
 }
 
+impl BlockOutput {
+    /// Checks that the block is one of a batch of `packages` packages: a
+    /// cell for each, a paired comparison for each two, records of those
+    /// packages only. A block file made by hand or by another version may
+    /// have a valid checksum and still not be.
+    pub fn check_shape(&self, packages: usize) -> Result<(), String> {
+        let pairs = packages * packages;
+        let counts = [
+            ("cells", self.cells.len(), packages),
+            ("pairs", self.pairs.len(), pairs),
+            ("deterrence pairs", self.deterrence_pairs.len(), pairs),
+        ];
+        for (what, found, expected) in counts {
+            if found != expected {
+                return Err(format!(
+                    "it holds {found} {what} where a block of {packages} package(s) has {expected} \
+                     (made by hand or by another version?)"
+                ));
+            }
+        }
+        if let Some(record) = self.records.iter().find(|r| r.package >= packages) {
+            return Err(format!(
+                "it holds a run of package {} where a block has {packages} package(s)",
+                record.package + 1
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// A block's run records as a file keeps them: what a run drew is the same
 /// for every package, so it is kept once per run index with the outcome of
 /// each package (about a sixth of the bytes of one record per package).
@@ -123,8 +153,9 @@ mod kept_runs {
 /// Keeps finished blocks and hands them back; called from the worker
 /// threads as blocks finish.
 pub trait BlockStore: Sync {
-    /// A block finished earlier (by an interrupted run, or by a shard).
-    fn stored(&self, key: &BlockKey) -> Option<BlockOutput>;
+    /// A block finished earlier (by an interrupted run, or by a shard), of
+    /// a batch of `packages` packages (a block of another shape is refused).
+    fn stored(&self, key: &BlockKey, packages: usize) -> Option<BlockOutput>;
     /// Whether this process computes the block: a shard computes only its
     /// share and leaves the others out.
     fn assigned(&self, key: &BlockKey) -> bool;
@@ -139,7 +170,7 @@ pub trait BlockStore: Sync {
 pub struct NoStore;
 
 impl BlockStore for NoStore {
-    fn stored(&self, _: &BlockKey) -> Option<BlockOutput> {
+    fn stored(&self, _: &BlockKey, _: usize) -> Option<BlockOutput> {
         None
     }
     fn assigned(&self, _: &BlockKey) -> bool {

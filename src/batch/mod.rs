@@ -258,7 +258,7 @@ pub fn run_stored_batch<E>(
                     || Workspace::new(world),
                     |ws, block| {
                         let key = block.key(stored.point);
-                        if let Some(output) = stored.store.stored(&key) {
+                        if let Some(output) = stored.store.stored(&key, n_packages) {
                             return Some(output);
                         }
                         if !stored.store.assigned(&key) {

@@ -31,15 +31,49 @@ const STUDY_JSON: &str = "study.json";
 /// First bytes of every block file; the SHA-256 of the rest follows.
 const BLOCK_HEADER: &str = "guarantee-sim block sha256=";
 
-/// Manifest fields that differ between two runs of the same study by
-/// nature (times, threads) or that only the results decide.
-const RESULT_FIELDS: [&str; 6] = [
-    "status",
-    "runs_completed",
-    "threads",
-    "started_at",
-    "finished_at",
-    "wall_seconds",
+/// A manifest field the run decides, not the study.
+pub struct RunField {
+    pub name: &'static str,
+    /// Whether two runs of one study differ in it by nature (times,
+    /// threads) rather than by how far they got (status, runs completed).
+    pub by_nature: bool,
+    /// Its value, as JSON, in a manifest replayed from a study key.
+    blank: &'static str,
+}
+
+/// The manifest fields a run decides: left out of a [`StudyKey`], blank
+/// in a manifest replayed from one.
+pub const RUN_FIELDS: [RunField; 6] = [
+    RunField {
+        name: "status",
+        by_nature: false,
+        blank: r#""complete""#,
+    },
+    RunField {
+        name: "runs_completed",
+        by_nature: false,
+        blank: "0",
+    },
+    RunField {
+        name: "threads",
+        by_nature: true,
+        blank: "0",
+    },
+    RunField {
+        name: "started_at",
+        by_nature: true,
+        blank: r#""""#,
+    },
+    RunField {
+        name: "finished_at",
+        by_nature: true,
+        blank: r#""""#,
+    },
+    RunField {
+        name: "wall_seconds",
+        by_nature: true,
+        blank: "0.0",
+    },
 ];
 
 /// What a study is: the command and the manifest it writes (file, seed,
@@ -63,8 +97,8 @@ impl StudyKey {
         let serde_json::Value::Object(mut fields) = serde_json::to_value(manifest)? else {
             bail!("a manifest is a JSON object");
         };
-        for field in RESULT_FIELDS {
-            fields.remove(field);
+        for field in &RUN_FIELDS {
+            fields.remove(field.name);
         }
         if let Some(serde_json::Value::Object(precision)) = fields.get_mut("precision") {
             precision.remove("met");
@@ -85,16 +119,8 @@ impl StudyKey {
     /// The manifest back, with the run's own fields blank, to replay it.
     pub fn manifest<T: DeserializeOwned>(&self) -> anyhow::Result<T> {
         let mut fields = self.manifest.clone();
-        let blank = [
-            ("status", serde_json::json!("complete")),
-            ("runs_completed", serde_json::json!(0)),
-            ("threads", serde_json::json!(0)),
-            ("started_at", serde_json::json!("")),
-            ("finished_at", serde_json::json!("")),
-            ("wall_seconds", serde_json::json!(0.0)),
-        ];
-        for (field, value) in blank {
-            fields.insert(field.to_string(), value);
+        for field in &RUN_FIELDS {
+            fields.insert(field.name.to_string(), serde_json::from_str(field.blank)?);
         }
         if let Some(serde_json::Value::Object(precision)) = fields.get_mut("precision") {
             precision.insert("met".to_string(), serde_json::json!(false));
@@ -134,6 +160,10 @@ impl StudyKey {
         for field in fields {
             let (a, b) = (self.manifest.get(field), other.manifest.get(field));
             if a != b {
+                let field = match field.as_str() {
+                    "scenario_sha256" => "scenario file (SHA-256 of the resolved file)",
+                    other => other,
+                };
                 found.push(format!("{field}: {} vs {}", shown(a), shown(b)));
             }
         }
@@ -235,9 +265,13 @@ impl Checkpoint {
                 differences.join("\n  ")
             );
         }
+        Checkpoint::recover_blocks(out)?;
+        let blocks = dir.join(BLOCKS_DIR);
+        fs::create_dir_all(&blocks)
+            .with_context(|| format!("cannot create the checkpoint {}", blocks.display()))?;
         // A killed process may have left a block half-written under its
         // temporary name; the block itself is computed again.
-        if let Ok(entries) = fs::read_dir(dir.join(BLOCKS_DIR)) {
+        if let Ok(entries) = fs::read_dir(&blocks) {
             for entry in entries.flatten() {
                 if entry.file_name().to_string_lossy().ends_with(".tmp") {
                     let _ = fs::remove_file(entry.path());
@@ -247,14 +281,33 @@ impl Checkpoint {
         Ok(Checkpoint { dir })
     }
 
+    /// Moves a shard's blocks back into the checkpoint of `out` when the
+    /// shard was killed while being finished (after its blocks were moved
+    /// to `out/blocks/`, before the checkpoint was removed): they are
+    /// finished blocks, each checked by its own header when read, and
+    /// would otherwise be cleared with the earlier shard's outputs.
+    pub fn recover_blocks(out: &Path) -> anyhow::Result<()> {
+        let kept = out.join(CHECKPOINT_DIR).join(BLOCKS_DIR);
+        let moved = out.join(BLOCKS_DIR);
+        if !Checkpoint::exists(out) || kept.exists() || !moved.is_dir() {
+            return Ok(());
+        }
+        fs::rename(&moved, &kept).with_context(|| {
+            format!(
+                "cannot move the blocks of a shard stopped while finishing back from {} to {}",
+                moved.display(),
+                kept.display()
+            )
+        })
+    }
+
     /// The store that reads and keeps this checkpoint's blocks, computing
     /// only `share` when given (a shard).
     pub fn store(&self, share: Option<Share>) -> CheckpointStore {
         CheckpointStore {
             dir: self.dir.join(BLOCKS_DIR),
             share,
-            failed: AtomicBool::new(false),
-            error: Mutex::new(None),
+            failure: StoreFailure::default(),
         }
     }
 
@@ -291,26 +344,61 @@ pub fn remove_dir(dir: &Path) -> anyhow::Result<()> {
     }
 }
 
-/// A checkpoint's blocks as the batch sees them.
-pub struct CheckpointStore {
-    dir: PathBuf,
-    share: Option<Share>,
+/// Why a block store failed, kept for after the batch: the first reason
+/// given, and a flag the worker threads read.
+#[derive(Default)]
+pub struct StoreFailure {
     failed: AtomicBool,
     error: Mutex<Option<anyhow::Error>>,
 }
 
-impl CheckpointStore {
-    /// Why keeping a block failed, if it did.
+impl StoreFailure {
+    pub fn fail(&self, error: anyhow::Error) {
+        if let Ok(mut e) = self.error.lock() {
+            e.get_or_insert(error);
+        }
+        self.failed.store(true, Ordering::SeqCst);
+    }
+
+    pub fn failed(&self) -> bool {
+        self.failed.load(Ordering::SeqCst)
+    }
+
+    /// Why the store failed, if it did.
     pub fn error(&self) -> Option<anyhow::Error> {
         self.error.lock().ok().and_then(|mut e| e.take())
     }
 }
 
+/// A checkpoint's blocks as the batch sees them.
+pub struct CheckpointStore {
+    dir: PathBuf,
+    share: Option<Share>,
+    failure: StoreFailure,
+}
+
+impl CheckpointStore {
+    /// Why keeping or reading a block failed, if it did.
+    pub fn error(&self) -> Option<anyhow::Error> {
+        self.failure.error()
+    }
+}
+
 impl BlockStore for CheckpointStore {
-    fn stored(&self, key: &BlockKey) -> Option<BlockOutput> {
-        // A damaged block is computed again rather than trusted.
-        let bytes = fs::read(self.dir.join(block_file_name(key))).ok()?;
-        decode_block(&bytes).ok()
+    fn stored(&self, key: &BlockKey, packages: usize) -> Option<BlockOutput> {
+        let path = self.dir.join(block_file_name(key));
+        let bytes = fs::read(&path).ok()?;
+        // A damaged block is computed again rather than trusted; a whole
+        // one of another shape was not written by this study.
+        let output = decode_block(&bytes).ok()?;
+        if let Err(e) = output.check_shape(packages) {
+            self.failure.fail(anyhow::anyhow!(
+                "{} is not a block of this study: {e}; start the study again without --resume",
+                path.display()
+            ));
+            return None;
+        }
+        Some(output)
     }
 
     fn assigned(&self, key: &BlockKey) -> bool {
@@ -320,20 +408,15 @@ impl BlockStore for CheckpointStore {
     fn keep(&self, key: &BlockKey, output: &BlockOutput) {
         let path = self.dir.join(block_file_name(key));
         if let Err(e) = write_atomic(&path, &encode_block(output)) {
-            if let Ok(mut error) = self.error.lock() {
-                error.get_or_insert_with(|| {
-                    anyhow::Error::from(e).context(format!(
-                        "cannot checkpoint a finished block to {}",
-                        path.display()
-                    ))
-                });
-            }
-            self.failed.store(true, Ordering::SeqCst);
+            self.failure.fail(anyhow::Error::from(e).context(format!(
+                "cannot checkpoint a finished block to {}",
+                path.display()
+            )));
         }
     }
 
     fn failed(&self) -> bool {
-        self.failed.load(Ordering::SeqCst)
+        self.failure.failed()
     }
 }
 

@@ -36,14 +36,18 @@ pub struct OutDir {
 /// Creates the output folder, locks it, proves it is writable and clears
 /// an earlier run's results, before any simulation starts.
 pub fn prepare(dir: &Path, force: bool) -> anyhow::Result<OutDir> {
-    prepare_study(dir, force, false)
+    let out = open_study(dir, force, false)?;
+    out.clear()?;
+    Ok(out)
 }
 
-/// Like [`prepare`], for a study that keeps a checkpoint: `resume` takes
-/// up the interrupted study in `dir` (whose checkpoint must be there);
-/// without it, a folder holding a checkpoint is refused unless `force`,
-/// so that hours of finished blocks are not thrown away by mistake.
-pub fn prepare_study(dir: &Path, force: bool, resume: bool) -> anyhow::Result<OutDir> {
+/// Like [`prepare`] without the clearing, for a study that keeps a
+/// checkpoint: `resume` takes up the interrupted study in `dir` (whose
+/// checkpoint must be there); without it, a folder holding a checkpoint is
+/// refused unless `force`, so that hours of finished blocks are not thrown
+/// away by mistake. The earlier results stay until [`OutDir::clear`], so
+/// that a resume refused as another study leaves the folder as it was.
+pub fn open_study(dir: &Path, force: bool, resume: bool) -> anyhow::Result<OutDir> {
     if resume && !Checkpoint::exists(dir) {
         let finished = if dir.join(MANIFEST_JSON).is_file() || dir.join(SHARD_JSON).is_file() {
             "it holds a finished study (a finished study removes its checkpoint)"
@@ -95,9 +99,6 @@ pub fn prepare_study(dir: &Path, force: bool, resume: bool) -> anyhow::Result<Ou
             charts.display()
         );
     }
-    clear_outputs(dir)
-        .with_context(|| format!("cannot clear the earlier results in {}", dir.display()))?;
-    clear_shard(dir)?;
     Ok(OutDir {
         path: dir.to_path_buf(),
         _lock: lock,
@@ -105,6 +106,17 @@ pub fn prepare_study(dir: &Path, force: bool, resume: bool) -> anyhow::Result<Ou
 }
 
 impl OutDir {
+    /// Clears an earlier run's or shard's results (never the checkpoint).
+    pub fn clear(&self) -> anyhow::Result<()> {
+        clear_outputs(&self.path).with_context(|| {
+            format!(
+                "cannot clear the earlier results in {}",
+                self.path.display()
+            )
+        })?;
+        clear_shard(&self.path)
+    }
+
     /// Refuses to start a study whose outputs (`needed` bytes) would not
     /// fit on the disk, so that a full disk is found before the simulation,
     /// not after it; `write_less` names the flags that make them smaller.

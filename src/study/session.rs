@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::bail;
 
 use super::checkpoint::{Checkpoint, CheckpointStore, StudyKey};
-use super::out_dir::{OutDir, prepare_study};
+use super::out_dir::{OutDir, open_study};
 use super::shard::{self, ShardId, Share};
 use crate::report::OutputShape;
 
@@ -53,7 +53,7 @@ pub enum Closed {
 }
 
 impl Session {
-    /// Prepares `dir` (see [`prepare_study`]), checks that the disk holds
+    /// Prepares `dir` (see [`open_study`]), checks that the disk holds
     /// what the study of `shape` writes (a shard: its blocks), and starts
     /// or resumes its checkpoint, before any work.
     pub fn open(
@@ -64,16 +64,24 @@ impl Session {
         geometry: Geometry,
         shape: OutputShape,
     ) -> anyhow::Result<Session> {
-        let out = prepare_study(dir, force, cluster.resume)?;
+        let out = open_study(dir, force, cluster.resume)?;
+        // A resume is checked to be the study checkpointed before the
+        // earlier results are cleared, so a refused one deletes nothing;
+        // a new checkpoint only once the disk is known to be big enough.
+        let resumed = if cluster.resume {
+            Some(Checkpoint::resume(&out.path, &study, cluster.shard)?)
+        } else {
+            None
+        };
+        out.clear()?;
         let needed = match cluster.shard {
             Some(id) => shape.shard_bytes(id.count),
             None => shape.estimated_bytes(),
         };
         out.check_space(needed, shape.how_to_write_less())?;
-        let checkpoint = if cluster.resume {
-            Checkpoint::resume(&out.path, &study, cluster.shard)?
-        } else {
-            Checkpoint::start(&out.path, &study, cluster.shard)?
+        let checkpoint = match resumed {
+            Some(checkpoint) => checkpoint,
+            None => Checkpoint::start(&out.path, &study, cluster.shard)?,
         };
         let share = cluster
             .shard

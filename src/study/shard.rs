@@ -7,14 +7,13 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context as _, bail};
 use serde::{Deserialize, Serialize};
 
 use super::checkpoint::{
-    BLOCKS_DIR, Checkpoint, StudyKey, block_file_name, decode_block, remove_dir, sha256_hex,
+    BLOCKS_DIR, Checkpoint, StoreFailure, StudyKey, block_file_name, decode_block, remove_dir,
+    sha256_hex,
 };
 use crate::batch::{BLOCK_RUNS, BlockKey, BlockOutput, BlockStore};
 use crate::report::atomic::write_atomic;
@@ -157,7 +156,9 @@ pub struct ShardManifest {
 }
 
 /// Turns a finished shard's checkpoint into its shard folder: the blocks
-/// under `blocks/`, then `shard.json` with their checksums, last.
+/// are hashed where they are, moved under `blocks/`, then `shard.json` with
+/// their checksums is written, last. A shard killed after the move resumes
+/// with its blocks moved back (see [`Checkpoint::recover_blocks`]).
 pub fn finish(
     out: &Path,
     checkpoint: Checkpoint,
@@ -165,12 +166,12 @@ pub fn finish(
     shard: ShardId,
     study_blocks: u64,
 ) -> anyhow::Result<PathBuf> {
-    let blocks = out.join(BLOCKS_DIR);
-    remove_dir(&blocks)?;
-    fs::rename(checkpoint.blocks_dir(), &blocks)
-        .with_context(|| format!("cannot move the shard's blocks into {}", blocks.display()))?;
+    let kept = checkpoint.blocks_dir();
     let mut files = Vec::new();
-    for entry in fs::read_dir(&blocks)?.flatten() {
+    for entry in fs::read_dir(&kept)
+        .with_context(|| format!("cannot list the shard's blocks in {}", kept.display()))?
+        .flatten()
+    {
         let name = entry.file_name().to_string_lossy().into_owned();
         let Some(block) = key_of_file(&name) else {
             continue;
@@ -183,6 +184,10 @@ pub fn finish(
             sha256: sha256_hex(&bytes),
         });
     }
+    let blocks = out.join(BLOCKS_DIR);
+    remove_dir(&blocks)?;
+    fs::rename(&kept, &blocks)
+        .with_context(|| format!("cannot move the shard's blocks into {}", blocks.display()))?;
     files.sort_by_key(|f| f.block);
     let manifest = ShardManifest {
         tool: env!("CARGO_PKG_NAME").to_string(),
@@ -246,39 +251,17 @@ impl ShardSet {
         let (first_dir, first) = &shards[0];
         let name = |dir: &Path, m: &ShardManifest| format!("shard {} ({})", m.shard, dir.display());
         for (dir, shard) in &shards[1..] {
-            let checks: [(&str, String, String); 5] = [
-                ("version", shard.version.clone(), first.version.clone()),
-                ("command", shard.command.clone(), first.command.clone()),
-                (
-                    "seed",
-                    format!("{:?}", shard.seed),
-                    format!("{:?}", first.seed),
-                ),
-                (
-                    "scenario file (SHA-256 of the resolved file)",
-                    format!("{:?}", shard.scenario_sha256),
-                    format!("{:?}", first.scenario_sha256),
-                ),
-                (
-                    "number of shards",
-                    shard.shards.to_string(),
-                    first.shards.to_string(),
-                ),
-            ];
-            for (what, theirs, ours) in checks {
-                if theirs != ours {
-                    bail!(
-                        "{} and {} belong to different studies: different {what} ({theirs} vs {ours}); \
-                         merge only the shards of one `--shard K/N` study",
-                        name(dir, shard),
-                        name(first_dir, first)
-                    );
-                }
+            let mut differences = shard.study.differences(&first.study);
+            if shard.shards != first.shards {
+                differences.push(format!(
+                    "number of shards: {} vs {}",
+                    shard.shards, first.shards
+                ));
             }
-            let differences = shard.study.differences(&first.study);
             if !differences.is_empty() {
                 bail!(
-                    "{} and {} belong to different studies (flags or file differ):\n  {}",
+                    "{} and {} belong to different studies (file, seed, version, flags or shard count \
+                     differ):\n  {}\n  merge only the shards of one `--shard K/N` study",
                     name(dir, shard),
                     name(first_dir, first),
                     differences.join("\n  ")
@@ -354,8 +337,7 @@ impl ShardSet {
     pub fn store(&self) -> MergedBlocks<'_> {
         MergedBlocks {
             files: &self.files,
-            failed: AtomicBool::new(false),
-            error: Mutex::new(None),
+            failure: StoreFailure::default(),
         }
     }
 }
@@ -388,39 +370,35 @@ fn read_shard(dir: &Path) -> anyhow::Result<ShardManifest> {
 /// Every block of a merged study, read from the shard folders.
 pub struct MergedBlocks<'a> {
     files: &'a BTreeMap<BlockKey, PathBuf>,
-    failed: AtomicBool,
-    error: Mutex<Option<anyhow::Error>>,
+    failure: StoreFailure,
 }
 
 impl MergedBlocks<'_> {
     pub fn error(&self) -> Option<anyhow::Error> {
-        self.error.lock().ok().and_then(|mut e| e.take())
-    }
-
-    fn fail(&self, error: anyhow::Error) {
-        if let Ok(mut e) = self.error.lock() {
-            e.get_or_insert(error);
-        }
-        self.failed.store(true, Ordering::SeqCst);
+        self.failure.error()
     }
 }
 
 impl BlockStore for MergedBlocks<'_> {
-    fn stored(&self, key: &BlockKey) -> Option<BlockOutput> {
+    fn stored(&self, key: &BlockKey, packages: usize) -> Option<BlockOutput> {
         let Some(path) = self.files.get(key) else {
-            self.fail(anyhow::anyhow!(
+            self.failure.fail(anyhow::anyhow!(
                 "no shard holds block {}; the shards do not make up the study",
                 block_file_name(key)
             ));
             return None;
         };
-        match fs::read(path)
+        let output = fs::read(path)
             .map_err(|e| e.to_string())
             .and_then(|b| decode_block(&b))
-        {
+            .and_then(|output| output.check_shape(packages).map(|()| output));
+        match output {
             Ok(output) => Some(output),
             Err(e) => {
-                self.fail(anyhow::anyhow!("{} is corrupt: {e}", path.display()));
+                self.failure.fail(anyhow::anyhow!(
+                    "{} is corrupt: {e}; run that shard again",
+                    path.display()
+                ));
                 None
             }
         }
@@ -433,7 +411,7 @@ impl BlockStore for MergedBlocks<'_> {
     fn keep(&self, _: &BlockKey, _: &BlockOutput) {}
 
     fn failed(&self) -> bool {
-        self.failed.load(Ordering::SeqCst)
+        self.failure.failed()
     }
 }
 

@@ -7,10 +7,13 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+use guarantee_sim::study::checkpoint::RUN_FIELDS;
 
 /// Manifest fields that differ between two runs of the same study by
 /// nature (docs/OUTPUTS.md says so); every other field must be equal.
-pub const TIMING_FIELDS: [&str; 4] = ["started_at", "finished_at", "wall_seconds", "threads"];
+pub fn timing_fields() -> impl Iterator<Item = &'static str> {
+    RUN_FIELDS.iter().filter(|f| f.by_nature).map(|f| f.name)
+}
 
 pub fn fixture() -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -73,7 +76,7 @@ pub fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 
 /// Asserts that two output folders hold the same files with the same
 /// bytes; manifest.json is compared field by field without
-/// [`TIMING_FIELDS`].
+/// [`timing_fields`].
 pub fn assert_same_outputs(expected: &Path, actual: &Path) {
     let (a, b) = (files(expected), files(actual));
     assert_eq!(
@@ -89,7 +92,7 @@ pub fn assert_same_outputs(expected: &Path, actual: &Path) {
             let fields = |bytes: &[u8]| {
                 let mut v: serde_json::Map<String, serde_json::Value> =
                     serde_json::from_slice(bytes).unwrap();
-                for field in TIMING_FIELDS {
+                for field in timing_fields() {
                     assert!(v.remove(field).is_some(), "manifest lacks {field}");
                 }
                 v
