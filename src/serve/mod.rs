@@ -5,14 +5,15 @@
 //!
 //! The HTTP layer is axum; simulations run on blocking threads (rayon
 //! inside), never on the async runtime's threads. A newer `/api/run`
-//! cancels the one under way; requests beyond [`Limits::in_flight`] get a
-//! 503 at once, and at most [`Limits::simulations`] batches run together
-//! (the others wait their turn).
+//! cancels the one under way, and a client that goes away cancels its own
+//! request; requests beyond [`Limits::in_flight`] get a 503 at once, and at
+//! most [`Limits::simulations`] batches run together (the others wait their
+//! turn). A cancelled batch keeps its slot until it has really stopped.
 
 mod api;
 mod jobs;
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::scenario::levers::Lever;
@@ -150,6 +151,10 @@ pub struct AppState {
     latest: Mutex<Arc<AtomicBool>>,
     /// Set on shutdown: every batch stops after its blocks under way.
     stopping: Arc<AtomicBool>,
+    /// Simulations running now on blocking threads, and the most at once:
+    /// what the tests check [`Limits::simulations`] against.
+    running: AtomicUsize,
+    most_running: AtomicUsize,
 }
 
 impl AppState {
@@ -161,7 +166,19 @@ impl AppState {
             simulating: Arc::new(tokio::sync::Semaphore::new(limits.simulations.max(1))),
             latest: Mutex::new(Arc::new(AtomicBool::new(false))),
             stopping: Arc::new(AtomicBool::new(false)),
+            running: AtomicUsize::new(0),
+            most_running: AtomicUsize::new(0),
         })
+    }
+
+    /// Simulations running now (a job cancelled but not yet stopped counts).
+    pub fn simulations_running(&self) -> usize {
+        self.running.load(Ordering::SeqCst)
+    }
+
+    /// The most simulations that ever ran at once.
+    pub fn most_simulations_running(&self) -> usize {
+        self.most_running.load(Ordering::SeqCst)
     }
 
     /// Stops every batch under way (for a clean shutdown).
