@@ -364,6 +364,24 @@ fn explanations_left_mid_way_never_run_more_than_the_limit() {
 }
 
 #[test]
+fn a_bad_run_does_not_cancel_the_good_one_under_way() {
+    let server = Server::start(Limits::default());
+    let url = server.url("/api/run");
+    let good = {
+        let url = url.clone();
+        std::thread::spawn(move || post_json(&url, &json!({ "runs": 100 })))
+    };
+    assert!(server.wait_for_running(1, 20), "the good run did not start");
+    let bad = post_json(
+        &url,
+        &json!({ "changes": { "packages.paris-draft.sanctions.severity": 1.5 } }),
+    );
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    let good = good.join().unwrap();
+    assert_eq!(good.status, 200, "{}", good.body);
+}
+
+#[test]
 fn a_burst_of_requests_is_answered_or_refused_cleanly() {
     let server = Server::start(Limits {
         in_flight: 3,

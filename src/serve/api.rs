@@ -284,9 +284,12 @@ async fn run(
     Body(request): Body<RunRequest>,
 ) -> Result<Response, ApiError> {
     let runs = checked_runs(request.runs, &state.served)?;
+    // Checked before it replaces the run under way: a bad request cancels
+    // nothing.
+    let whatif = state.served.what_if(&request.changes)?;
     let cancel = state.replace_latest();
     let result = simulate(&state, admitted, cancel, move |state, cancel| {
-        state.served.run(&request.changes, runs, cancel)
+        state.served.run(&whatif, runs, cancel)
     })
     .await?;
     Ok(Json(result).into_response())

@@ -119,16 +119,15 @@ impl Served {
         Ok(self.merged.compile_levers(&self.levers, &values)?)
     }
 
-    /// Every package and scenario of the what-if, `runs` times on the
-    /// file's seed, paired with the file as loaded.
+    /// Every package and scenario of the what-if (see [`Served::what_if`]),
+    /// `runs` times on the file's seed, paired with the file as loaded.
     pub fn run(
         &self,
-        changes: &Changes,
+        whatif: &Loaded,
         runs: u64,
         cancel: &AtomicBool,
     ) -> Result<RunResult, JobError> {
         let started = std::time::Instant::now();
-        let whatif = self.what_if(changes)?;
         let (base, world) = (&self.base.world, &whatif.world);
         let known = self.known_outcomes(runs, cancel);
         let paired = run_paired_known(base, known.as_deref(), world, self.seed, runs, cancel);
@@ -185,7 +184,7 @@ impl Served {
                     reasons: infeasible_reasons(p),
                 })
                 .collect(),
-            changes: diff(&self.base, &whatif)
+            changes: diff(&self.base, whatif)
                 .iter()
                 .map(ToString::to_string)
                 .collect(),
@@ -401,8 +400,10 @@ mod tests {
             LeverValue::Choice("line".into()),
         )]
         .into();
+        let served = served();
+        let whatif = served.what_if(&changes).unwrap();
         assert!(matches!(
-            served().run(&changes, 10, &cancel),
+            served.run(&whatif, 10, &cancel),
             Err(JobError::Cancelled)
         ));
     }
