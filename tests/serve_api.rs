@@ -382,6 +382,30 @@ fn a_bad_run_does_not_cancel_the_good_one_under_way() {
 }
 
 #[test]
+fn save_does_not_wait_for_a_simulation_slot() {
+    let server = Server::start(Limits {
+        in_flight: 8,
+        simulations: 1,
+    });
+    let save = server.url("/api/save");
+    // The one slot is taken by a run of minutes, cancelled when we hang up.
+    server.post_and_hang_up("/api/run", &json!({ "runs": MAX_RUNS }), || {
+        assert!(server.wait_for_running(1, 20), "the run did not start");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let body = json!({ "changes": { "countries.united-states.resolve": 0.4 } });
+            let _ = tx.send(post_json(&save, &body));
+        });
+        let saved = rx
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("save waited behind the run");
+        assert_eq!(saved.status, 200, "{}", saved.body);
+        assert_eq!(server.state.simulations_running(), 1);
+    });
+    assert!(server.wait_for_running(0, 10));
+}
+
+#[test]
 fn a_burst_of_requests_is_answered_or_refused_cleanly() {
     let server = Server::start(Limits {
         in_flight: 3,
