@@ -393,6 +393,23 @@ mod tests {
     }
 
     #[test]
+    fn two_cold_requests_simulate_the_base_once() {
+        let served = served();
+        let start = std::sync::Barrier::new(2);
+        let cancel = AtomicBool::new(false);
+        let (first, second) = std::thread::scope(|scope| {
+            let known = || {
+                start.wait();
+                served.known_outcomes(20, &cancel).unwrap()
+            };
+            let first = scope.spawn(known);
+            let second = scope.spawn(known);
+            (first.join().unwrap(), second.join().unwrap())
+        });
+        assert!(std::sync::Arc::ptr_eq(&first, &second));
+    }
+
+    #[test]
     fn a_cancelled_run_gives_no_answer() {
         let cancel = AtomicBool::new(true);
         let changes: Changes = [(

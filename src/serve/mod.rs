@@ -86,6 +86,9 @@ pub struct Served {
     /// The base's outcomes run by run, once simulated: each what-if then
     /// simulates only its own changed cells.
     known: Mutex<Option<Arc<crate::batch::KnownOutcomes>>>,
+    /// Held while the base is simulated: a second cold request waits and
+    /// takes the first one's outcomes instead of simulating them again.
+    simulating_base: Mutex<()>,
 }
 
 impl Served {
@@ -103,6 +106,7 @@ impl Served {
             quick_runs,
             refined_runs: REFINED_RUNS,
             known: Mutex::new(None),
+            simulating_base: Mutex::new(()),
         }
     }
 
@@ -124,8 +128,25 @@ impl Served {
         cancel: &AtomicBool,
     ) -> Option<Arc<crate::batch::KnownOutcomes>> {
         let lock = || self.known.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(known) = lock().as_ref().filter(|k| k.runs() >= runs) {
-            return Some(known.clone());
+        let cached = || lock().as_ref().filter(|k| k.runs() >= runs).cloned();
+        if let Some(known) = cached() {
+            return Some(known);
+        }
+        let _one_at_a_time = loop {
+            match self.simulating_base.try_lock() {
+                Ok(guard) => break guard,
+                Err(std::sync::TryLockError::Poisoned(e)) => break e.into_inner(),
+                // Waits, but not past its own cancellation.
+                Err(std::sync::TryLockError::WouldBlock) if cancel.load(Ordering::SeqCst) => {
+                    return None;
+                }
+                Err(std::sync::TryLockError::WouldBlock) => {
+                    std::thread::sleep(std::time::Duration::from_millis(5))
+                }
+            }
+        };
+        if let Some(known) = cached() {
+            return Some(known);
         }
         let known = Arc::new(crate::batch::KnownOutcomes::simulate(
             &self.base.world,
