@@ -321,6 +321,91 @@ fn a_newer_run_cancels_the_one_waiting() {
 }
 
 #[test]
+fn a_client_that_hangs_up_cancels_its_simulation() {
+    let server = Server::start(Limits {
+        in_flight: 8,
+        simulations: 1,
+    });
+    // Minutes of simulation in a debug build, were it not cancelled.
+    let body = json!({ "runs": MAX_RUNS });
+    server.post_and_hang_up("/api/run", &body, || {
+        assert!(server.wait_for_running(1, 20), "the run did not start");
+    });
+    assert!(
+        server.wait_for_running(0, 10),
+        "the run goes on after its client left"
+    );
+    assert_eq!(get(&server.url("/api/levers")).status, 200);
+}
+
+#[test]
+fn explanations_left_mid_way_never_run_more_than_the_limit() {
+    // Each explanation is seconds of simulation in a debug build; a client
+    // that hangs up must neither free its slot before the simulation stops
+    // nor leave it running.
+    let server = Server::start(Limits {
+        in_flight: 8,
+        simulations: 1,
+    });
+    for run in 0..3 {
+        let body = json!({
+            "package": "paris-draft", "scenario": "renewed-attack", "run": run, "runs": MAX_RUNS,
+        });
+        server.post_and_hang_up("/api/explain", &body, || {
+            std::thread::sleep(std::time::Duration::from_millis(600));
+        });
+    }
+    assert!(
+        server.wait_for_running(0, 10),
+        "an explanation goes on after its client left"
+    );
+    let most = server.state.most_simulations_running();
+    assert_eq!(most, 1, "{most} simulations ran at once");
+}
+
+#[test]
+fn a_bad_run_does_not_cancel_the_good_one_under_way() {
+    let server = Server::start(Limits::default());
+    let url = server.url("/api/run");
+    let good = {
+        let url = url.clone();
+        std::thread::spawn(move || post_json(&url, &json!({ "runs": 100 })))
+    };
+    assert!(server.wait_for_running(1, 20), "the good run did not start");
+    let bad = post_json(
+        &url,
+        &json!({ "changes": { "packages.paris-draft.sanctions.severity": 1.5 } }),
+    );
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    let good = good.join().unwrap();
+    assert_eq!(good.status, 200, "{}", good.body);
+}
+
+#[test]
+fn save_does_not_wait_for_a_simulation_slot() {
+    let server = Server::start(Limits {
+        in_flight: 8,
+        simulations: 1,
+    });
+    let save = server.url("/api/save");
+    // The one slot is taken by a run of minutes, cancelled when we hang up.
+    server.post_and_hang_up("/api/run", &json!({ "runs": MAX_RUNS }), || {
+        assert!(server.wait_for_running(1, 20), "the run did not start");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let body = json!({ "changes": { "countries.united-states.resolve": 0.4 } });
+            let _ = tx.send(post_json(&save, &body));
+        });
+        let saved = rx
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("save waited behind the run");
+        assert_eq!(saved.status, 200, "{}", saved.body);
+        assert_eq!(server.state.simulations_running(), 1);
+    });
+    assert!(server.wait_for_running(0, 10));
+}
+
+#[test]
 fn a_burst_of_requests_is_answered_or_refused_cleanly() {
     let server = Server::start(Limits {
         in_flight: 3,
@@ -348,6 +433,7 @@ fn a_burst_of_requests_is_answered_or_refused_cleanly() {
     for a in answers.iter().filter(|a| a.status == 503) {
         assert!(a.error().contains("busy"), "{}", a.body);
     }
+    assert_eq!(server.state.most_simulations_running(), 1);
     assert_eq!(get(&server.url("/api/levers")).status, 200);
 }
 

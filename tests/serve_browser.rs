@@ -28,11 +28,31 @@ fn installed(program: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// chromedriver in a process group of its own, with the chromium it starts:
+/// dropped (also when the test panics before the session is closed), the
+/// whole group is killed, so no headless browser outlives the test.
 struct Driver(Child);
+
+impl Driver {
+    fn start(port: u16) -> Driver {
+        use std::os::unix::process::CommandExt;
+        Driver(
+            Command::new("chromedriver")
+                .arg(format!("--port={port}"))
+                .process_group(0)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap(),
+        )
+    }
+}
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        let _ = self.0.kill();
+        // SAFETY: kill(2) on the group this test started has no memory
+        // effects; the group id is chromedriver's pid.
+        unsafe { libc::kill(-(self.0.id() as i32), libc::SIGKILL) };
         let _ = self.0.wait();
     }
 }
@@ -70,14 +90,7 @@ fn a_student_moves_a_slider_reads_a_run_and_saves_the_file() {
     }
     let server = Server::start_with_runs(Limits::default(), RUNS);
     let port = free_port();
-    let _driver = Driver(
-        Command::new("chromedriver")
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
+    let _driver = Driver::start(port);
     let profile = tempfile::tempdir().unwrap();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

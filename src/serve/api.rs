@@ -2,10 +2,10 @@
 //! JSON, `{"error": "..."}`, with a status that says whose fault it is.
 
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{DefaultBodyLimit, FromRequest, Request, State};
+use axum::extract::{DefaultBodyLimit, Extension, FromRequest, Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -14,6 +14,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::json;
+use tokio::sync::OwnedSemaphorePermit;
 
 use super::jobs::{Changes, JobError};
 use super::{AppState, MAX_BODY_BYTES, MAX_RUNS};
@@ -137,11 +138,24 @@ fn rejection_error(rejection: JsonRejection) -> ApiError {
     ApiError::new(status, message)
 }
 
+/// A request's place among the [`super::Limits::in_flight`] ones, shared by
+/// the request and its job on a blocking thread: a client that goes away
+/// frees it only once the job has stopped too.
+#[derive(Clone)]
+struct Admitted {
+    _permit: Arc<OwnedSemaphorePermit>,
+}
+
 /// Refuses a request at once (503) when the server already has its limit
 /// of requests in flight, instead of letting a queue grow.
-async fn admit(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
+async fn admit(State(state): State<Arc<AppState>>, mut req: Request, next: Next) -> Response {
     match state.admitted.clone().try_acquire_owned() {
-        Ok(_permit) => next.run(req).await,
+        Ok(permit) => {
+            req.extensions_mut().insert(Admitted {
+                _permit: Arc::new(permit),
+            });
+            next.run(req).await
+        }
         Err(_) => ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             format!(
@@ -189,42 +203,93 @@ fn checked_runs(runs: Option<u64>, served: &super::Served) -> Result<u64, ApiErr
     Ok(runs)
 }
 
+/// Sets a job's cancel flag when the request is dropped: hyper drops the
+/// request's future when its client goes away, and the job then stops after
+/// its blocks under way. Setting it once the answer exists changes nothing.
+struct CancelWhenGone(Arc<AtomicBool>);
+
+impl Drop for CancelWhenGone {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+}
+
+/// Counts a simulation in [`AppState::simulations_running`] while it lives.
+struct Running<'a>(&'a AppState);
+
+impl<'a> Running<'a> {
+    fn start(state: &'a AppState) -> Self {
+        let now = state.running.fetch_add(1, Ordering::SeqCst) + 1;
+        state.most_running.fetch_max(now, Ordering::SeqCst);
+        Running(state)
+    }
+}
+
+impl Drop for Running<'_> {
+    fn drop(&mut self) {
+        self.0.running.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Runs `job` on a blocking thread, holding `held` until it returns (the
+/// async side may be dropped long before).
+async fn on_blocking_thread<T: Send + 'static>(
+    held: impl Send + 'static,
+    job: impl FnOnce() -> Result<T, JobError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let answer = tokio::task::spawn_blocking(move || {
+        let _held = held;
+        job()
+    })
+    .await
+    .map_err(|e| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("the simulation stopped unexpectedly: {e}"),
+        )
+    })?;
+    Ok(answer?)
+}
+
 /// Runs `job` on a blocking thread once a simulation slot is free, unless
-/// `cancel` is set by then.
+/// `cancel` is set by then. The slot and the request's admission are held
+/// until the job ends, and the job is cancelled if the client goes away.
 async fn simulate<T: Send + 'static>(
     state: &Arc<AppState>,
+    admitted: Admitted,
     cancel: Arc<AtomicBool>,
     job: impl FnOnce(&AppState, &AtomicBool) -> Result<T, JobError> + Send + 'static,
 ) -> Result<T, ApiError> {
-    let _slot = state
+    let _cancel_when_gone = CancelWhenGone(cancel.clone());
+    let slot = state
         .simulating
         .clone()
         .acquire_owned()
         .await
         .map_err(|_| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "shutting down"))?;
-    if cancel.load(std::sync::atomic::Ordering::SeqCst) {
+    if cancel.load(Ordering::SeqCst) {
         return Err(JobError::Cancelled.into());
     }
     let state = state.clone();
-    let answer = tokio::task::spawn_blocking(move || job(&state, &cancel))
-        .await
-        .map_err(|e| {
-            ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                format!("the simulation stopped unexpectedly: {e}"),
-            )
-        })?;
-    Ok(answer?)
+    on_blocking_thread((slot, admitted), move || {
+        let _running = Running::start(&state);
+        job(&state, &cancel)
+    })
+    .await
 }
 
 async fn run(
     State(state): State<Arc<AppState>>,
+    Extension(admitted): Extension<Admitted>,
     Body(request): Body<RunRequest>,
 ) -> Result<Response, ApiError> {
     let runs = checked_runs(request.runs, &state.served)?;
+    // Checked before it replaces the run under way: a bad request cancels
+    // nothing.
+    let whatif = state.served.what_if(&request.changes)?;
     let cancel = state.replace_latest();
-    let result = simulate(&state, cancel, move |state, cancel| {
-        state.served.run(&request.changes, runs, cancel)
+    let result = simulate(&state, admitted, cancel, move |state, cancel| {
+        state.served.run(&whatif, runs, cancel)
     })
     .await?;
     Ok(Json(result).into_response())
@@ -244,6 +309,7 @@ struct ExplainRequest {
 
 async fn explain(
     State(state): State<Arc<AppState>>,
+    Extension(admitted): Extension<Admitted>,
     Body(request): Body<ExplainRequest>,
 ) -> Result<Response, ApiError> {
     let runs = checked_runs(request.runs, &state.served)?;
@@ -254,11 +320,8 @@ async fn explain(
             MAX_RUNS - 1
         )));
     }
-    let cancel = Arc::new(AtomicBool::new(false));
-    let stopping = state.stopping.clone();
-    let result = simulate(&state, cancel, move |state, cancel| {
-        let stop = stopping.load(std::sync::atomic::Ordering::SeqCst);
-        cancel.store(stop, std::sync::atomic::Ordering::SeqCst);
+    let cancel = Arc::new(AtomicBool::new(state.stopping.load(Ordering::SeqCst)));
+    let result = simulate(&state, admitted, cancel, move |state, cancel| {
         state.served.explain(
             &request.changes,
             (&request.package, &request.scenario),
@@ -273,13 +336,13 @@ async fn explain(
 
 async fn save(
     State(state): State<Arc<AppState>>,
+    Extension(admitted): Extension<Admitted>,
     Body(request): Body<RunRequest>,
 ) -> Result<Response, ApiError> {
     let runs = checked_runs(request.runs, &state.served)?;
-    let cancel = Arc::new(AtomicBool::new(false));
-    let saved = simulate(&state, cancel, move |state, _| {
-        state.served.save(&request.changes, runs)
-    })
-    .await?;
+    // Compiling the file simulates nothing: no slot, so Save never waits
+    // behind a refinement.
+    let saved =
+        on_blocking_thread(admitted, move || state.served.save(&request.changes, runs)).await?;
     Ok(Json(saved).into_response())
 }

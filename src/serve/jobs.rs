@@ -119,16 +119,15 @@ impl Served {
         Ok(self.merged.compile_levers(&self.levers, &values)?)
     }
 
-    /// Every package and scenario of the what-if, `runs` times on the
-    /// file's seed, paired with the file as loaded.
+    /// Every package and scenario of the what-if (see [`Served::what_if`]),
+    /// `runs` times on the file's seed, paired with the file as loaded.
     pub fn run(
         &self,
-        changes: &Changes,
+        whatif: &Loaded,
         runs: u64,
         cancel: &AtomicBool,
     ) -> Result<RunResult, JobError> {
         let started = std::time::Instant::now();
-        let whatif = self.what_if(changes)?;
         let (base, world) = (&self.base.world, &whatif.world);
         let known = self.known_outcomes(runs, cancel);
         let paired = run_paired_known(base, known.as_deref(), world, self.seed, runs, cancel);
@@ -185,7 +184,7 @@ impl Served {
                     reasons: infeasible_reasons(p),
                 })
                 .collect(),
-            changes: diff(&self.base, &whatif)
+            changes: diff(&self.base, whatif)
                 .iter()
                 .map(ToString::to_string)
                 .collect(),
@@ -394,6 +393,23 @@ mod tests {
     }
 
     #[test]
+    fn two_cold_requests_simulate_the_base_once() {
+        let served = served();
+        let start = std::sync::Barrier::new(2);
+        let cancel = AtomicBool::new(false);
+        let (first, second) = std::thread::scope(|scope| {
+            let known = || {
+                start.wait();
+                served.known_outcomes(20, &cancel).unwrap()
+            };
+            let first = scope.spawn(known);
+            let second = scope.spawn(known);
+            (first.join().unwrap(), second.join().unwrap())
+        });
+        assert!(std::sync::Arc::ptr_eq(&first, &second));
+    }
+
+    #[test]
     fn a_cancelled_run_gives_no_answer() {
         let cancel = AtomicBool::new(true);
         let changes: Changes = [(
@@ -401,8 +417,10 @@ mod tests {
             LeverValue::Choice("line".into()),
         )]
         .into();
+        let served = served();
+        let whatif = served.what_if(&changes).unwrap();
         assert!(matches!(
-            served().run(&changes, 10, &cancel),
+            served.run(&whatif, 10, &cancel),
             Err(JobError::Cancelled)
         ));
     }

@@ -5,14 +5,15 @@
 //!
 //! The HTTP layer is axum; simulations run on blocking threads (rayon
 //! inside), never on the async runtime's threads. A newer `/api/run`
-//! cancels the one under way; requests beyond [`Limits::in_flight`] get a
-//! 503 at once, and at most [`Limits::simulations`] batches run together
-//! (the others wait their turn).
+//! cancels the one under way, and a client that goes away cancels its own
+//! request; requests beyond [`Limits::in_flight`] get a 503 at once, and at
+//! most [`Limits::simulations`] batches run together (the others wait their
+//! turn). A cancelled batch keeps its slot until it has really stopped.
 
 mod api;
 mod jobs;
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::scenario::levers::Lever;
@@ -85,6 +86,9 @@ pub struct Served {
     /// The base's outcomes run by run, once simulated: each what-if then
     /// simulates only its own changed cells.
     known: Mutex<Option<Arc<crate::batch::KnownOutcomes>>>,
+    /// Held while the base is simulated: a second cold request waits and
+    /// takes the first one's outcomes instead of simulating them again.
+    simulating_base: Mutex<()>,
 }
 
 impl Served {
@@ -102,6 +106,7 @@ impl Served {
             quick_runs,
             refined_runs: REFINED_RUNS,
             known: Mutex::new(None),
+            simulating_base: Mutex::new(()),
         }
     }
 
@@ -123,8 +128,25 @@ impl Served {
         cancel: &AtomicBool,
     ) -> Option<Arc<crate::batch::KnownOutcomes>> {
         let lock = || self.known.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(known) = lock().as_ref().filter(|k| k.runs() >= runs) {
-            return Some(known.clone());
+        let cached = || lock().as_ref().filter(|k| k.runs() >= runs).cloned();
+        if let Some(known) = cached() {
+            return Some(known);
+        }
+        let _one_at_a_time = loop {
+            match self.simulating_base.try_lock() {
+                Ok(guard) => break guard,
+                Err(std::sync::TryLockError::Poisoned(e)) => break e.into_inner(),
+                // Waits, but not past its own cancellation.
+                Err(std::sync::TryLockError::WouldBlock) if cancel.load(Ordering::SeqCst) => {
+                    return None;
+                }
+                Err(std::sync::TryLockError::WouldBlock) => {
+                    std::thread::sleep(std::time::Duration::from_millis(5))
+                }
+            }
+        };
+        if let Some(known) = cached() {
+            return Some(known);
         }
         let known = Arc::new(crate::batch::KnownOutcomes::simulate(
             &self.base.world,
@@ -150,6 +172,10 @@ pub struct AppState {
     latest: Mutex<Arc<AtomicBool>>,
     /// Set on shutdown: every batch stops after its blocks under way.
     stopping: Arc<AtomicBool>,
+    /// Simulations running now on blocking threads, and the most at once:
+    /// what the tests check [`Limits::simulations`] against.
+    running: AtomicUsize,
+    most_running: AtomicUsize,
 }
 
 impl AppState {
@@ -161,7 +187,19 @@ impl AppState {
             simulating: Arc::new(tokio::sync::Semaphore::new(limits.simulations.max(1))),
             latest: Mutex::new(Arc::new(AtomicBool::new(false))),
             stopping: Arc::new(AtomicBool::new(false)),
+            running: AtomicUsize::new(0),
+            most_running: AtomicUsize::new(0),
         })
+    }
+
+    /// Simulations running now (a job cancelled but not yet stopped counts).
+    pub fn simulations_running(&self) -> usize {
+        self.running.load(Ordering::SeqCst)
+    }
+
+    /// The most simulations that ever ran at once.
+    pub fn most_simulations_running(&self) -> usize {
+        self.most_running.load(Ordering::SeqCst)
     }
 
     /// Stops every batch under way (for a clean shutdown).

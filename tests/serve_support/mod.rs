@@ -13,6 +13,8 @@ pub const BUNDLED: &str = "paris-2026.toml";
 /// A running server; dropped, it shuts down.
 pub struct Server {
     pub addr: SocketAddr,
+    /// The server's state, for its gauge of simulations running.
+    pub state: std::sync::Arc<AppState>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -35,6 +37,7 @@ impl Server {
         let mut served = Served::new(merged, loaded, BUNDLED.to_string(), extends).with_runs(runs);
         served.refined_runs = runs;
         let state = AppState::new(served, limits);
+        let shared = state.clone();
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let thread = std::thread::spawn(move || {
@@ -58,6 +61,7 @@ impl Server {
         });
         Server {
             addr: addr_rx.recv().unwrap(),
+            state: shared,
             stop: Some(stop),
             thread: Some(thread),
         }
@@ -65,6 +69,38 @@ impl Server {
 
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
+    }
+
+    /// Waits until `running` simulations run, at most `seconds`; whether
+    /// they did.
+    pub fn wait_for_running(&self, running: usize, seconds: u64) -> bool {
+        let started = std::time::Instant::now();
+        while started.elapsed() < std::time::Duration::from_secs(seconds) {
+            if self.state.simulations_running() == running {
+                return true;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        false
+    }
+
+    /// Sends a JSON POST on a raw connection and closes it without reading
+    /// the answer once `until` returns, as a closed browser tab does.
+    pub fn post_and_hang_up(&self, path: &str, body: &serde_json::Value, until: impl FnOnce()) {
+        use std::io::Write;
+        let body = body.to_string();
+        let mut stream = std::net::TcpStream::connect(self.addr).unwrap();
+        write!(
+            stream,
+            "POST {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\n\
+             Content-Length: {}\r\n\r\n{body}",
+            self.addr,
+            body.len()
+        )
+        .unwrap();
+        stream.flush().unwrap();
+        until();
+        drop(stream);
     }
 }
 
