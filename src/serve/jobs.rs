@@ -112,11 +112,9 @@ impl Served {
         if changes.is_empty() {
             return Ok(self.base.clone());
         }
-        let values: Vec<(String, LeverValue)> = changes
-            .iter()
-            .map(|(p, v)| (p.clone(), v.clone()))
-            .collect();
-        Ok(self.merged.compile_levers(&self.levers, &values)?)
+        Ok(self
+            .merged
+            .compile_levers(&self.levers, &lever_values(changes))?)
     }
 
     /// Every package and scenario of the what-if (see [`Served::what_if`]),
@@ -252,13 +250,9 @@ impl Served {
     pub fn save(&self, changes: &Changes, runs: u64) -> Result<Saved, JobError> {
         // The file must compile, not only name valid levers.
         self.what_if(changes)?;
-        let values: Vec<(String, LeverValue)> = changes
-            .iter()
-            .map(|(p, v)| (p.clone(), v.clone()))
-            .collect();
         let text = self
             .merged
-            .extends_file(&self.extends, &self.levers, &values)?;
+            .extends_file(&self.extends, &self.levers, &lever_values(changes))?;
         let file_name = "what-if.toml".to_string();
         let command = format!(
             "guarantee-sim validate {file_name} && guarantee-sim run {file_name} --runs {runs} --seed {}",
@@ -270,6 +264,14 @@ impl Served {
             command,
         })
     }
+}
+
+/// The page's changes as the lever layer takes them: (path, value) pairs.
+fn lever_values(changes: &Changes) -> Vec<(String, LeverValue)> {
+    changes
+        .iter()
+        .map(|(p, v)| (p.clone(), v.clone()))
+        .collect()
 }
 
 /// Month by month share of runs with no major offensive yet (a rejection of
